@@ -1,0 +1,18 @@
+#pragma once
+
+#include <QString>
+
+namespace PipeScope::App {
+
+/// What the command line asks of the GUI.
+struct GuiOptions
+{
+    QString labFile;   ///< a saved lab to open instead of the demo lab
+    qint64 pid = -1;   ///< `--pid PID`: open the System page focused on this process
+    bool demo = true;  ///< `--no-demo`: start with an empty lab
+};
+
+/// Opens the PipeScope window and runs the event loop; returns the exit status.
+int runGui(int &argc, char **argv, const GuiOptions &options);
+
+} // namespace PipeScope::App

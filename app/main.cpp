@@ -1,0 +1,105 @@
+// pipescope: the GUI when started without a command, otherwise a headless command.
+#include "command.h"
+#include "gui.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QTextStream>
+
+#include <algorithm>
+
+using namespace PipeScope::App;
+
+namespace {
+
+QString commandList()
+{
+    std::vector<Command> sorted = commands();
+    std::sort(sorted.begin(), sorted.end(),
+              [](const Command &a, const Command &b) { return qstrcmp(a.name, b.name) < 0; });
+    QString text = QStringLiteral("\nCommands (pipescope COMMAND --help for details):\n");
+    for (const Command &command : sorted) {
+        text += QStringLiteral("  %1 %2\n")
+                        .arg(QLatin1String(command.name), -10)
+                        .arg(QLatin1String(command.summary));
+    }
+    return text;
+}
+
+int runHeadless(const Command &command, int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QStringList arguments = app.arguments();
+    arguments.removeAt(1); // the command sees "pipescope inspect" as its argv[0]
+    arguments[0] = QStringLiteral("pipescope %1").arg(QLatin1String(command.name));
+    return command.run(arguments);
+}
+
+QStringList argumentList(int argc, char **argv)
+{
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+    return arguments;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication::setApplicationName(QStringLiteral("pipescope"));
+    QCoreApplication::setOrganizationName(QStringLiteral("PipeScope"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(PIPESCOPE_VERSION));
+
+    if (argc > 1) {
+        if (const Command *command = findCommand(QString::fromLocal8Bit(argv[1])))
+            return runHeadless(*command, argc, argv);
+    }
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+            QStringLiteral("PipeScope: a visual debugger for UNIX pipes.\n"
+                           "Without a command it opens the Pipe Lab window."));
+    const QCommandLineOption help = parser.addHelpOption();
+    const QCommandLineOption version = parser.addVersionOption();
+    const QCommandLineOption pid(QStringLiteral("pid"),
+                                 QStringLiteral("Open the System page focused on process PID."),
+                                 QStringLiteral("PID"));
+    const QCommandLineOption noDemo(QStringLiteral("no-demo"),
+                                    QStringLiteral("Start with an empty lab (no demo pipe)."));
+    parser.addOptions({ pid, noDemo });
+    parser.addPositionalArgument(QStringLiteral("lab.json"),
+                                 QStringLiteral("A lab saved with File > Save lab."),
+                                 QStringLiteral("[lab.json]"));
+    // X11/platform options (-platform, -style...) belong to QApplication, which reads them first.
+    parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsOptions);
+
+    if (!parser.parse(argumentList(argc, argv)))
+        return usageError(parser.errorText(), parser.helpText() + commandList());
+    if (parser.isSet(help)) {
+        QTextStream(stdout) << parser.helpText() << commandList();
+        return ExitOk;
+    }
+    if (parser.isSet(version)) {
+        QTextStream(stdout) << "pipescope " << PIPESCOPE_VERSION << '\n';
+        return ExitOk;
+    }
+    if (parser.positionalArguments().size() > 1) {
+        return usageError(QStringLiteral("unknown command or too many arguments: %1")
+                                  .arg(parser.positionalArguments().join(u' ')),
+                          parser.helpText() + commandList());
+    }
+
+    GuiOptions options;
+    options.labFile = parser.positionalArguments().value(0);
+    options.demo = !parser.isSet(noDemo) && options.labFile.isEmpty();
+    if (parser.isSet(pid)) {
+        bool ok = false;
+        options.pid = parser.value(pid).toLongLong(&ok);
+        if (!ok || options.pid <= 0)
+            return usageError(QStringLiteral("--pid needs a process id, got '%1'")
+                                      .arg(parser.value(pid)),
+                              parser.helpText());
+    }
+    return runGui(argc, argv, options);
+}

@@ -1,0 +1,79 @@
+#pragma once
+/// \file sys.h
+/// Thin syscall wrappers used by all of PipeScope's systems code.
+///
+/// Every call that can be interrupted is retried on EINTR here, once, so no caller has to.
+/// close() is the exception: on Linux the descriptor is gone even when close() reports
+/// EINTR, so retrying could close an fd another thread just opened (see close(2)).
+/// Return values keep the kernel's convention (-1 and errno), so callers can tell
+/// "would block" (EAGAIN) apart from a real error.
+
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+namespace PipeScope::Sys {
+
+template<typename Call>
+inline auto retryOnEintr(Call call)
+{
+    decltype(call()) result;
+    do {
+        result = call();
+    } while (result == -1 && errno == EINTR);
+    return result;
+}
+
+inline ssize_t read(int fd, void *buffer, size_t size)
+{
+    return retryOnEintr([&] { return ::read(fd, buffer, size); });
+}
+
+inline ssize_t write(int fd, const void *data, size_t size)
+{
+    return retryOnEintr([&] { return ::write(fd, data, size); });
+}
+
+inline ssize_t writev(int fd, const iovec *iov, int count)
+{
+    return retryOnEintr([&] { return ::writev(fd, iov, count); });
+}
+
+inline int open(const char *path, int flags, mode_t mode = 0)
+{
+    return retryOnEintr([&] { return ::open(path, flags | O_CLOEXEC, mode); });
+}
+
+inline int pipe2(int fds[2], int flags)
+{
+    return retryOnEintr([&] { return ::pipe2(fds, flags | O_CLOEXEC); });
+}
+
+inline int fcntl(int fd, int command)
+{
+    return retryOnEintr([&] { return ::fcntl(fd, command); });
+}
+
+inline int fcntl(int fd, int command, int argument)
+{
+    return retryOnEintr([&] { return ::fcntl(fd, command, argument); });
+}
+
+/// Bytes queued in the pipe (works on either end of a pipe or FIFO), or -1 and errno.
+inline int queuedBytes(int fd)
+{
+    int queued = 0;
+    const int rc = retryOnEintr([&] { return ::ioctl(fd, FIONREAD, &queued); });
+    return rc == -1 ? -1 : queued;
+}
+
+/// close(2) without the EINTR retry (the fd is released either way on Linux).
+inline void close(int fd)
+{
+    if (fd >= 0)
+        ::close(fd);
+}
+
+} // namespace PipeScope::Sys

@@ -1,0 +1,39 @@
+#pragma once
+/// \file pipeopeners.h
+/// Ways to get the fds a transport opens: an anonymous pipe, the read side of a FIFO.
+/// (The write side of a FIFO waits for a reader: FifoWriterOpener. A child's stdin and
+/// stdout: ChildProcess.) Every fd made here is O_CLOEXEC.
+
+#include <QString>
+
+#include <optional>
+
+namespace PipeScope {
+
+class ReadPipeTransport;
+class WritePipeTransport;
+
+struct PipeFds
+{
+    int read = -1;
+    int write = -1;
+};
+
+namespace Openers {
+
+/// pipe2(O_CLOEXEC); on failure std::nullopt and \a error says why.
+std::optional<PipeFds> anonymousPipe(QString *error = nullptr);
+
+/// Opens \a reader and \a writer on the two ends of a new anonymous pipe.
+bool openAnonymousPipe(ReadPipeTransport *reader, WritePipeTransport *writer,
+                       QString *error = nullptr);
+
+/// mkfifo(path, mode); an existing FIFO at \a path is fine, anything else there is an error.
+bool makeFifo(const QString &path, QString *error = nullptr, int mode = 0600);
+
+/// Opens the read side of the FIFO at \a path (O_RDONLY|O_NONBLOCK, so it never blocks);
+/// returns the fd or -1 with \a error set ("not a FIFO", ENOENT, EACCES...).
+int openFifoReader(const QString &path, QString *error = nullptr);
+
+} // namespace Openers
+} // namespace PipeScope

@@ -1,0 +1,92 @@
+#include "testsupport.h"
+
+#include <pipescope/sys.h>
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QRandomGenerator>
+
+#include <cstdlib>
+#include <vector>
+#include <cstdio>
+
+namespace PipeScope::Test {
+
+std::pair<int, int> makePipe()
+{
+    int fds[2];
+    if (Sys::pipe2(fds, 0) != 0) {
+        std::perror("pipe2");
+        std::abort();
+    }
+    return { fds[0], fds[1] };
+}
+
+int openFdCount()
+{
+    return int(QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::Files | QDir::System).size());
+}
+
+bool isClosedFd(int fd)
+{
+    return ::fcntl(fd, F_GETFD) == -1 && errno == EBADF;
+}
+
+bool isNonBlocking(int fd)
+{
+    const int flags = Sys::fcntl(fd, F_GETFL);
+    return flags != -1 && (flags & O_NONBLOCK);
+}
+
+int queued(int fd)
+{
+    return Sys::queuedBytes(fd);
+}
+
+QByteArray sha256(const QByteArray &data)
+{
+    return QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex();
+}
+
+QByteArray randomBytes(qsizetype size, quint32 seed)
+{
+    std::vector<quint32> words(size_t(size + 3) / 4);
+    QRandomGenerator(seed).fillRange(words.data(), qsizetype(words.size()));
+    return QByteArray(reinterpret_cast<const char *>(words.data()), size);
+}
+
+bool writeAll(int fd, const QByteArray &data)
+{
+    qsizetype done = 0;
+    while (done < data.size()) {
+        const ssize_t n = Sys::write(fd, data.constData() + done, size_t(data.size() - done));
+        if (n <= 0)
+            return false;
+        done += n;
+    }
+    return true;
+}
+
+QByteArray readAll(int fd)
+{
+    QByteArray all;
+    char buffer[65536];
+    for (;;) {
+        const ssize_t n = Sys::read(fd, buffer, sizeof buffer);
+        if (n <= 0)
+            return all;
+        all.append(buffer, n);
+    }
+}
+
+QString helperPath(const QString &name)
+{
+    return QDir(qEnvironmentVariable("PIPESCOPE_TEST_HELPERS")).filePath(name);
+}
+
+QString fixturePath(const QString &name)
+{
+    return QDir(qEnvironmentVariable("PIPESCOPE_TEST_FIXTURES")).filePath(name);
+}
+
+} // namespace PipeScope::Test
