@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <fcntl.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -74,6 +75,32 @@ inline void close(int fd)
 {
     if (fd >= 0)
         ::close(fd);
+}
+
+// Added for the kernel probe (PipeProbe).
+
+/// tee(2): duplicates up to \a length queued bytes of pipe \a in into pipe \a out without
+/// consuming them. -1 and EAGAIN means "nothing to copy now"; 0 is not a reliable EOF.
+inline ssize_t tee(int in, int out, size_t length, unsigned int flags)
+{
+    return retryOnEintr([&] { return ::tee(in, out, length, flags); });
+}
+
+inline int fstat(int fd, struct stat *status)
+{
+    return retryOnEintr([&] { return ::fstat(fd, status); });
+}
+
+/// stat(2): follows symlinks, so on /proc/PID/fd/N it describes the open file itself.
+inline int stat(const char *path, struct stat *status)
+{
+    return retryOnEintr([&] { return ::stat(path, status); });
+}
+
+/// readlink(2): the result is not NUL-terminated; returns its length or -1.
+inline ssize_t readlink(const char *path, char *buffer, size_t size)
+{
+    return retryOnEintr([&] { return ::readlink(path, buffer, size); });
 }
 
 } // namespace PipeScope::Sys
