@@ -69,6 +69,10 @@ protected:
     /// delete this transport: callers guard with QPointer.
     void emitWhenConnected(std::function<void()> emitter);
     void setError(int error, const QString &message);
+    /// Marks the transport closing without ending it yet (a writer still flushing).
+    void beginClosing() { m_closing = true; }
+    /// True until closeWithError() ran.
+    bool isEnding() const { return m_lostQueued; }
     QSocketNotifier *readNotifier() const { return m_readNotifier; }
     QSocketNotifier *writeNotifier() const { return m_writeNotifier; }
     bool isConnected() const { return m_made; }
@@ -83,7 +87,7 @@ protected:
 private:
     bool acceptFd(int fd);
     void startConnection();
-    void emitLost();
+    void emitLost(int error);
     void disableNotifiers();
 
     Direction m_direction;

@@ -70,7 +70,6 @@ protected:
 
 private:
     void enqueue(const QByteArray &data, qsizetype from);
-    void flush();
     qsizetype writeQueued();
     void consume(qsizetype written);
     void dropWrite();

@@ -1,0 +1,92 @@
+#include "pipeopeners.h"
+
+#include "fd.h"
+#include "readpipetransport.h"
+#include "sys.h"
+#include "writepipetransport.h"
+
+#include <QFile>
+
+#include <cstring>
+#include <sys/stat.h>
+
+namespace PipeScope::Openers {
+
+namespace {
+
+QString errnoText(int error)
+{
+    return QString::fromLocal8Bit(strerror(error));
+}
+
+void report(QString *error, const QString &message)
+{
+    if (error)
+        *error = message;
+}
+
+} // namespace
+
+std::optional<PipeFds> anonymousPipe(QString *error)
+{
+    int fds[2];
+    if (Sys::pipe2(fds, 0) != 0) {
+        report(error, QStringLiteral("pipe2: %1").arg(errnoText(errno)));
+        return std::nullopt;
+    }
+    return PipeFds { fds[0], fds[1] };
+}
+
+bool openAnonymousPipe(ReadPipeTransport *reader, WritePipeTransport *writer, QString *error)
+{
+    const std::optional<PipeFds> fds = anonymousPipe(error);
+    if (!fds)
+        return false;
+    Fd readEnd(fds->read);
+    Fd writeEnd(fds->write);
+    if (!reader->open(readEnd.get())) {
+        report(error, reader->errorString());
+        return false;
+    }
+    readEnd.release();
+    if (!writer->open(writeEnd.get())) {
+        report(error, writer->errorString());
+        reader->abort();
+        return false;
+    }
+    writeEnd.release();
+    return true;
+}
+
+bool makeFifo(const QString &path, QString *error, int mode)
+{
+    const QByteArray native = QFile::encodeName(path);
+    if (::mkfifo(native.constData(), mode_t(mode)) == 0)
+        return true;
+    const int err = errno;
+    struct stat st {};
+    if (err == EEXIST && ::stat(native.constData(), &st) == 0 && S_ISFIFO(st.st_mode))
+        return true;
+    report(error, err == EEXIST ? QStringLiteral("mkfifo %1: exists and is not a FIFO").arg(path)
+                                : QStringLiteral("mkfifo %1: %2").arg(path, errnoText(err)));
+    return false;
+}
+
+int openFifoReader(const QString &path, QString *error)
+{
+    const QByteArray native = QFile::encodeName(path);
+    // O_NONBLOCK: a blocking O_RDONLY open waits until a writer opens (fifo(7)).
+    Fd fd(Sys::open(native.constData(), O_RDONLY | O_NONBLOCK));
+    if (!fd) {
+        report(error, QStringLiteral("open %1: %2").arg(path, errnoText(errno)));
+        return -1;
+    }
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0 || !S_ISFIFO(st.st_mode)) {
+        report(error, QStringLiteral("%1 is not a FIFO").arg(path));
+        return -1;
+    }
+    return fd.release();
+}
+
+} // namespace PipeScope::Openers

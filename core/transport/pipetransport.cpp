@@ -1,0 +1,200 @@
+#include "pipetransport.h"
+
+#include "sys.h"
+#include "transportlogging.h"
+
+#include <QMetaObject>
+#include <QPointer>
+#include <QSocketNotifier>
+
+#include <csignal>
+#include <cstring>
+#include <sys/stat.h>
+
+namespace PipeScope {
+
+namespace {
+
+// As qtbase's qt_ignore_sigpipe(): ignore SIGPIPE once, unless the application chose a
+// handler. Without it, a write to a pipe whose reader left kills the whole process.
+void ignoreSigpipeOnce()
+{
+    static const bool done = [] {
+        struct sigaction current {};
+        if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) {
+            struct sigaction ignore {};
+            ignore.sa_handler = SIG_IGN;
+            ::sigaction(SIGPIPE, &ignore, nullptr);
+        }
+        return true;
+    }();
+    Q_UNUSED(done);
+}
+
+QString fileTypeName(mode_t mode)
+{
+    if (S_ISREG(mode))
+        return QStringLiteral("a regular file");
+    if (S_ISDIR(mode))
+        return QStringLiteral("a directory");
+    if (S_ISBLK(mode))
+        return QStringLiteral("a block device");
+    if (S_ISLNK(mode))
+        return QStringLiteral("a symbolic link");
+    return QStringLiteral("not a pipe");
+}
+
+bool isPipeLike(mode_t mode)
+{
+    return S_ISFIFO(mode) || S_ISCHR(mode) || S_ISSOCK(mode);
+}
+
+} // namespace
+
+PipeTransport::PipeTransport(Direction direction, QObject *parent)
+    : QObject(parent), m_direction(direction)
+{
+}
+
+PipeTransport::~PipeTransport()
+{
+    // No signal from here: the receiver may be half destroyed already.
+    disableNotifiers();
+    Sys::close(m_fd);
+}
+
+bool PipeTransport::open(int fd)
+{
+    if (!acceptFd(fd))
+        return false;
+    ignoreSigpipeOnce();
+    m_fd = fd;
+    m_error = 0;
+    m_errorString.clear();
+    m_readNotifier = new QSocketNotifier(fd, QSocketNotifier::Read, this);
+    m_readNotifier->setEnabled(false);
+    connect(m_readNotifier, &QSocketNotifier::activated, this, [this] { onReadActivated(); });
+    if (m_direction == Direction::Write) {
+        m_writeNotifier = new QSocketNotifier(fd, QSocketNotifier::Write, this);
+        m_writeNotifier->setEnabled(false);
+        connect(m_writeNotifier, &QSocketNotifier::activated, this,
+                [this] { onWriteActivated(); });
+    }
+    // call_soon(connection_made): nothing is signalled inside open().
+    QMetaObject::invokeMethod(this, &PipeTransport::startConnection, Qt::QueuedConnection);
+    return true;
+}
+
+bool PipeTransport::acceptFd(int fd)
+{
+    if (m_fd >= 0 || m_lostQueued) {
+        setError(EBUSY, QStringLiteral("transport already opened (fd %1)").arg(m_fd));
+        return false;
+    }
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+        const int err = errno;
+        setError(err, QStringLiteral("fstat fd %1: %2").arg(fd).arg(QString::fromLocal8Bit(strerror(err))));
+        return false;
+    }
+    if (!isPipeLike(st.st_mode)) {
+        setError(EINVAL, QStringLiteral("fd %1 is %2; a pipe transport needs a pipe, FIFO, "
+                                        "character device or socket")
+                                 .arg(fd)
+                                 .arg(fileTypeName(st.st_mode)));
+        return false;
+    }
+    const int flags = Sys::fcntl(fd, F_GETFL);
+    const int mode = flags & O_ACCMODE;
+    const bool readable = mode == O_RDONLY || mode == O_RDWR;
+    const bool writable = mode == O_WRONLY || mode == O_RDWR;
+    if (flags == -1 || (m_direction == Direction::Read ? !readable : !writable)) {
+        setError(EBADF, QStringLiteral("fd %1 is not open for %2")
+                                .arg(fd)
+                                .arg(m_direction == Direction::Read ? QStringLiteral("reading")
+                                                                    : QStringLiteral("writing")));
+        return false;
+    }
+    if (!(flags & O_NONBLOCK) && Sys::fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1) {
+        const int err = errno;
+        setError(err, QStringLiteral("fcntl(F_SETFL, O_NONBLOCK) fd %1: %2")
+                              .arg(fd)
+                              .arg(QString::fromLocal8Bit(strerror(err))));
+        return false;
+    }
+    return true;
+}
+
+void PipeTransport::startConnection()
+{
+    QPointer<PipeTransport> guard(this);
+    m_made = true;
+    Q_EMIT connectionMade();
+    if (!guard)
+        return;
+    // Signals for state changes made before connectionMade, in the order they happened.
+    auto pending = std::move(m_signalsAfterMade);
+    m_signalsAfterMade.clear();
+    for (auto &emitter : pending) {
+        emitter();
+        if (!guard)
+            return;
+    }
+    // Enabled here and only if still wanted, so pauseReading()/close() inside a
+    // connectionMade handler holds (asyncio adds its reader unconditionally). A writer that
+    // is closing still flushes, so only an ended transport skips this.
+    if (!m_lostQueued)
+        startNotifiers();
+}
+
+void PipeTransport::emitWhenConnected(std::function<void()> emitter)
+{
+    if (m_made)
+        emitter();
+    else
+        m_signalsAfterMade.push_back(std::move(emitter));
+}
+
+void PipeTransport::abort()
+{
+    close();
+}
+
+void PipeTransport::closeWithError(int error)
+{
+    if (m_lostQueued || m_fd < 0)
+        return;
+    m_closing = true;
+    m_lostQueued = true;
+    if (error != 0 && m_error == 0)
+        setError(error, QStringLiteral("fd %1: %2").arg(m_fd).arg(QString::fromLocal8Bit(strerror(error))));
+    aboutToClose();
+    // Notifiers off before close(): a closed fd left in the poll set is reported as POLLNVAL.
+    disableNotifiers();
+    Sys::close(m_fd);
+    m_fd = -1;
+    QMetaObject::invokeMethod(
+            this, [this, error] { emitLost(error); }, Qt::QueuedConnection);
+}
+
+void PipeTransport::emitLost(int error)
+{
+    m_lost = true;
+    Q_EMIT connectionLost(error);
+}
+
+void PipeTransport::disableNotifiers()
+{
+    if (m_readNotifier)
+        m_readNotifier->setEnabled(false);
+    if (m_writeNotifier)
+        m_writeNotifier->setEnabled(false);
+}
+
+void PipeTransport::setError(int error, const QString &message)
+{
+    m_error = error;
+    m_errorString = message;
+}
+
+} // namespace PipeScope

@@ -1,0 +1,255 @@
+#include "writepipetransport.h"
+
+#include "sys.h"
+#include "transportlogging.h"
+
+#include <QPointer>
+#include <QSocketNotifier>
+
+#include <climits>
+#include <cstring>
+#include <poll.h>
+#include <sys/stat.h>
+
+namespace PipeScope {
+
+namespace {
+// Writes smaller than this are copied into a staging chunk while data is queued, so many tiny
+// writes leave in one writev; larger ones are queued by reference (implicit sharing), since
+// copying big writes costs more than the syscall it saves (bench-peers/WHAT-IT-MEANS.md §3.2).
+constexpr qsizetype CoalesceBelow = 16 * 1024;
+constexpr qsizetype StagingCapacity = 64 * 1024;
+// One writev() covers the whole default pipe (16 slots) even with small chunks.
+constexpr int MaxIovecs = 64;
+} // namespace
+
+WritePipeTransport::WritePipeTransport(QObject *parent) : PipeTransport(Direction::Write, parent)
+{
+}
+
+WritePipeTransport::~WritePipeTransport() = default;
+
+void WritePipeTransport::write(const QByteArray &data)
+{
+    if (data.isEmpty())
+        return;
+    if (isClosing() || !isOpen()) {
+        dropWrite();
+        return;
+    }
+    if (m_bufferSize > 0) {
+        enqueue(data, 0); // keep the order: never write around queued bytes
+    } else {
+        const ssize_t n = Sys::write(fd(), data.constData(), size_t(data.size()));
+        if (n < 0 && errno != EAGAIN) {
+            closeWithError(errno);
+            return;
+        }
+        const qsizetype written = qMax<qsizetype>(n, 0);
+        m_bytesWritten += quint64(written);
+        if (written == data.size())
+            return;
+        enqueue(data, written);
+        setWriteNotifierEnabled(true);
+    }
+    maybePause();
+}
+
+void WritePipeTransport::writeLines(const QList<QByteArray> &lines)
+{
+    write(lines.join());
+}
+
+void WritePipeTransport::enqueue(const QByteArray &data, qsizetype from)
+{
+    const qsizetype size = data.size() - from;
+    m_bufferSize += size;
+    if (size >= CoalesceBelow) {
+        if (m_chunks.empty())
+            m_headOffset = from;
+        else
+            Q_ASSERT(from == 0);
+        m_chunks.push_back(data);
+        m_tailIsStaging = false;
+        return;
+    }
+    if (!m_tailIsStaging || m_chunks.back().size() + size > StagingCapacity) {
+        QByteArray staging;
+        staging.reserve(StagingCapacity);
+        if (m_chunks.empty())
+            m_headOffset = 0;
+        m_chunks.push_back(std::move(staging));
+        m_tailIsStaging = true;
+    }
+    m_chunks.back().append(data.constData() + from, size);
+}
+
+void WritePipeTransport::onWriteActivated()
+{
+    const qsizetype written = writeQueued();
+    if (written < 0) {
+        if (errno != EAGAIN)
+            closeWithError(errno);
+        return;
+    }
+    consume(written);
+    if (m_bufferSize == 0)
+        setWriteNotifierEnabled(false);
+    QPointer<WritePipeTransport> guard(this);
+    maybeResume(); // a writingResumed() handler may write, close or delete us
+    if (guard)
+        finishIfFlushed();
+}
+
+qsizetype WritePipeTransport::writeQueued()
+{
+    iovec iov[MaxIovecs];
+    int count = 0;
+    qsizetype offset = m_headOffset;
+    for (auto it = m_chunks.begin(); it != m_chunks.end() && count < MaxIovecs; ++it) {
+        iov[count].iov_base = const_cast<char *>(it->constData() + offset);
+        iov[count].iov_len = size_t(it->size() - offset);
+        ++count;
+        offset = 0;
+    }
+    return Sys::writev(fd(), iov, count);
+}
+
+void WritePipeTransport::consume(qsizetype written)
+{
+    m_bytesWritten += quint64(written);
+    m_bufferSize -= written;
+    // Flushed bytes are consumed by offset: no memmove of what is left.
+    while (written > 0) {
+        const qsizetype available = m_chunks.front().size() - m_headOffset;
+        if (written < available) {
+            m_headOffset += written;
+            return;
+        }
+        written -= available;
+        m_chunks.pop_front();
+        m_headOffset = 0;
+    }
+    if (m_chunks.empty())
+        m_tailIsStaging = false;
+}
+
+void WritePipeTransport::writeEof()
+{
+    if (isClosing() || !isOpen())
+        return;
+    beginClosing();
+    finishIfFlushed();
+}
+
+void WritePipeTransport::close()
+{
+    writeEof();
+}
+
+void WritePipeTransport::abort()
+{
+    if (!isOpen())
+        return;
+    clearBuffer();
+    closeWithError(0);
+}
+
+void WritePipeTransport::finishIfFlushed()
+{
+    // Re-checked after writingResumed(): a handler may have queued more (CPython 3.11 does
+    // not re-check and loses that tail when close() is called from resume_writing()).
+    if (isClosing() && m_bufferSize == 0)
+        closeWithError(0);
+}
+
+void WritePipeTransport::aboutToClose()
+{
+    clearBuffer();
+}
+
+void WritePipeTransport::clearBuffer()
+{
+    m_chunks.clear();
+    m_headOffset = 0;
+    m_bufferSize = 0;
+    m_tailIsStaging = false;
+    m_writingPaused = false; // no writingResumed() follows an abort or a loss
+}
+
+void WritePipeTransport::dropWrite()
+{
+    ++m_droppedWrites;
+    if (!m_warnedDrop) {
+        m_warnedDrop = true;
+        qCWarning(lcTransport, "write after the pipe transport closed (reader gone or close() "
+                               "called): data dropped; further drops are only counted");
+    }
+}
+
+bool WritePipeTransport::setWriteBufferLimits(qsizetype high, qsizetype low)
+{
+    if (high == -1 && low == -1) {
+        high = DefaultHighWater;
+        low = DefaultHighWater / 4;
+    } else if (high == -1) {
+        high = 4 * low;
+    } else if (low == -1) {
+        low = high / 4;
+    }
+    if (!(high >= low && low >= 0)) {
+        setError(EINVAL, QStringLiteral("high (%1) must be >= low (%2) must be >= 0").arg(high).arg(low));
+        return false;
+    }
+    m_high = high;
+    m_low = low;
+    maybePause();
+    return true;
+}
+
+void WritePipeTransport::maybePause()
+{
+    if (m_writingPaused || m_bufferSize <= m_high)
+        return;
+    m_writingPaused = true;
+    emitWhenConnected([this] { Q_EMIT writingPaused(); });
+}
+
+void WritePipeTransport::maybeResume()
+{
+    if (!m_writingPaused || m_bufferSize > m_low)
+        return;
+    m_writingPaused = false;
+    emitWhenConnected([this] { Q_EMIT writingResumed(); });
+}
+
+void WritePipeTransport::startNotifiers()
+{
+    setWriteNotifierEnabled(m_bufferSize > 0);
+    // asyncio's trick: a pipe's write end never becomes readable, but poll() reports POLLERR
+    // on it once the last reader is gone, which fires a read notifier. Not for character
+    // devices: a tty opened read-write would fire on keyboard input.
+    struct stat st {};
+    if (::fstat(fd(), &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))
+        readNotifier()->setEnabled(true);
+}
+
+void WritePipeTransport::onReadActivated()
+{
+    pollfd p { fd(), POLLOUT, 0 };
+    if (::poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP))) {
+        closeWithError(EPIPE); // the reader went away, whether or not we had bytes to send
+        return;
+    }
+    // Readable for another reason (a socket peer sent data): not ours to read. Stop
+    // watching rather than spin; the next write still reports EPIPE.
+    readNotifier()->setEnabled(false);
+}
+
+void WritePipeTransport::setWriteNotifierEnabled(bool enabled)
+{
+    if (writeNotifier() && isConnected() && !isEnding())
+        writeNotifier()->setEnabled(enabled);
+}
+
+} // namespace PipeScope
