@@ -1,0 +1,3 @@
+#include "kernellogging.h"
+
+Q_LOGGING_CATEGORY(lcKernel, "pipescope.core.kernel")

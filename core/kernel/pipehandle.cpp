@@ -1,0 +1,185 @@
+#include "pipehandle.h"
+
+#include "sys.h"
+
+#include <QFile>
+
+#include <climits>
+#include <cstring>
+
+namespace PipeScope {
+
+namespace {
+
+// Reaching another process's pipe takes ptrace READ access to the process and then the pipe
+// inode's own 0600 owner check; both are measured in kernel-facts §3.
+const QLatin1String foreignPermissionHint(
+        " (needs the same user and a pipe that user created, "
+        "or CAP_SYS_PTRACE + CAP_DAC_READ_SEARCH)");
+
+QString errnoString(int error)
+{
+    return QString::fromLocal8Bit(std::strerror(error));
+}
+
+bool isPermissionError(int error)
+{
+    return error == EACCES || error == EPERM;
+}
+
+/// The link's text, or an empty string with *error set.
+QString readLink(const QString &path, int *error)
+{
+    char buffer[PATH_MAX];
+    const ssize_t length = Sys::readlink(QFile::encodeName(path).constData(), buffer,
+                                         sizeof buffer);
+    *error = length < 0 ? errno : 0;
+    return length < 0 ? QString() : QFile::decodeName(QByteArray(buffer, length));
+}
+
+bool sameFile(const struct stat &a, const struct stat &b)
+{
+    return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/// For "is not a pipe (...)": the /proc link text if we have it, else the file type.
+QString whatItIs(const QString &target, mode_t mode)
+{
+    if (!target.isEmpty())
+        return target;
+    if (S_ISREG(mode))
+        return QStringLiteral("regular file");
+    if (S_ISDIR(mode))
+        return QStringLiteral("directory");
+    if (S_ISSOCK(mode))
+        return QStringLiteral("socket");
+    if (S_ISCHR(mode))
+        return QStringLiteral("character device");
+    if (S_ISBLK(mode))
+        return QStringLiteral("block device");
+    return QStringLiteral("mode 0%1").arg(mode, 0, 8);
+}
+
+} // namespace
+
+PipeHandle &PipeHandle::fail(int error, const QString &message)
+{
+    m_owned.close();
+    m_fd = -1;
+    m_error = error;
+    m_errorString = message;
+    return *this;
+}
+
+PipeHandle &PipeHandle::failSyscall(const char *syscall, const QString &path, int error,
+                                    const QString &hint)
+{
+    return fail(error, QStringLiteral("%1 %2: %3%4")
+                               .arg(QLatin1String(syscall), path, errnoString(error), hint));
+}
+
+PipeHandle &PipeHandle::failMissing(qint64 pid, int fd, const QString &procRoot, int error)
+{
+    struct stat process = {};
+    const QString processDir = QStringLiteral("%1/%2").arg(procRoot).arg(pid);
+    if (Sys::stat(QFile::encodeName(processDir).constData(), &process) != 0 && errno == ENOENT)
+        return fail(ESRCH, QStringLiteral("no process %1").arg(pid));
+    return fail(error, QStringLiteral("process %1 has no fd %2").arg(pid).arg(fd));
+}
+
+bool PipeHandle::openVerified(const QString &path, const QString &permissionHint)
+{
+    // O_NOCTTY: should the fd be swapped for a terminal between our stat and open, opening it
+    // must not make it our controlling terminal.
+    Fd opened(Sys::open(QFile::encodeName(path).constData(), O_RDONLY | O_NONBLOCK | O_NOCTTY));
+    struct stat status = {};
+    if (!opened.isValid() || Sys::fstat(opened.get(), &status) != 0) {
+        const int error = errno;
+        failSyscall("open", path, error, isPermissionError(error) ? permissionHint : QString());
+        return false;
+    }
+    if (!sameFile(status, m_status)) {
+        fail(EAGAIN, QStringLiteral("%1 changed while it was probed, try again").arg(path));
+        return false;
+    }
+    m_status = status;
+    m_owned = std::move(opened);
+    m_fd = m_owned.get();
+    return true;
+}
+
+PipeHandle PipeHandle::forOwnFd(int fd, Access access)
+{
+    PipeHandle handle(QStringLiteral("fd %1").arg(fd));
+    if (Sys::fstat(fd, &handle.m_status) != 0) {
+        handle.failSyscall("fstat", handle.m_name, errno);
+        return handle;
+    }
+    const QString self = QStringLiteral("/proc/self/fd/%1").arg(fd);
+    int linkError = 0;
+    handle.m_target = readLink(self, &linkError);
+    if (!S_ISFIFO(handle.m_status.st_mode)) {
+        handle.fail(EINVAL, QStringLiteral("fd %1 is not a pipe (%2)")
+                                    .arg(fd)
+                                    .arg(whatItIs(handle.m_target, handle.m_status.st_mode)));
+        return handle;
+    }
+    const int flags = Sys::fcntl(fd, F_GETFL);
+    if (access == Access::Read && flags != -1 && (flags & O_ACCMODE) == O_WRONLY)
+        handle.openVerified(self, QString());
+    else
+        handle.m_fd = fd;
+    return handle;
+}
+
+void PipeHandle::checkProcessFd(qint64 pid, int fd, const QString &procRoot)
+{
+    int error = 0;
+    const char *syscall = "readlink";
+    m_target = readLink(m_name, &error);
+    if (error == 0 && Sys::stat(QFile::encodeName(m_name).constData(), &m_status) != 0) {
+        error = errno;
+        syscall = "stat";
+    }
+    if (error == ENOENT) {
+        failMissing(pid, fd, procRoot, error);
+    } else if (error != 0) {
+        failSyscall(syscall, m_name, error,
+                    isPermissionError(error) ? QString(foreignPermissionHint) : QString());
+    } else if (!S_ISFIFO(m_status.st_mode)) {
+        fail(EINVAL, QStringLiteral("fd %1 of process %2 is not a pipe (%3)")
+                             .arg(fd)
+                             .arg(pid)
+                             .arg(whatItIs(m_target, m_status.st_mode)));
+    }
+}
+
+PipeHandle PipeHandle::forProcessFd(qint64 pid, int fd, const QString &procRoot)
+{
+    PipeHandle handle(QStringLiteral("%1/%2/fd/%3").arg(procRoot).arg(pid).arg(fd));
+    handle.checkProcessFd(pid, fd, procRoot);
+    if (handle.m_error != 0)
+        return handle;
+    if (!handle.openVerified(handle.m_name, foreignPermissionHint) && handle.m_error == ENOENT)
+        handle.failMissing(pid, fd, procRoot, ENOENT); // the process closed it meanwhile
+    return handle;
+}
+
+PipeHandle PipeHandle::forFifo(const QString &path)
+{
+    PipeHandle handle(path);
+    handle.m_target = path;
+    if (Sys::stat(QFile::encodeName(path).constData(), &handle.m_status) != 0) {
+        handle.failSyscall("stat", path, errno);
+        return handle;
+    }
+    if (!S_ISFIFO(handle.m_status.st_mode)) {
+        handle.fail(EINVAL, QStringLiteral("%1 is not a FIFO (%2)")
+                                    .arg(path, whatItIs(QString(), handle.m_status.st_mode)));
+        return handle;
+    }
+    handle.openVerified(path, QString());
+    return handle;
+}
+
+} // namespace PipeScope

@@ -1,0 +1,61 @@
+#pragma once
+/// \file pipehandle.h
+/// Internal to PipeProbe: a short-lived fd on the pipe a probe names, with the checks and the
+/// error messages for getting it. A handle on another process's pipe or on a FIFO path is a
+/// fresh read-only O_NONBLOCK open that the handle closes when it goes out of scope: holding
+/// it longer would hide SIGPIPE from the writer (kernel-facts §3), so callers keep it for one
+/// query only.
+
+#include "fd.h"
+
+#include <QString>
+
+#include <sys/stat.h>
+
+namespace PipeScope {
+
+class PipeHandle
+{
+public:
+    enum class Access { Any, Read };
+
+    /// Our own \a fd, borrowed and never closed. With Access::Read and a write-only fd,
+    /// /proc/self/fd/N is reopened read-only instead, since tee(2) needs a readable source.
+    static PipeHandle forOwnFd(int fd, Access access);
+    /// Reopens \a procRoot/PID/fd/N read-only, whichever end the process holds: the open runs
+    /// on the pipe inode, and a read-only fd never delays the reader's EOF.
+    static PipeHandle forProcessFd(qint64 pid, int fd, const QString &procRoot);
+    /// Opens the FIFO at \a path read-only and non-blocking. Side effect (kernel-facts §8): a
+    /// writer blocked in open(O_WRONLY) is released by this open and may get SIGPIPE on its
+    /// first write once we close; so open FIFOs that already have a reader only.
+    static PipeHandle forFifo(const QString &path);
+
+    bool isValid() const { return m_fd >= 0; }
+    int fd() const { return m_fd; }
+    int error() const { return m_error; }
+    QString errorString() const { return m_errorString; }
+    /// What the fd shows in /proc: "pipe:[INODE]", or a FIFO's path (" (deleted)" once unlinked).
+    QString target() const { return m_target; }
+    const struct stat &status() const { return m_status; }
+    /// "fd 3", "/proc/812/fd/3" or "/tmp/f", for messages.
+    QString name() const { return m_name; }
+
+private:
+    explicit PipeHandle(const QString &name) : m_name(name) { }
+    PipeHandle &fail(int error, const QString &message);
+    PipeHandle &failSyscall(const char *syscall, const QString &path, int error,
+                            const QString &hint = QString());
+    bool openVerified(const QString &path, const QString &permissionHint);
+    void checkProcessFd(qint64 pid, int fd, const QString &procRoot);
+    PipeHandle &failMissing(qint64 pid, int fd, const QString &procRoot, int error);
+
+    Fd m_owned;
+    int m_fd = -1;
+    int m_error = 0;
+    QString m_errorString;
+    QString m_target;
+    QString m_name;
+    struct stat m_status = {};
+};
+
+} // namespace PipeScope

@@ -1,0 +1,196 @@
+#include "pipeprobe.h"
+
+#include "pipehandle.h"
+#include "pipelimits.h"
+#include "pipetee.h"
+#include "sys.h"
+
+#include <QRegularExpression>
+
+#include <cstring>
+
+namespace PipeScope {
+
+namespace {
+
+QString errnoString(int error)
+{
+    return QString::fromLocal8Bit(std::strerror(error));
+}
+
+template<typename T>
+std::optional<T> failure(QString *error, const QString &message)
+{
+    if (error)
+        *error = message;
+    return std::nullopt;
+}
+
+PipeSample failedSample(int error, const QString &message)
+{
+    PipeSample sample;
+    sample.error = error;
+    sample.errorString = message;
+    return sample;
+}
+
+QString syntaxError(const QString &spec, const QString &why)
+{
+    return QStringLiteral("bad pipe '%1': %2 (expected FD, PID:FD or a FIFO path; "
+                          "write ./%1 for a FIFO in the current directory)")
+            .arg(spec, why);
+}
+
+} // namespace
+
+PipeProbe::PipeProbe(Target target, qint64 pid, int fd, const QString &path,
+                     const QString &procRoot)
+    : m_target(target), m_pid(pid), m_fd(fd), m_path(path), m_procRoot(procRoot)
+{
+}
+
+PipeProbe PipeProbe::forFd(int fd)
+{
+    return PipeProbe(Target::OwnFd, -1, fd, QString());
+}
+
+PipeProbe PipeProbe::forProcessFd(qint64 pid, int fd, const QString &procRoot)
+{
+    return PipeProbe(Target::ProcessFd, pid, fd, QString(), procRoot);
+}
+
+PipeProbe PipeProbe::forFifo(const QString &path)
+{
+    return PipeProbe(Target::FifoPath, -1, -1, path);
+}
+
+std::optional<PipeProbe> PipeProbe::fromSpec(const QString &spec, QString *error)
+{
+    if (spec.isEmpty())
+        return failure<PipeProbe>(error, QStringLiteral("empty pipe: expected FD, PID:FD or a FIFO path"));
+    if (spec.contains(u'/'))
+        return forFifo(spec);
+    static const QRegularExpression numeric(QStringLiteral("^(\\d+)(?::(\\d+))?$"));
+    const QRegularExpressionMatch match = numeric.match(spec);
+    if (!match.hasMatch()) {
+        // Names that look numeric or contain ':' are almost surely a mistyped FD or PID:FD.
+        if (spec.front().isDigit() || spec.front() == u'-' || spec.front() == u'+'
+            || spec.contains(u':'))
+            return failure<PipeProbe>(error, syntaxError(spec, QStringLiteral("not a number")));
+        return forFifo(spec);
+    }
+    bool firstOk = false;
+    bool fdOk = false;
+    if (!match.hasCaptured(2)) {
+        const int fd = match.captured(1).toInt(&fdOk);
+        if (!fdOk)
+            return failure<PipeProbe>(error, syntaxError(spec, QStringLiteral("fd out of range")));
+        return forFd(fd);
+    }
+    const qint64 pid = match.captured(1).toLongLong(&firstOk);
+    const int fd = match.captured(2).toInt(&fdOk);
+    if (!firstOk || pid <= 0)
+        return failure<PipeProbe>(error, syntaxError(spec, QStringLiteral("PID must be positive")));
+    if (!fdOk)
+        return failure<PipeProbe>(error, syntaxError(spec, QStringLiteral("fd out of range")));
+    return forProcessFd(pid, fd);
+}
+
+QString PipeProbe::describe() const
+{
+    switch (m_target) {
+    case Target::OwnFd:
+        return QStringLiteral("fd %1").arg(m_fd);
+    case Target::ProcessFd:
+        return QStringLiteral("%1/%2/fd/%3").arg(m_procRoot).arg(m_pid).arg(m_fd);
+    case Target::FifoPath:
+        break;
+    }
+    return m_path;
+}
+
+PipeHandle PipeProbe::open(bool forReading) const
+{
+    switch (m_target) {
+    case Target::OwnFd:
+        return PipeHandle::forOwnFd(m_fd, forReading ? PipeHandle::Access::Read
+                                                     : PipeHandle::Access::Any);
+    case Target::ProcessFd:
+        return PipeHandle::forProcessFd(m_pid, m_fd, m_procRoot);
+    case Target::FifoPath:
+        break;
+    }
+    return PipeHandle::forFifo(m_path);
+}
+
+PipeSample PipeProbe::sample() const
+{
+    const PipeHandle handle = open(false);
+    if (!handle.isValid())
+        return failedSample(handle.error(), handle.errorString());
+    PipeSample sample;
+    sample.inode = quint64(handle.status().st_ino);
+    sample.device = quint64(handle.status().st_dev);
+    // pipefs names anonymous pipes "pipe:[INODE]"; anything else is a FIFO's path.
+    sample.isFifo = m_target == Target::FifoPath
+            || !handle.target().startsWith(QLatin1String("pipe:["));
+    if (sample.isFifo) {
+        static const QLatin1String deletedSuffix(" (deleted)");
+        sample.fifoPath = handle.target();
+        sample.fifoDeleted = m_target != Target::FifoPath && sample.fifoPath.endsWith(deletedSuffix);
+        if (sample.fifoDeleted)
+            sample.fifoPath.chop(deletedSuffix.size());
+    }
+    sample.queued = Sys::queuedBytes(handle.fd());
+    if (sample.queued < 0) {
+        return failedSample(errno, QStringLiteral("ioctl FIONREAD on %1: %2")
+                                           .arg(handle.name(), errnoString(errno)));
+    }
+    sample.capacity = Sys::fcntl(handle.fd(), F_GETPIPE_SZ);
+    if (sample.capacity < 0) {
+        return failedSample(errno, QStringLiteral("fcntl F_GETPIPE_SZ on %1: %2")
+                                           .arg(handle.name(), errnoString(errno)));
+    }
+    sample.ok = true;
+    return sample;
+}
+
+std::optional<QByteArray> PipeProbe::peek(qsizetype n, QString *error) const
+{
+    if (n < 0) {
+        return failure<QByteArray>(error, QStringLiteral("peek %1: byte count %2 is negative")
+                                                  .arg(describe())
+                                                  .arg(n));
+    }
+    const PipeHandle handle = open(true);
+    if (!handle.isValid())
+        return failure<QByteArray>(error, handle.errorString());
+    const int capacity = Sys::fcntl(handle.fd(), F_GETPIPE_SZ);
+    if (capacity < 0) {
+        return failure<QByteArray>(error, QStringLiteral("fcntl F_GETPIPE_SZ on %1: %2")
+                                                  .arg(handle.name(), errnoString(errno)));
+    }
+    return PipeTee::peek(handle.fd(), n, capacity, handle.name(), error);
+}
+
+std::optional<int> PipeProbe::setCapacity(int bytes, QString *error) const
+{
+    // Either end may resize (kernel-facts §2), so the read-only handle is enough.
+    const PipeHandle handle = open(false);
+    if (!handle.isValid())
+        return failure<int>(error, handle.errorString());
+    const int set = Sys::fcntl(handle.fd(), F_SETPIPE_SZ, bytes);
+    if (set >= 0)
+        return set;
+    const int setError = errno;
+    const QString why = PipeLimits::explainSetSizeError(setError, bytes,
+                                                        Sys::queuedBytes(handle.fd()), m_procRoot);
+    QString message = QStringLiteral("fcntl F_SETPIPE_SZ %1 on %2: %3")
+                              .arg(bytes)
+                              .arg(handle.name(), errnoString(setError));
+    if (!why.isEmpty())
+        message += QLatin1String(": ") + why;
+    return failure<int>(error, message);
+}
+
+} // namespace PipeScope
