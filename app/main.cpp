@@ -4,6 +4,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QTextStream>
 
 #include <algorithm>
@@ -24,6 +25,15 @@ QString commandList()
                         .arg(QLatin1String(command.summary));
     }
     return text;
+}
+
+// parse() runs before any QCoreApplication exists (the GUI needs a QApplication, the
+// commands a QCoreApplication), so the help text cannot know the program's name yet.
+QString helpText(const QCommandLineParser &parser)
+{
+    QString text = parser.helpText();
+    text.replace(QLatin1String("<executable_name>"), QLatin1String("pipescope"));
+    return text + commandList();
 }
 
 int runHeadless(const Command &command, int argc, char **argv)
@@ -75,19 +85,22 @@ int main(int argc, char **argv)
     parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsOptions);
 
     if (!parser.parse(argumentList(argc, argv)))
-        return usageError(parser.errorText(), parser.helpText() + commandList());
+        return usageError(parser.errorText(), helpText(parser));
     if (parser.isSet(help)) {
-        QTextStream(stdout) << parser.helpText() << commandList();
+        QTextStream(stdout) << helpText(parser);
         return ExitOk;
     }
     if (parser.isSet(version)) {
         QTextStream(stdout) << "pipescope " << PIPESCOPE_VERSION << '\n';
         return ExitOk;
     }
-    if (parser.positionalArguments().size() > 1) {
-        return usageError(QStringLiteral("unknown command or too many arguments: %1")
-                                  .arg(parser.positionalArguments().join(u' ')),
-                          parser.helpText() + commandList());
+    const QStringList positional = parser.positionalArguments();
+    const bool looksLikeLab = positional.size() == 1
+            && (positional[0].endsWith(QLatin1String(".json")) || QFileInfo::exists(positional[0]));
+    if (!positional.isEmpty() && !looksLikeLab) {
+        return usageError(QStringLiteral("unknown command or not a lab file: %1")
+                                  .arg(positional.join(u' ')),
+                          helpText(parser));
     }
 
     GuiOptions options;
@@ -99,7 +112,7 @@ int main(int argc, char **argv)
         if (!ok || options.pid <= 0)
             return usageError(QStringLiteral("--pid needs a process id, got '%1'")
                                       .arg(parser.value(pid)),
-                              parser.helpText());
+                              helpText(parser));
     }
     return runGui(argc, argv, options);
 }
