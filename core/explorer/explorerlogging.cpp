@@ -1,0 +1,3 @@
+#include "explorerlogging.h"
+
+Q_LOGGING_CATEGORY(lcExplorer, "pipescope.core.explorer")

@@ -1,0 +1,293 @@
+#include "procparsers.h"
+
+#include <QList>
+
+#include <fcntl.h>
+#include <sys/syscall.h>
+
+namespace PipeScope {
+
+namespace {
+
+std::optional<qint64> toInt(const QByteArray &field)
+{
+    bool ok = false;
+    const qint64 value = field.toLongLong(&ok);
+    return ok ? std::optional<qint64>(value) : std::nullopt;
+}
+
+std::optional<quint64> toHex(const QByteArray &field)
+{
+    bool ok = false;
+    const QByteArray digits = field.startsWith("0x") ? field.mid(2) : field;
+    const quint64 value = digits.toULongLong(&ok, 16);
+    return ok ? std::optional<quint64>(value) : std::nullopt;
+}
+
+bool isAnyOf(long number, std::initializer_list<long> numbers)
+{
+    for (long candidate : numbers) {
+        if (candidate >= 0 && candidate == number)
+            return true;
+    }
+    return false;
+}
+
+// Syscall numbers differ per architecture; <sys/syscall.h> gives this build's. open() does not
+// exist on every architecture (aarch64 only has openat).
+#ifdef SYS_open
+constexpr long SysOpen = SYS_open;
+#else
+constexpr long SysOpen = -1;
+#endif
+#ifdef SYS_openat2
+constexpr long SysOpenat2 = SYS_openat2;
+#else
+constexpr long SysOpenat2 = -1;
+#endif
+
+bool isReadCall(long nr)
+{
+    return isAnyOf(nr, { SYS_read, SYS_readv, SYS_preadv, SYS_preadv2 });
+}
+
+bool isWriteCall(long nr)
+{
+    return isAnyOf(nr, { SYS_write, SYS_writev, SYS_pwritev, SYS_pwritev2 });
+}
+
+} // namespace
+
+namespace ProcParsers {
+
+std::optional<ProcStat> parseStat(const QByteArray &text)
+{
+    const qsizetype open = text.indexOf('(');
+    const qsizetype close = text.lastIndexOf(')');
+    if (open <= 0 || close < open)
+        return std::nullopt;
+    ProcStat stat;
+    const auto pid = toInt(text.left(open).trimmed());
+    if (!pid)
+        return std::nullopt;
+    stat.pid = *pid;
+    stat.comm = QString::fromUtf8(text.mid(open + 1, close - open - 1));
+    // Counted from the field after ')': state is field 3 of proc(5), so index = field - 3.
+    const QList<QByteArray> fields = text.mid(close + 1).simplified().split(' ');
+    if (fields.size() < 20 || fields[0].size() != 1)
+        return std::nullopt;
+    stat.state = fields[0].at(0);
+    const auto ppid = toInt(fields[1]), pgrp = toInt(fields[2]), session = toInt(fields[3]);
+    const auto threads = toInt(fields[17]), start = toInt(fields[19]);
+    if (!ppid || !pgrp || !session || !threads || !start)
+        return std::nullopt;
+    stat.ppid = *ppid;
+    stat.pgrp = *pgrp;
+    stat.session = *session;
+    stat.threads = int(*threads);
+    stat.startTime = quint64(*start);
+    return stat;
+}
+
+QStringList parseCmdline(const QByteArray &text)
+{
+    QStringList arguments;
+    if (text.isEmpty())
+        return arguments;
+    const QByteArray body = text.endsWith('\0') ? text.chopped(1) : text;
+    for (const QByteArray &argument : body.split('\0'))
+        arguments << QString::fromUtf8(argument);
+    return arguments;
+}
+
+QString commandLine(const QStringList &arguments, const QString &comm)
+{
+    const QString joined = arguments.join(u' ');
+    if (joined.trimmed().isEmpty())
+        return QLatin1Char('[') + comm + QLatin1Char(']');
+    return joined;
+}
+
+QString parseWchan(const QByteArray &text)
+{
+    const QByteArray name = text.trimmed();
+    if (name.isEmpty() || name == "0")
+        return QString();
+    return QString::fromLatin1(name);
+}
+
+WaitKind classifyWchan(const QString &wchan)
+{
+    if (wchan.isEmpty())
+        return WaitKind::None;
+    if (wchan == u"wait_for_partner")
+        return WaitKind::FifoOpen;
+    if (wchan.endsWith(u"pipe_read") || wchan == u"pipe_wait_readable")
+        return WaitKind::PipeRead;
+    if (wchan.endsWith(u"pipe_write") || wchan == u"pipe_wait_writable")
+        return WaitKind::PipeWrite;
+    if (wchan == u"pipe_wait")
+        return WaitKind::PipeEither;
+    if (wchan.contains(u"poll") || wchan.contains(u"select"))
+        return WaitKind::Poll;
+    return WaitKind::Other;
+}
+
+std::optional<SyscallInfo> parseSyscall(const QByteArray &text)
+{
+    const QByteArray line = text.trimmed();
+    SyscallInfo info;
+    if (line == "running") {
+        info.status = SyscallInfo::Status::Running;
+        return info;
+    }
+    const QList<QByteArray> fields = line.split(' ');
+    const auto number = toInt(fields.value(0));
+    if (!number)
+        return std::nullopt;
+    info.number = long(*number);
+    if (info.number < 0)
+        return info; // "-1 sp pc": blocked, but not inside a system call
+    if (fields.size() < 7)
+        return std::nullopt;
+    for (int i = 0; i < 6; ++i) {
+        const auto arg = toHex(fields[i + 1]);
+        if (!arg)
+            return std::nullopt;
+        info.args[size_t(i)] = *arg;
+    }
+    info.status = SyscallInfo::Status::InSyscall;
+    return info;
+}
+
+WaitKind syscallDirection(const SyscallInfo &info)
+{
+    if (info.status != SyscallInfo::Status::InSyscall)
+        return WaitKind::PipeEither;
+    if (isReadCall(info.number))
+        return WaitKind::PipeRead;
+    if (isWriteCall(info.number) || info.number == SYS_vmsplice)
+        return WaitKind::PipeWrite;
+    return WaitKind::PipeEither;
+}
+
+int waitedFd(const SyscallInfo &info, WaitKind kind)
+{
+    if (info.status != SyscallInfo::Status::InSyscall)
+        return -1;
+    const long nr = info.number;
+    if (isReadCall(nr) || isWriteCall(nr) || nr == SYS_vmsplice)
+        return int(info.args[0]);
+    // splice(fd_in, off_in, fd_out, ...) and tee(fd_in, fd_out, ...): the side that waits
+    // depends on whether the task sleeps for data (read) or for room (write).
+    if (nr == SYS_splice)
+        return int(kind == WaitKind::PipeWrite ? info.args[2] : info.args[0]);
+    if (nr == SYS_tee)
+        return int(kind == WaitKind::PipeWrite ? info.args[1] : info.args[0]);
+    return -1;
+}
+
+bool isOpenCall(const SyscallInfo &info)
+{
+    return info.status == SyscallInfo::Status::InSyscall
+            && isAnyOf(info.number, { SysOpen, SYS_openat, SysOpenat2 });
+}
+
+std::optional<FdInfo> parseFdInfo(const QByteArray &text)
+{
+    FdInfo info;
+    bool haveFlags = false;
+    for (const QByteArray &line : text.split('\n')) {
+        const qsizetype colon = line.indexOf(':');
+        if (colon < 0)
+            continue;
+        const QByteArray key = line.left(colon);
+        const QByteArray value = line.mid(colon + 1).trimmed();
+        bool ok = false;
+        if (key == "flags") {
+            info.flags = int(value.toUInt(&ok, 8)); // octal, see proc(5)
+            haveFlags = ok;
+        } else if (key == "mnt_id") {
+            info.mntId = value.toInt(&ok);
+        } else if (key == "ino") {
+            const quint64 inode = value.toULongLong(&ok);
+            if (ok)
+                info.inode = inode;
+        }
+    }
+    return haveFlags ? std::optional<FdInfo>(info) : std::nullopt;
+}
+
+FdTarget parseFdTarget(const QByteArray &link)
+{
+    FdTarget target;
+    if (link.startsWith("pipe:[") && link.endsWith(']')) {
+        bool ok = false;
+        const quint64 inode = link.mid(6, link.size() - 7).toULongLong(&ok);
+        if (ok) {
+            target.kind = FdTarget::Kind::Pipe;
+            target.inode = inode;
+        }
+        return target;
+    }
+    // "socket:[N]", "anon_inode:[eventfd]", "net:[N]": a lower-case type and a colon, no path.
+    // Real /proc paths are absolute; fixtures may use relative ones.
+    if (link.isEmpty())
+        return target;
+    if (!link.startsWith('/')) {
+        const qsizetype colon = link.indexOf(':');
+        bool typed = colon > 0;
+        for (qsizetype i = 0; typed && i < colon; ++i)
+            typed = (link.at(i) >= 'a' && link.at(i) <= 'z') || link.at(i) == '_';
+        if (typed)
+            return target;
+    }
+    static const QByteArray deletedSuffix(" (deleted)");
+    target.kind = FdTarget::Kind::Path;
+    target.deleted = link.endsWith(deletedSuffix);
+    target.path = QString::fromUtf8(target.deleted ? link.chopped(deletedSuffix.size()) : link);
+    return target;
+}
+
+EndpointMode modeFromFlags(int flags)
+{
+    switch (flags & O_ACCMODE) {
+    case O_WRONLY:
+        return EndpointMode::Write;
+    case O_RDWR:
+        return EndpointMode::ReadWrite;
+    default:
+        return EndpointMode::Read;
+    }
+}
+
+std::optional<EndpointMode> modeFromLinkPermissions(unsigned int mode)
+{
+    switch (mode & 0777) {
+    case 0500:
+        return EndpointMode::Read;
+    case 0300:
+        return EndpointMode::Write;
+    case 0700:
+        return EndpointMode::ReadWrite;
+    default:
+        return std::nullopt;
+    }
+}
+
+} // namespace ProcParsers
+
+QString endpointModeName(EndpointMode mode)
+{
+    switch (mode) {
+    case EndpointMode::Read:
+        return QStringLiteral("r");
+    case EndpointMode::Write:
+        return QStringLiteral("w");
+    case EndpointMode::ReadWrite:
+        return QStringLiteral("rw");
+    }
+    return QString();
+}
+
+} // namespace PipeScope

@@ -1,0 +1,121 @@
+#pragma once
+/// \file procparsers.h
+/// Pure parsers for the /proc files the explorer reads. They take the file's text (bytes, as
+/// read) and never touch the file system, so they are tested on checked-in fixtures with
+/// awkward process names (spaces, parentheses, newlines).
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+#include <array>
+#include <optional>
+
+namespace PipeScope {
+
+/// Which ends of a pipe an fd holds.
+enum class EndpointMode { Read, Write, ReadWrite };
+
+/// The fields of /proc/PID/stat the explorer uses.
+struct ProcStat
+{
+    qint64 pid = 0;
+    QString comm;        ///< between the first '(' and the LAST ')': may hold ") (", spaces, '\n'
+    char state = '?';    ///< R S D T t Z X I ...
+    qint64 ppid = 0;
+    qint64 pgrp = 0;
+    qint64 session = 0;
+    int threads = 1;     ///< num_threads
+    quint64 startTime = 0; ///< clock ticks after boot: with the pid it names one process for good
+};
+
+/// What an fd link (/proc/PID/fd/N) points at, from its readlink text.
+struct FdTarget
+{
+    enum class Kind { Pipe, Path, Other };
+    Kind kind = Kind::Other;
+    quint64 inode = 0;   ///< for Kind::Pipe: the N of "pipe:[N]"
+    QString path;        ///< for Kind::Path: the path without the " (deleted)" suffix
+    bool deleted = false;
+};
+
+/// The fields of /proc/PID/fdinfo/N the explorer uses.
+struct FdInfo
+{
+    int flags = 0;       ///< open flags (the file holds them in octal)
+    int mntId = -1;
+    std::optional<quint64> inode; ///< "ino:" only exists since Linux 5.14
+};
+
+/// /proc/PID/syscall: the system call a sleeping task is in.
+struct SyscallInfo
+{
+    enum class Status { InSyscall, Running, NotInSyscall };
+    Status status = Status::NotInSyscall;
+    long number = -1;
+    std::array<quint64, 6> args {};
+};
+
+/// What a sleeping task waits for, from its wchan.
+enum class WaitKind {
+    None,       ///< not sleeping in the kernel, or wchan hidden ("0")
+    PipeRead,   ///< anon_pipe_read, pipe_read, pipe_wait_readable
+    PipeWrite,  ///< anon_pipe_write, pipe_write, pipe_wait_writable
+    PipeEither, ///< pipe_wait (before 5.5: used by both directions; the syscall tells which)
+    FifoOpen,   ///< wait_for_partner: open() of a FIFO waiting for the other side
+    Poll,       ///< poll/select/epoll
+    Other
+};
+
+namespace ProcParsers {
+
+/// /proc/PID/stat. Fields are counted from the last ')', because the name may contain one.
+std::optional<ProcStat> parseStat(const QByteArray &text);
+
+/// /proc/PID/cmdline: NUL-separated arguments; the final NUL is optional (set by setproctitle).
+QStringList parseCmdline(const QByteArray &text);
+
+/// The command shown for a process: its arguments joined by spaces, or "[comm]" when the
+/// command line is empty (kernel threads, zombies).
+QString commandLine(const QStringList &arguments, const QString &comm);
+
+/// /proc/PID/wchan: the kernel function name, or an empty string for "0" (running, or hidden
+/// from other users).
+QString parseWchan(const QByteArray &text);
+
+/// Classifies a wchan name; matches loosely so both 6.x (anon_pipe_*) and older kernel names
+/// (pipe_read, pipe_write, pipe_wait, pipe_wait_readable) are recognised.
+WaitKind classifyWchan(const QString &wchan);
+
+/// /proc/PID/syscall: "running", "-1 sp pc", or "nr arg1..arg6 sp pc" in hex.
+std::optional<SyscallInfo> parseSyscall(const QByteArray &text);
+
+/// The fd a task blocked in \a info waits on for \a kind, or -1 when the call has none or is
+/// not one that touches a pipe (read/readv/write/writev/splice/tee/vmsplice).
+int waitedFd(const SyscallInfo &info, WaitKind kind);
+
+/// The direction of a pipe call in \a info (PipeRead or PipeWrite), or PipeEither if unknown.
+WaitKind syscallDirection(const SyscallInfo &info);
+
+/// True when \a info is an open()/openat()/openat2() call.
+bool isOpenCall(const SyscallInfo &info);
+
+/// /proc/PID/fdinfo/N.
+std::optional<FdInfo> parseFdInfo(const QByteArray &text);
+
+/// A readlink target of /proc/PID/fd/N: "pipe:[123]", "/path", "/path (deleted)", "socket:[..]".
+FdTarget parseFdTarget(const QByteArray &link);
+
+/// The end an fd holds from its open flags (flags & O_ACCMODE).
+EndpointMode modeFromFlags(int flags);
+
+/// The end from the permission bits of the /proc/PID/fd/N link itself (lstat): 0500 read,
+/// 0300 write, 0700 both. Anything else (a plain symlink is 0777) gives nullopt.
+std::optional<EndpointMode> modeFromLinkPermissions(unsigned int mode);
+
+} // namespace ProcParsers
+
+/// "r", "w" or "rw".
+QString endpointModeName(EndpointMode mode);
+
+} // namespace PipeScope

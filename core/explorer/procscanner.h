@@ -1,0 +1,54 @@
+#pragma once
+/// \file procscanner.h
+/// Finds every pipe and FIFO held by any process we may inspect, by reading /proc: the ends
+/// (readlinkat over /proc/PID/fd, the end from the link's lstat permission bits), the state of
+/// each holder (stat, wchan, syscall), and the fill level of each pipe we can reach.
+///
+/// Non-destructive: fill levels come from PipeProbe, which reopens a *read* end read-only and
+/// O_NONBLOCK for the sample only. A pipe nobody reads is not probed (a read end of ours would
+/// hide EPIPE from its writers, kernel-facts §3), and neither is a FIFO without a reader
+/// (opening it would release a writer blocked in open(), §8).
+///
+/// Processes that exit mid-scan and processes we may not read are counted in
+/// SystemSnapshot::skipped with the reason; a scan never fails as a whole.
+///
+/// Example:
+/// \code
+///   PipeScope::ProcScanner scanner;            // or ProcScanner(fixtureDir) in tests
+///   PipeScope::SystemSnapshot snapshot = scanner.scan();
+///   PipeScope::PipeDiagnostics::annotate(snapshot);
+/// \endcode
+
+#include "systemsnapshot.h"
+
+namespace PipeScope {
+
+struct ScanOptions
+{
+    /// Read stat/wchan/syscall of every process holding an end and set the endpoint states.
+    /// Without it, ProcessInfo has the command and ids only and states stay Unknown.
+    bool states = true;
+    /// Probe queued bytes and capacity of every reachable pipe (see sampleFillLevels()).
+    bool fillLevels = true;
+};
+
+class ProcScanner
+{
+public:
+    /// \a root is where procfs is mounted; tests pass a fixture tree.
+    explicit ProcScanner(const QString &root = QStringLiteral("/proc"));
+
+    QString root() const { return m_root; }
+
+    SystemSnapshot scan(const ScanOptions &options = {}) const;
+
+    /// Probes queued bytes and capacity of the pipes in \a only (all pipes when empty), through
+    /// one of their read ends; sets PipeInfo::unreachableReason where that is not possible.
+    /// The GUI uses this to refresh only the pipes on screen.
+    void sampleFillLevels(SystemSnapshot &snapshot, const QList<PipeKey> &only = {}) const;
+
+private:
+    QString m_root;
+};
+
+} // namespace PipeScope
