@@ -1,0 +1,52 @@
+#pragma once
+/// \file labchild.h
+/// A child process in the Pipe Lab (`cat`, `gzip -c`, any command line): its stdin and stdout
+/// are two lab pipes, and its own state comes from /proc (running, blocked writing its full
+/// stdout, blocked reading its empty stdin, stopped, exited with status).
+
+#include "labprocstate.h"
+
+#include <QObject>
+#include <QString>
+
+namespace PipeScope {
+
+class ChildProcess;
+
+class LabChild : public QObject
+{
+    Q_OBJECT
+public:
+    explicit LabChild(const QString &commandLine, QObject *parent = nullptr);
+    ~LabChild() override;
+
+    /// Runs the command line: directly (PATH lookup, so a missing program is reported at
+    /// once) unless it uses shell syntax (| ; & < > $ ` quotes...), then through /bin/sh -c.
+    bool start(QString *error);
+    /// True if \a commandLine needs /bin/sh to run.
+    static bool needsShell(const QString &commandLine);
+
+    QString commandLine() const { return m_commandLine; }
+    /// The program's name, for naming its pipes ("gzip").
+    QString programName() const;
+    ChildProcess *process() const { return m_process; }
+    pid_t pid() const;
+    bool isRunning() const;
+    /// From /proc while it runs, "exited with status N" / "killed by signal N" afterwards.
+    QString stateText() const;
+    /// Blocked in the kernel's pipe code right now.
+    bool isBlockedOnPipe() const;
+    LabProcState procState() const;
+
+    /// Ends the child: SIGTERM (SIGKILL follows at destruction if it is still there).
+    void terminate();
+
+Q_SIGNALS:
+    void finished(const QString &status);
+
+private:
+    QString m_commandLine;
+    ChildProcess *m_process = nullptr;
+};
+
+} // namespace PipeScope

@@ -1,0 +1,3 @@
+#include "lablogging.h"
+
+Q_LOGGING_CATEGORY(lcLab, "pipescope.core.lab")

@@ -1,0 +1,428 @@
+#include "labpipe.h"
+
+#include "fifowriteropener.h"
+#include "labchild.h"
+#include "labeventlog.h"
+#include "labgenerator.h"
+#include "lablogging.h"
+#include "labslowconsumer.h"
+#include "pipeopeners.h"
+#include "pipeprobe.h"
+#include "readpipetransport.h"
+#include "sys.h"
+#include "writepipetransport.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QRegularExpression>
+
+#include <cstring>
+
+namespace PipeScope {
+
+LabPipe::LabPipe(int id, Kind kind, const QString &name, LabEventLog *log, QObject *parent)
+    : QObject(parent), m_id(id), m_kind(kind), m_name(name), m_log(log)
+{
+    if (kind != Kind::ChildStdout)
+        createWriter();
+    if (kind != Kind::ChildStdin)
+        createReader();
+}
+
+LabPipe::~LabPipe() = default; // the transports are children: closed without signals
+
+LabChild *LabPipe::child() const
+{
+    return m_child;
+}
+
+QString LabPipe::kindName(Kind kind)
+{
+    switch (kind) {
+    case Kind::Anonymous:
+        return QStringLiteral("pipe");
+    case Kind::Fifo:
+        return QStringLiteral("FIFO");
+    case Kind::ChildStdin:
+        return QStringLiteral("child stdin");
+    case Kind::ChildStdout:
+        return QStringLiteral("child stdout");
+    }
+    return {};
+}
+
+QString LabPipe::errnoText(int error)
+{
+    if (error == EPIPE)
+        return QStringLiteral("EPIPE (Broken pipe)");
+    return QStringLiteral("errno %1 (%2)").arg(error).arg(QString::fromLocal8Bit(strerror(error)));
+}
+
+void LabPipe::log(const QString &end, const QString &event, const QString &detail) const
+{
+    if (m_log)
+        m_log->append(m_id, m_name, end, event, detail);
+}
+
+void LabPipe::createWriter()
+{
+    m_writer = new WritePipeTransport(this);
+    m_generator = new LabGenerator(m_writer, this);
+    connectWriter();
+    connect(m_generator, &LabGenerator::runningChanged, this, [this](bool running) {
+        log(QStringLiteral("writer"), running ? QStringLiteral("generator started")
+                                              : QStringLiteral("generator stopped"),
+            QStringLiteral("%1 B/s in %2-byte writes")
+                    .arg(m_generator->rate())
+                    .arg(m_generator->chunkSize()));
+    });
+}
+
+void LabPipe::createReader()
+{
+    m_reader = new ReadPipeTransport(this);
+    m_consumer = new LabSlowConsumer(this);
+    connectReader();
+    connect(m_consumer, &LabSlowConsumer::throttlingChanged, this, &LabPipe::applyReading);
+}
+
+void LabPipe::connectWriter()
+{
+    const QString end = QStringLiteral("writer");
+    connect(m_writer, &PipeTransport::connectionMade, this,
+            [this, end] { log(end, QStringLiteral("connectionMade"), QStringLiteral("fd %1").arg(m_writer->fd())); });
+    connect(m_writer, &WritePipeTransport::writingPaused, this, [this, end] {
+        log(end, QStringLiteral("writingPaused"),
+            QStringLiteral("buffer %1 B > high-water mark %2 B")
+                    .arg(m_writer->writeBufferSize())
+                    .arg(m_writer->writeBufferLimits().second));
+    });
+    connect(m_writer, &WritePipeTransport::writingResumed, this, [this, end] {
+        log(end, QStringLiteral("writingResumed"),
+            QStringLiteral("buffer %1 B <= low-water mark %2 B")
+                    .arg(m_writer->writeBufferSize())
+                    .arg(m_writer->writeBufferLimits().first));
+    });
+    connect(m_writer, &PipeTransport::connectionLost, this, [this, end](int error) {
+        log(end, QStringLiteral("connectionLost"), error ? errnoText(error) : QStringLiteral("clean close"));
+        m_generator->stop();
+    });
+}
+
+void LabPipe::connectReader()
+{
+    const QString end = QStringLiteral("reader");
+    connect(m_reader, &PipeTransport::connectionMade, this,
+            [this, end] { log(end, QStringLiteral("connectionMade"), QStringLiteral("fd %1").arg(m_reader->fd())); });
+    connect(m_reader, &ReadPipeTransport::dataReceived, this, &LabPipe::onDataReceived);
+    connect(m_reader, &ReadPipeTransport::eofReceived, this, [this, end] {
+        m_eof = true;
+        log(end, QStringLiteral("eofReceived"));
+    });
+    connect(m_reader, &ReadPipeTransport::readingPaused, this, [this, end] {
+        log(end, QStringLiteral("readingPaused"),
+            m_userPaused ? QStringLiteral("Pause reading")
+                         : QStringLiteral("slow consumer, max %1 B/s").arg(m_consumer->maxRate()));
+    });
+    connect(m_reader, &ReadPipeTransport::readingResumed, this,
+            [this, end] { log(end, QStringLiteral("readingResumed")); });
+    connect(m_reader, &PipeTransport::connectionLost, this, [this, end](int error) {
+        log(end, QStringLiteral("connectionLost"), error ? errnoText(error) : QStringLiteral("clean close"));
+    });
+}
+
+void LabPipe::onDataReceived(const QByteArray &data)
+{
+    if (data.size() >= ReceivedTailSize) {
+        m_received = data.right(ReceivedTailSize);
+    } else {
+        const qsizetype excess = m_received.size() + data.size() - ReceivedTailSize;
+        if (excess > 0)
+            m_received.remove(0, excess);
+        m_received.append(data);
+    }
+    if (m_log) {
+        m_log->noteData(m_id, m_name, QStringLiteral("reader"), QStringLiteral("dataReceived"),
+                        data.size());
+        m_consumer->consumed(data.size(), m_log->elapsedNs());
+    }
+}
+
+bool LabPipe::openAnonymous(QString *error)
+{
+    return Openers::openAnonymousPipe(m_reader, m_writer, error);
+}
+
+void LabPipe::connectFifoOpener()
+{
+    m_fifoOpener = new FifoWriterOpener(this);
+    const QString end = QStringLiteral("writer");
+    connect(m_fifoOpener, &FifoWriterOpener::waitingForReader, this, [this, end] {
+        log(end, QStringLiteral("waitingForReader"),
+            QStringLiteral("open(O_WRONLY) of %1 waits until a reader opens it").arg(m_fifoPath));
+    });
+    connect(m_fifoOpener, &FifoWriterOpener::connected, this, [this, end](int fd) {
+        if (!m_writer->open(fd)) {
+            log(end, QStringLiteral("error"), m_writer->errorString());
+            Sys::close(fd);
+        }
+    });
+    connect(m_fifoOpener, &FifoWriterOpener::failed, this,
+            [this, end](const QString &message) { log(end, QStringLiteral("error"), message); });
+}
+
+bool LabPipe::openFifo(const QString &path, bool openReader, QString *error)
+{
+    m_fifoPath = path;
+    if (!Openers::makeFifo(path, error))
+        return false;
+    connectFifoOpener();
+    if (!m_fifoOpener->start(path)) {
+        if (error)
+            *error = m_fifoOpener->errorString();
+        return false;
+    }
+    return !openReader || openFifoReader(error);
+}
+
+bool LabPipe::openFifoReader(QString *error)
+{
+    if (m_kind != Kind::Fifo || m_reader->isOpen() || m_reader->isLost()) {
+        if (error)
+            *error = QStringLiteral("the lab's reader of %1 is already open or was closed").arg(m_name);
+        return false;
+    }
+    const int fd = Openers::openFifoReader(m_fifoPath, error);
+    if (fd < 0)
+        return false;
+    if (!m_reader->open(fd)) {
+        if (error)
+            *error = m_reader->errorString();
+        Sys::close(fd);
+        return false;
+    }
+    return true;
+}
+
+bool LabPipe::adoptChildFd(int fd, LabChild *child, QString *error)
+{
+    m_child = child;
+    PipeTransport *ours = m_kind == Kind::ChildStdin ? static_cast<PipeTransport *>(m_writer)
+                                                     : static_cast<PipeTransport *>(m_reader);
+    if (!ours || !ours->open(fd)) {
+        if (error)
+            *error = ours ? ours->errorString() : QStringLiteral("not a child pipe");
+        return false;
+    }
+    return true;
+}
+
+void LabPipe::send(const QByteArray &data)
+{
+    if (!m_writer || data.isEmpty())
+        return;
+    m_writer->write(data);
+    if (m_log)
+        m_log->noteData(m_id, m_name, QStringLiteral("writer"), QStringLiteral("write"), data.size());
+}
+
+bool LabPipe::sendHex(const QString &hex, QString *error)
+{
+    const std::optional<QByteArray> bytes = parseHex(hex, error);
+    if (!bytes)
+        return false;
+    send(*bytes);
+    return true;
+}
+
+bool LabPipe::sendFile(const QString &path, QString *error)
+{
+    const QFileInfo info(path);
+    QString problem;
+    if (!info.exists())
+        problem = QStringLiteral("open %1: No such file or directory").arg(path);
+    else if (!info.isFile())
+        problem = QStringLiteral("%1 is not a regular file").arg(path);
+    else if (info.size() > MaxSendFileSize)
+        problem = QStringLiteral("%1 is larger than %2 MiB").arg(path).arg(MaxSendFileSize >> 20);
+    QFile file(path);
+    if (problem.isEmpty() && !file.open(QIODevice::ReadOnly))
+        problem = QStringLiteral("open %1: %2").arg(path, file.errorString());
+    if (!problem.isEmpty()) {
+        if (error)
+            *error = problem;
+        return false;
+    }
+    send(file.readAll());
+    return true;
+}
+
+std::optional<QByteArray> LabPipe::parseHex(const QString &hex, QString *error)
+{
+    QByteArray out;
+    const QStringList tokens = hex.split(QRegularExpression(QStringLiteral("[\\s,:;]+")), Qt::SkipEmptyParts);
+    for (QString token : tokens) {
+        const QString original = token;
+        if (token.startsWith(u"0x", Qt::CaseInsensitive))
+            token = token.mid(2);
+        const QByteArray decoded = QByteArray::fromHex(token.toLatin1());
+        const bool valid = !token.isEmpty() && token.size() % 2 == 0
+                && token.contains(QRegularExpression(QStringLiteral("^[0-9a-fA-F]+$")));
+        if (!valid) {
+            if (error)
+                *error = QStringLiteral("invalid hex \"%1\": use pairs of 0-9 a-f, e.g. \"de ad be ef\"").arg(original);
+            return std::nullopt;
+        }
+        out += decoded;
+    }
+    if (out.isEmpty()) {
+        if (error)
+            *error = QStringLiteral("no hex bytes given");
+        return std::nullopt;
+    }
+    return out;
+}
+
+void LabPipe::writeEof()
+{
+    if (m_writer)
+        m_writer->writeEof();
+}
+
+void LabPipe::closeWriter()
+{
+    if (m_fifoOpener)
+        m_fifoOpener->cancel();
+    if (m_writer)
+        m_writer->close();
+}
+
+void LabPipe::abortWriter()
+{
+    if (m_fifoOpener)
+        m_fifoOpener->cancel();
+    if (m_writer)
+        m_writer->abort();
+}
+
+bool LabPipe::setWriteBufferLimits(qint64 high, qint64 low, QString *error)
+{
+    if (!m_writer)
+        return false;
+    if (!m_writer->setWriteBufferLimits(high, low)) {
+        if (error)
+            *error = m_writer->errorString();
+        return false;
+    }
+    return true;
+}
+
+void LabPipe::pauseReading()
+{
+    m_userPaused = true;
+    applyReading();
+}
+
+void LabPipe::resumeReading()
+{
+    m_userPaused = false;
+    applyReading();
+}
+
+void LabPipe::applyReading()
+{
+    if (!m_reader)
+        return;
+    if (m_userPaused || m_consumer->isThrottling())
+        m_reader->pauseReading();
+    else
+        m_reader->resumeReading();
+}
+
+void LabPipe::closeReader()
+{
+    if (m_reader)
+        m_reader->close();
+}
+
+void LabPipe::abortReader()
+{
+    if (m_reader)
+        m_reader->abort();
+}
+
+int LabPipe::kernelFd() const
+{
+    if (m_reader && m_reader->fd() >= 0)
+        return m_reader->fd();
+    return m_writer ? m_writer->fd() : -1;
+}
+
+std::optional<int> LabPipe::setCapacity(int bytes, QString *error)
+{
+    const int fd = kernelFd();
+    if (fd < 0) {
+        if (error)
+            *error = QStringLiteral("%1: no end of this pipe is open in the lab").arg(m_name);
+        return std::nullopt;
+    }
+    QString problem;
+    const std::optional<int> set = PipeProbe::forFd(fd).setCapacity(bytes, &problem);
+    log(QStringLiteral("pipe"), QStringLiteral("F_SETPIPE_SZ"),
+        set ? QStringLiteral("asked %1, capacity now %2").arg(bytes).arg(*set)
+            : QStringLiteral("asked %1, refused: %2").arg(bytes).arg(problem));
+    if (!set && error)
+        *error = problem;
+    return set;
+}
+
+std::optional<QByteArray> LabPipe::peek(qsizetype n, QString *error) const
+{
+    const int fd = kernelFd();
+    if (fd < 0) {
+        if (error)
+            *error = QStringLiteral("no end of this pipe is open in the lab");
+        return std::nullopt;
+    }
+    return PipeProbe::forFd(fd).peek(n, error);
+}
+
+quint64 LabPipe::bytesRead() const
+{
+    return m_reader ? m_reader->bytesReceived() : 0;
+}
+
+qint64 LabPipe::bytesWritten() const
+{
+    return m_writer ? qint64(m_writer->bytesWritten()) : -1;
+}
+
+quint64 LabPipe::receivedTailOffset() const
+{
+    return bytesRead() - quint64(m_received.size());
+}
+
+void LabPipe::retire()
+{
+    m_log = nullptr;
+    if (m_generator)
+        m_generator->stop();
+    abortWriter();
+    abortReader();
+}
+
+void LabPipe::tick(qint64 nowNs)
+{
+    if (m_generator) {
+        const quint64 before = m_generator->bytesGenerated();
+        m_generator->tick(nowNs);
+        const quint64 generated = m_generator->bytesGenerated() - before;
+        if (generated && m_log)
+            m_log->noteData(m_id, m_name, QStringLiteral("writer"), QStringLiteral("write"),
+                            qint64(generated), qint64(generated / quint64(m_generator->chunkSize())));
+    }
+    if (m_consumer)
+        m_consumer->tick(nowNs);
+}
+
+} // namespace PipeScope
