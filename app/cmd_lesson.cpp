@@ -1,0 +1,106 @@
+// pipescope lesson list | run NAME [--json]: the teaching lessons, headless.
+#include "command.h"
+
+#include <pipescope/lessoncatalog.h>
+#include <pipescope/lessonrunner.h>
+
+#include <QCommandLineParser>
+#include <QJsonDocument>
+#include <QTextStream>
+
+namespace PipeScope::App {
+
+namespace {
+
+QString lessonList()
+{
+    QString text;
+    for (const Lesson &lesson : LessonCatalog::all()) {
+        text += QStringLiteral("  %1 %2\n").arg(lesson.id, -20).arg(lesson.title);
+    }
+    return text;
+}
+
+void printStep(QTextStream &out, const Step &step, int index, const Observation &observation)
+{
+    out << '\n' << index + 1 << ". " << step.title << '\n';
+    out << "   " << step.explanation << '\n';
+    out << "   Prediction:  " << step.prediction << '\n';
+    if (!observation.prediction.isEmpty())
+        out << "   Here:        " << observation.prediction << '\n';
+    out << "   Observed:    " << observation.observed << "  "
+        << (observation.matches ? "✓ as predicted" : "✗ differs") << '\n';
+    if (!observation.why.isEmpty())
+        out << "   Why:         " << observation.why << '\n';
+    out.flush();
+}
+
+int runLesson(const Lesson &lesson, bool json)
+{
+    LessonRunner runner(lesson);
+    QTextStream out(stdout);
+    if (!json) {
+        out << lesson.title << " (" << lesson.id << ")\n" << lesson.summary << '\n';
+        out.flush();
+        // Print each step as it finishes: a reader sees progress on a slow machine.
+        QObject::connect(&runner, &LessonRunner::stepFinished, &runner,
+                         [&](int index, const Observation &observation) {
+                             printStep(out, lesson.steps.at(index), index, observation);
+                         });
+    }
+    runner.runAll();
+    if (json) {
+        out << QJsonDocument(runner.toJson()).toJson(QJsonDocument::Indented);
+    } else {
+        out << '\n'
+            << runner.matchCount() << " of " << runner.stepCount()
+            << " observations match their predictions.\n";
+    }
+    return runner.allMatch() ? ExitOk : ExitFailure;
+}
+
+int lessonCommand(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Guided lessons that run on real pipes and check what the kernel did.\n"
+                       "  list        the lessons (id and title)\n"
+                       "  run NAME    run one lesson: each step's prediction and observation;\n"
+                       "              exit status 1 if an observation contradicts its prediction"));
+    parser.addHelpOption();
+    const QCommandLineOption json(QStringLiteral("json"),
+                                  QStringLiteral("Print one JSON object with a steps array."));
+    parser.addOption(json);
+    parser.addPositionalArgument(QStringLiteral("action"), QStringLiteral("list or run"),
+                                 QStringLiteral("list | run NAME"));
+    if (!parser.parse(arguments))
+        return usageError(parser.errorText(), parser.helpText());
+    if (parser.isSet(QStringLiteral("help"))) {
+        QTextStream(stdout) << parser.helpText() << "\nLessons:\n" << lessonList();
+        return ExitOk;
+    }
+    const QStringList positional = parser.positionalArguments();
+    const QString action = positional.value(0);
+    if (action == QLatin1String("list") && positional.size() == 1) {
+        QTextStream(stdout) << lessonList();
+        return ExitOk;
+    }
+    if (action != QLatin1String("run") || positional.size() != 2) {
+        return usageError(QStringLiteral("expected 'list' or 'run NAME'"), parser.helpText());
+    }
+    const std::optional<Lesson> lesson = LessonCatalog::find(positional.at(1));
+    if (!lesson) {
+        QTextStream(stderr) << "pipescope lesson: unknown lesson '" << positional.at(1)
+                            << "'. Lessons:\n"
+                            << lessonList();
+        return ExitUsage;
+    }
+    return runLesson(*lesson, parser.isSet(json));
+}
+
+} // namespace
+
+PIPESCOPE_REGISTER_COMMAND("lesson", "run a guided lesson on real pipes (list, run NAME)",
+                           lessonCommand)
+
+} // namespace PipeScope::App

@@ -1,0 +1,20 @@
+#pragma once
+/// \file builtinlessons.h
+/// One function per built-in lesson, each in its own <id>lesson.cpp. Private to core/lessons.
+
+#include "lesson.h"
+
+namespace PipeScope::Lessons {
+
+Lesson capacity();
+Lesson backpressure();
+Lesson pauseResume();
+Lesson eofLeak();
+Lesson readerGone();
+Lesson fifoRendezvous();
+Lesson atomicWrites();
+Lesson nonblocking();
+Lesson closeNeedsLoop();
+Lesson subprocessDeadlock();
+
+} // namespace PipeScope::Lessons

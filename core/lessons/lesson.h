@@ -1,0 +1,75 @@
+#pragma once
+/// \file lesson.h
+/// A lesson is data plus small step functions: each step explains one pipe rule, predicts
+/// what the kernel will do, then does it on real pipes, FIFOs and processes and reports what
+/// really happened. Nothing is simulated, so a kernel that behaves differently (a smaller
+/// default capacity over the per-user pipe limit, a root without CAP_SYS_RESOURCE...) shows
+/// up as an observation that says so, not as a lesson that pretends.
+///
+/// See docs/writing-a-lesson.md for how to add one.
+
+#include <QList>
+#include <QMetaType>
+#include <QString>
+#include <QVariantMap>
+
+#include <functional>
+
+namespace PipeScope {
+
+class LessonContext;
+
+/// What one step saw on this machine.
+struct Observation {
+    /// The observed value in words: "65536 bytes, then EAGAIN".
+    QString observed;
+    /// True if the observation agrees with the step's prediction.
+    bool matches = false;
+    /// Why it came out this way (and, when it differs, what on this machine explains it).
+    QString why;
+    /// The prediction made concrete with this machine's numbers ("131072 (from
+    /// /proc/sys/fs/pipe-max-size = 1048576)"); empty when Step::prediction says it all.
+    QString prediction;
+    /// The measured numbers, by name, for tests, JSON and the GUI ("capacity": 65536).
+    QVariantMap values;
+    /// How long the step ran, in milliseconds (set by LessonRunner).
+    qint64 elapsedMs = -1;
+
+    static Observation check(bool matches, const QString &observed, const QString &why = {})
+    {
+        Observation o;
+        o.matches = matches;
+        o.observed = observed;
+        o.why = why;
+        return o;
+    }
+    /// A step that could not do its experiment (a program missing, a syscall failing).
+    static Observation failure(const QString &what)
+    {
+        return check(false, QStringLiteral("could not run: %1").arg(what));
+    }
+};
+
+/// One experiment. \a run executes synchronously in the calling (GUI or main) thread; while
+/// it waits for the kernel or a child it spins a nested event loop (LessonContext::waitUntil),
+/// so transports work and a window keeps painting. A step stays well under a second.
+struct Step {
+    QString title;
+    /// One paragraph: the rule this step shows and why the kernel behaves so.
+    QString explanation;
+    /// What will happen, in words a student can check against the observation.
+    QString prediction;
+    std::function<Observation(LessonContext &)> run;
+};
+
+struct Lesson {
+    QString id; ///< "capacity": the name for `pipescope lesson run`
+    QString title; ///< "How much a pipe holds"
+    QString summary; ///< one sentence for the list
+    /// Run in order; a step may rely on what earlier steps left in the LessonContext.
+    QList<Step> steps;
+};
+
+} // namespace PipeScope
+
+Q_DECLARE_METATYPE(PipeScope::Observation)

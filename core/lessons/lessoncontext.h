@@ -1,0 +1,91 @@
+#pragma once
+/// \file lessoncontext.h
+/// Everything one run of a lesson owns: its pipes, FIFOs, transports and child processes.
+/// Destroying the context kills and reaps every child it started and closes every fd, so a
+/// lesson cannot leak a process or a pipe end even when a step fails half-way.
+///
+/// Steps are synchronous. When a step must wait (for a transport signal, a child, the
+/// kernel), it calls waitUntil(), which spins a nested QEventLoop with a timeout: the same
+/// code works headless (CLI, tests) and in the GUI, where the window keeps repainting while
+/// the step runs. Keep every wait short (well under a second per step).
+
+#include "lessonprocess.h"
+#include "pipeopeners.h"
+
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QString>
+
+#include <any>
+#include <functional>
+#include <memory>
+#include <optional>
+
+class QTemporaryDir;
+
+namespace PipeScope {
+
+class ChildProcess;
+
+class LessonContext : public QObject {
+    Q_OBJECT
+public:
+    /// Ignores SIGPIPE if its disposition is still SIG_DFL, as the transports do, so a step
+    /// that writes to a pipe without a reader sees EPIPE instead of killing this process.
+    explicit LessonContext(QObject *parent = nullptr);
+    /// cleanup().
+    ~LessonContext() override;
+
+    /// Runs the event loop until \a done returns true (checked after each batch of events and
+    /// at least every millisecond) or \a timeoutMs passed. Returns done()'s last value.
+    bool waitUntil(const std::function<bool()> &done, int timeoutMs);
+    /// Runs the event loop for \a ms milliseconds.
+    void runEventLoop(int ms);
+
+    /// A new anonymous pipe (O_CLOEXEC, plus \a flags such as O_NONBLOCK) whose fds the
+    /// context owns until closeFd() or cleanup(). nullopt and *error on failure.
+    std::optional<PipeFds> makePipe(QString *error, int flags = 0);
+    /// The context closes \a fd at cleanup unless closeFd() closed it first.
+    int adoptFd(int fd);
+    /// Closes an fd the context owns (or any fd, if not owned); sets \a fd to -1.
+    void closeFd(int &fd);
+    /// Hands an owned fd over to someone else (a transport): the context forgets it.
+    int releaseFd(int fd);
+
+    /// Starts a child with exactly the fds in \a spec; the context kills and reaps it at
+    /// cleanup. nullptr and *error on failure.
+    LessonProcess *spawn(const LessonProcess::Spec &spec, QString *error);
+    /// A ChildProcess (stdin/stdout pipes) owned by the context, started with \a program.
+    ChildProcess *startChild(const QString &program, const QStringList &arguments, QString *error);
+    /// Pids of every child started so far (also those already reaped).
+    QList<qint64> startedPids() const { return m_pids; }
+
+    /// A private directory for FIFOs and files, removed at cleanup; empty on failure.
+    QString tempDir();
+
+    /// Lesson-specific state shared by the steps of one run, created on first use.
+    template<typename T> T &state()
+    {
+        if (!m_state.has_value())
+            m_state = std::make_shared<T>();
+        return *std::any_cast<std::shared_ptr<T>>(m_state);
+    }
+
+    /// Kills and reaps every child, destroys the state, transports and fds. Idempotent.
+    void cleanup();
+
+Q_SIGNALS:
+    /// A lesson pipe or process appeared; the GUI may show it live.
+    void pipeCreated(int readFd, int writeFd);
+    void processStarted(qint64 pid, const QString &program);
+
+private:
+    QList<int> m_fds;
+    QList<QPointer<QObject>> m_children;
+    QList<qint64> m_pids;
+    std::any m_state;
+    std::unique_ptr<QTemporaryDir> m_tempDir;
+};
+
+} // namespace PipeScope

@@ -1,0 +1,211 @@
+#include "lessonprocess.h"
+
+#include "fd.h"
+#include "sys.h"
+
+#include <QFile>
+#include <QStandardPaths>
+
+#include <csignal>
+#include <cstring>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <vector>
+
+extern char **environ;
+
+namespace PipeScope {
+
+namespace {
+
+QByteArray readSmallFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return file.read(4096);
+}
+
+QString errnoText(int error)
+{
+    return QString::fromLocal8Bit(strerror(error));
+}
+
+/// posix_spawn attributes and file actions, released in one place.
+class SpawnSetup {
+public:
+    SpawnSetup()
+    {
+        posix_spawn_file_actions_init(&actions);
+        posix_spawnattr_init(&attributes);
+    }
+    ~SpawnSetup()
+    {
+        posix_spawn_file_actions_destroy(&actions);
+        posix_spawnattr_destroy(&attributes);
+    }
+    SpawnSetup(const SpawnSetup &) = delete;
+    SpawnSetup &operator=(const SpawnSetup &) = delete;
+
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attributes;
+};
+
+bool isMapped(const QList<QPair<int, int>> &fds, int childFd)
+{
+    for (const auto &pair : fds) {
+        if (pair.second == childFd)
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+ProcessActivity ProcessActivity::of(pid_t pid)
+{
+    ProcessActivity activity;
+    const QByteArray stat = readSmallFile(QStringLiteral("/proc/%1/stat").arg(pid));
+    // The command name may contain ") ", so the state is found after the last ')'.
+    const qsizetype close = stat.lastIndexOf(')');
+    if (close >= 0 && close + 2 < stat.size())
+        activity.state = stat.at(close + 2);
+    activity.wchan
+        = QString::fromLatin1(readSmallFile(QStringLiteral("/proc/%1/wchan").arg(pid))).trimmed();
+    if (activity.wchan == QLatin1String("0"))
+        activity.wchan.clear(); // what other users see (kernel-facts §6)
+    return activity;
+}
+
+bool ProcessActivity::isBlockedWriting() const
+{
+    // anon_pipe_write since Linux 6.16; pipe_write before; pipe_wait on old kernels.
+    return wchan.endsWith(QLatin1String("pipe_write")) || wchan == QLatin1String("pipe_wait");
+}
+
+bool ProcessActivity::isBlockedReading() const
+{
+    return wchan.endsWith(QLatin1String("pipe_read")) || wchan == QLatin1String("pipe_wait");
+}
+
+QString ProcessActivity::text() const
+{
+    if (state == 0)
+        return QStringLiteral("state unknown (process gone or /proc unreadable)");
+    return QStringLiteral("state %1, wchan %2")
+        .arg(QChar::fromLatin1(state), wchan.isEmpty() ? QStringLiteral("(none)") : wchan);
+}
+
+LessonProcess::LessonProcess(QObject *parent) : QObject(parent) { }
+
+LessonProcess::~LessonProcess()
+{
+    kill();
+}
+
+bool LessonProcess::start(const Spec &spec, QString *error)
+{
+    m_program = spec.program;
+    const QString path = QStandardPaths::findExecutable(spec.program);
+    if (path.isEmpty()) {
+        *error = QStringLiteral("cannot run %1: not found in PATH").arg(spec.program);
+        return false;
+    }
+    QList<QByteArray> argv {QFile::encodeName(spec.program)};
+    for (const QString &argument : spec.arguments)
+        argv << argument.toLocal8Bit();
+    std::vector<char *> args;
+    for (const QByteArray &arg : argv)
+        args.push_back(const_cast<char *>(arg.constData()));
+    args.push_back(nullptr);
+
+    SpawnSetup setup;
+    // Copy through fds above every source and target first, so a mapping a→b, b→a cannot
+    // overwrite a source before it is copied.
+    int scratch = 3;
+    for (const auto &pair : spec.fds)
+        scratch = qMax(scratch, qMax(pair.first, pair.second) + 1);
+    for (int i = 0; i < spec.fds.size(); ++i)
+        posix_spawn_file_actions_adddup2(&setup.actions, spec.fds[i].first, scratch + i);
+    for (int i = 0; i < spec.fds.size(); ++i) {
+        posix_spawn_file_actions_adddup2(&setup.actions, scratch + i, spec.fds[i].second);
+        posix_spawn_file_actions_addclose(&setup.actions, scratch + i);
+    }
+    // Unmapped stdin/stdout would be whatever the lesson's host has (a terminal, ctest's pipe).
+    for (int childFd : {STDIN_FILENO, STDOUT_FILENO}) {
+        if (!isMapped(spec.fds, childFd))
+            posix_spawn_file_actions_addopen(&setup.actions, childFd, "/dev/null", O_RDWR, 0);
+    }
+    if (spec.defaultSigpipe) {
+        sigset_t defaults;
+        sigemptyset(&defaults);
+        sigaddset(&defaults, SIGPIPE);
+        posix_spawnattr_setsigdefault(&setup.attributes, &defaults);
+        posix_spawnattr_setflags(&setup.attributes, POSIX_SPAWN_SETSIGDEF);
+    }
+    const QByteArray file = QFile::encodeName(path);
+    const int rc = ::posix_spawn(&m_pid, file.constData(), &setup.actions, &setup.attributes,
+                                 args.data(), environ);
+    if (rc != 0) {
+        *error = QStringLiteral("cannot run %1: %2").arg(spec.program, errnoText(rc));
+        m_pid = -1;
+        return false;
+    }
+    m_running = true;
+    return true;
+}
+
+bool LessonProcess::isRunning()
+{
+    if (!m_running)
+        return false;
+    int status = 0;
+    const pid_t rc = Sys::retryOnEintr([&] { return ::waitpid(m_pid, &status, WNOHANG); });
+    if (rc == m_pid)
+        noteStatus(status);
+    else if (rc < 0)
+        m_running = false; // not our child any more: nothing left to reap
+    return m_running;
+}
+
+void LessonProcess::noteStatus(int status)
+{
+    m_running = false;
+    if (WIFSIGNALED(status))
+        m_exitSignal = WTERMSIG(status);
+    else
+        m_exitCode = WEXITSTATUS(status);
+}
+
+QString LessonProcess::statusText()
+{
+    if (m_pid < 0)
+        return QStringLiteral("not started");
+    if (isRunning())
+        return QStringLiteral("running");
+    if (m_exitSignal != 0) {
+        return QStringLiteral("killed by signal %1 (%2)")
+            .arg(m_exitSignal)
+            .arg(QString::fromLocal8Bit(strsignal(m_exitSignal)));
+    }
+    return QStringLiteral("exited with status %1").arg(m_exitCode);
+}
+
+bool LessonProcess::sendSignal(int signal)
+{
+    return isRunning() && ::kill(m_pid, signal) == 0;
+}
+
+void LessonProcess::kill()
+{
+    if (!isRunning())
+        return;
+    ::kill(m_pid, SIGKILL);
+    int status = 0;
+    if (Sys::retryOnEintr([&] { return ::waitpid(m_pid, &status, 0); }) == m_pid)
+        noteStatus(status);
+    m_running = false;
+}
+
+} // namespace PipeScope
