@@ -1,0 +1,323 @@
+// `pipescope inspect` run as a real process against real pipes held by a helper child.
+#include "testsupport.h"
+
+#include <pipescope/fd.h>
+#include <pipescope/sys.h>
+
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace PipeScope;
+
+namespace {
+
+struct Result
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Result run(const QString &program, const QStringList &arguments)
+{
+    QProcess process;
+    process.start(program, arguments);
+    Result result;
+    if (!process.waitForFinished(30000)) {
+        process.kill();
+        process.waitForFinished();
+        return result;
+    }
+    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    result.out = QString::fromLocal8Bit(process.readAllStandardOutput());
+    result.err = QString::fromLocal8Bit(process.readAllStandardError());
+    return result;
+}
+
+Result inspect(const QStringList &arguments)
+{
+    return run(QStringLiteral(PIPESCOPE_BINARY), QStringList{ QStringLiteral("inspect") } + arguments);
+}
+
+/// `pipescope inspect` as nobody, through setpriv.
+Result inspectAsNobody(const QStringList &arguments)
+{
+    return run(QStringLiteral("setpriv"),
+               QStringList{ QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
+                            QStringLiteral("--clear-groups"), QStringLiteral(PIPESCOPE_BINARY),
+                            QStringLiteral("inspect") }
+                       + arguments);
+}
+
+/// A gated_reader child holding \a stdinFd as its stdin, unread until the gate opens.
+class GatedReader
+{
+public:
+    explicit GatedReader(int stdinFd)
+    {
+        const auto [gateRead, gateWrite] = Test::makePipe();
+        m_gate.reset(gateWrite);
+        const Fd gateReadOwner(gateRead);
+        m_process.setProgram(Test::helperPath(QStringLiteral("gated_reader")));
+        m_process.setChildProcessModifier([stdinFd, gateRead = gateRead] {
+            ::dup2(stdinFd, STDIN_FILENO);
+            ::dup2(gateRead, 3);
+            ::fcntl(STDIN_FILENO, F_SETFD, 0);
+            ::fcntl(3, F_SETFD, 0);
+        });
+        m_process.start();
+        m_process.waitForStarted(10000);
+    }
+    ~GatedReader()
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            m_process.kill();
+            m_process.waitForFinished(10000);
+        }
+    }
+    bool isRunning() const { return m_process.state() == QProcess::Running; }
+    qint64 pid() const { return m_process.processId(); }
+    /// Opens the gate; returns what the child read as "<bytes> <sha256>".
+    QByteArray finish()
+    {
+        const char go = 'g';
+        Sys::write(m_gate.get(), &go, 1);
+        m_gate.close();
+        m_process.waitForFinished(60000);
+        return m_process.readAllStandardOutput().trimmed();
+    }
+
+private:
+    QProcess m_process;
+    Fd m_gate;
+};
+
+QByteArray readerLine(const QByteArray &data)
+{
+    quint64 hash = 14695981039346656037ULL;
+    for (const char c : data)
+        hash = (hash ^ uchar(c)) * 1099511628211ULL;
+    return QByteArray::number(data.size()) + ' ' + QByteArray::number(hash, 16).rightJustified(16, '0');
+}
+
+/// True if nobody can run the binary: every directory above it must be searchable by others.
+bool nobodyCanRun(const QString &path)
+{
+    for (QFileInfo info(path); info.filePath() != QLatin1String("/");
+         info.setFile(info.path())) {
+        if (!(info.permissions() & (info.isDir() ? QFile::ExeOther : QFile::ReadOther)))
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+class TestCliInspect : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void help()
+    {
+        const Result result = inspect({ QStringLiteral("--help") });
+        QCOMPARE(result.exitCode, 0);
+        QVERIFY2(result.out.startsWith(QLatin1String("Usage: pipescope inspect")),
+                 qPrintable(result.out));
+        for (const char *option : { "--json", "--peek", "--hex", "--set-capacity" })
+            QVERIFY2(result.out.contains(QLatin1String(option)), option);
+        QVERIFY(result.err.isEmpty());
+    }
+
+    void usageErrors_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("unknown option") << QStringList{ QStringLiteral("--bogus"), QStringLiteral("0") }
+                                        << QStringLiteral("Unknown option 'bogus'");
+        QTest::newRow("no pipe") << QStringList{}
+                                 << QStringLiteral("expected exactly one PIPE");
+        QTest::newRow("two pipes") << QStringList{ QStringLiteral("0"), QStringLiteral("1") }
+                                   << QStringLiteral("expected exactly one PIPE");
+        QTest::newRow("bad spec") << QStringList{ QStringLiteral("12:") }
+                                  << QStringLiteral("bad pipe '12:'");
+        QTest::newRow("bad peek") << QStringList{ QStringLiteral("0"), QStringLiteral("--peek"),
+                                                  QStringLiteral("lots") }
+                                  << QStringLiteral("--peek needs a byte count, got 'lots'");
+        QTest::newRow("hex without peek") << QStringList{ QStringLiteral("0"), QStringLiteral("--hex") }
+                                          << QStringLiteral("--hex only applies to --peek");
+        QTest::newRow("bad capacity") << QStringList{ QStringLiteral("0"),
+                                                      QStringLiteral("--set-capacity"),
+                                                      QStringLiteral("-5") }
+                                      << QStringLiteral("--set-capacity needs a byte count");
+    }
+
+    void usageErrors()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, message);
+        const Result result = inspect(arguments);
+        QCOMPARE(result.exitCode, 2);
+        QVERIFY2(result.err.contains(message), qPrintable(result.err));
+        QVERIFY2(result.err.contains(QLatin1String("Usage: pipescope inspect")), qPrintable(result.err));
+        QVERIFY(result.out.isEmpty());
+    }
+
+    void failures_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("no such process") << QStringList{ QStringLiteral("2147483647:0") }
+                                         << QStringLiteral("pipescope inspect: no process 2147483647\n");
+        QTest::newRow("not a FIFO") << QStringList{ QStringLiteral("/") }
+                                    << QStringLiteral("pipescope inspect: / is not a FIFO (directory)\n");
+        QTest::newRow("missing FIFO") << QStringList{ QStringLiteral("/nonexistent/fifo") }
+                                      << QStringLiteral("pipescope inspect: stat /nonexistent/fifo: "
+                                                        "No such file or directory\n");
+        QTest::newRow("closed fd") << QStringList{ QStringLiteral("987") }
+                                   << QStringLiteral("pipescope inspect: fstat fd 987: Bad file "
+                                                     "descriptor\n");
+    }
+
+    void failures()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, message);
+        const Result result = inspect(arguments);
+        QCOMPARE(result.exitCode, 1);
+        QCOMPARE(result.err, message);
+        QVERIFY(result.out.isEmpty());
+    }
+
+    void childPipeJson()
+    {
+        const auto [readEnd, writeEnd] = Test::makePipe();
+        Fd read(readEnd);
+        Fd write(writeEnd);
+        const QByteArray data = QByteArray("hello\npipe\t\x01") + Test::randomBytes(20000 - 12, 3);
+        QVERIFY(Test::writeAll(write.get(), data));
+        GatedReader reader(read.get());
+        QVERIFY(reader.isRunning());
+        read.close();
+        struct stat status = {};
+        QCOMPARE(Sys::fstat(write.get(), &status), 0);
+        const QString spec = QStringLiteral("%1:0").arg(reader.pid());
+
+        const Result result = inspect({ spec, QStringLiteral("--json"), QStringLiteral("--peek"),
+                                        QStringLiteral("12"), QStringLiteral("--set-capacity"),
+                                        QStringLiteral("100000") });
+        QCOMPARE(result.exitCode, 0);
+        QVERIFY2(result.err.isEmpty(), qPrintable(result.err));
+        QJsonParseError parseError;
+        const QJsonObject json = QJsonDocument::fromJson(result.out.toUtf8(), &parseError).object();
+        QVERIFY2(parseError.error == QJsonParseError::NoError, qPrintable(result.out));
+        QCOMPARE(json.value(QStringLiteral("pipe")).toString(),
+                 QStringLiteral("/proc/%1/fd/0").arg(reader.pid()));
+        QCOMPARE(json.value(QStringLiteral("kind")).toString(), QStringLiteral("pipe"));
+        QCOMPARE(json.value(QStringLiteral("inode")).toDouble(), double(status.st_ino));
+        QCOMPARE(json.value(QStringLiteral("queued")).toInt(), 20000);
+        QCOMPARE(json.value(QStringLiteral("capacitySet")).toInt(), 131072);
+        QCOMPARE(json.value(QStringLiteral("capacity")).toInt(), 131072);
+        QCOMPARE(json.value(QStringLiteral("slots")).toInt(), 32);
+        QCOMPARE(json.value(QStringLiteral("slotsUsedAtLeast")).toInt(), 5);
+        QCOMPARE(json.value(QStringLiteral("fillPercent")).toDouble(), 100.0 * 20000 / 131072);
+        const QJsonObject peek = json.value(QStringLiteral("peek")).toObject();
+        QCOMPARE(peek.value(QStringLiteral("bytes")).toInt(), 12);
+        QCOMPARE(peek.value(QStringLiteral("text")).toString(), QStringLiteral("hello\\npipe\\t\\x01"));
+        QCOMPARE(QByteArray::fromBase64(peek.value(QStringLiteral("base64")).toString().toLatin1()),
+                 data.left(12));
+
+        write.close();
+        QCOMPARE(reader.finish(), readerLine(data));
+    }
+
+    void childPipeText()
+    {
+        const auto [readEnd, writeEnd] = Test::makePipe();
+        Fd read(readEnd);
+        Fd write(writeEnd);
+        QVERIFY(Test::writeAll(write.get(), "abc\ndef\\"));
+        GatedReader reader(read.get());
+        QVERIFY(reader.isRunning());
+        read.close();
+        const QString spec = QStringLiteral("%1:0").arg(reader.pid());
+
+        const Result text = inspect({ spec, QStringLiteral("--peek"), QStringLiteral("100") });
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY2(text.out.contains(QLatin1String("queued      8 bytes\n")), qPrintable(text.out));
+        QVERIFY(text.out.contains(QLatin1String("capacity    65536 bytes (16 page slots of 4096)\n")));
+        QVERIFY(text.out.contains(QLatin1String("kind        anonymous pipe\n")));
+        QVERIFY(text.out.contains(QLatin1String("slots used  at least 1 of 16")));
+        QVERIFY(text.out.contains(QLatin1String("peek        first 8 of 8 queued bytes")));
+        QVERIFY2(text.out.endsWith(QLatin1String("  abc\\n\n  def\\\\\n")), qPrintable(text.out));
+
+        const Result hex = inspect({ spec, QStringLiteral("--peek"), QStringLiteral("4"),
+                                     QStringLiteral("--hex") });
+        QCOMPARE(hex.exitCode, 0);
+        QVERIFY2(hex.out.endsWith(QLatin1String(
+                         "  00000000  61 62 63 0a                                       |abc.|\n")),
+                 qPrintable(hex.out));
+
+        const Result refused = inspect({ spec, QStringLiteral("--set-capacity"), QStringLiteral("2M") });
+        if (refused.exitCode == 0)
+            QSKIP("this process may exceed pipe-max-size (CAP_SYS_RESOURCE)");
+        QCOMPARE(refused.exitCode, 1);
+        QVERIFY2(refused.err.contains(QLatin1String("Operation not permitted: 2097152 bytes is above "
+                                                    "/proc/sys/fs/pipe-max-size")),
+                 qPrintable(refused.err));
+        write.close();
+        QCOMPARE(reader.finish(), readerLine("abc\ndef\\"));
+    }
+
+    void fifoPath()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("f"));
+        QCOMPARE(::mkfifo(QFile::encodeName(path).constData(), 0600), 0);
+        Fd reader(Sys::open(QFile::encodeName(path).constData(), O_RDONLY | O_NONBLOCK));
+        Fd writer(Sys::open(QFile::encodeName(path).constData(), O_WRONLY));
+        QVERIFY(Test::writeAll(writer.get(), "fifo bytes"));
+        const Result result = inspect({ path, QStringLiteral("--json") });
+        QCOMPARE(result.exitCode, 0);
+        const QJsonObject json = QJsonDocument::fromJson(result.out.toUtf8()).object();
+        QCOMPARE(json.value(QStringLiteral("kind")).toString(), QStringLiteral("fifo"));
+        QCOMPARE(json.value(QStringLiteral("fifoPath")).toString(), path);
+        QCOMPARE(json.value(QStringLiteral("queued")).toInt(), 10);
+        QCOMPARE(Test::queued(reader.get()), 10);
+    }
+
+    void permissionDeniedAsNobody()
+    {
+        if (::geteuid() != 0)
+            QSKIP("needs root to run the CLI as nobody against a root-owned process");
+        if (!nobodyCanRun(QStringLiteral(PIPESCOPE_BINARY)))
+            QSKIP("nobody cannot reach the built binary (a parent directory is not o+x)");
+        const auto [readEnd, writeEnd] = Test::makePipe();
+        Fd read(readEnd);
+        Fd write(writeEnd);
+        QVERIFY(Test::writeAll(write.get(), "secret"));
+        GatedReader reader(read.get());
+        QVERIFY(reader.isRunning());
+        read.close();
+        const Result result = inspectAsNobody({ QStringLiteral("%1:0").arg(reader.pid()),
+                                                QStringLiteral("--peek"), QStringLiteral("6") });
+        QCOMPARE(result.exitCode, 1);
+        QCOMPARE(result.err, QStringLiteral("pipescope inspect: readlink /proc/%1/fd/0: Permission "
+                                            "denied (needs the same user and a pipe that user "
+                                            "created, or CAP_SYS_PTRACE + CAP_DAC_READ_SEARCH)\n")
+                                     .arg(reader.pid()));
+        QVERIFY(!result.out.contains(QLatin1String("secret")));
+        write.close();
+        QCOMPARE(reader.finish(), readerLine("secret"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliInspect)
+#include "tst_cli_inspect.moc"
