@@ -9,7 +9,7 @@ QList<Lesson> LessonCatalog::all()
     using namespace Lessons;
     // Built on each call: a lesson is cheap data, and callers may keep or change their copy.
     QList<Lesson> lessons;
-    for (Lesson (*make)() : {capacity}) {
+    for (Lesson (*make)() : {capacity, readerGone, nonblocking}) {
         lessons.append(make());
     }
     return lessons;

@@ -64,12 +64,16 @@ public:
     /// A private directory for FIFOs and files, removed at cleanup; empty on failure.
     QString tempDir();
 
-    /// Lesson-specific state shared by the steps of one run, created on first use.
+    /// Lesson-specific state shared by the steps of one run, created on first use and
+    /// destroyed at cleanup(). A lesson uses one state type (a struct of its pipes,
+    /// transports, children); asking for another type replaces the state.
     template<typename T> T &state()
     {
-        if (!m_state.has_value())
-            m_state = std::make_shared<T>();
-        return *std::any_cast<std::shared_ptr<T>>(m_state);
+        if (auto *existing = std::any_cast<std::shared_ptr<T>>(&m_state))
+            return **existing;
+        auto created = std::make_shared<T>();
+        m_state = created;
+        return *created;
     }
 
     /// Kills and reaps every child, destroys the state, transports and fds. Idempotent.

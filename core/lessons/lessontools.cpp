@@ -4,7 +4,9 @@
 
 #include <QFile>
 
+#include <csignal>
 #include <cstring>
+#include <ctime>
 
 namespace PipeScope::LessonTools {
 
@@ -56,6 +58,28 @@ qint64 drain(int fd, QByteArray *sink, bool *eof, int readSize)
         if (sink)
             sink->append(buffer.constData(), n);
     }
+}
+
+QuietWrite writeWithoutSigpipe(int fd, const void *data, size_t size)
+{
+    sigset_t pipeOnly, old, pending;
+    sigemptyset(&pipeOnly);
+    sigaddset(&pipeOnly, SIGPIPE);
+    sigpending(&pending);
+    const bool wasPending = sigismember(&pending, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipeOnly, &old);
+    QuietWrite result;
+    result.result = Sys::write(fd, data, size);
+    result.error = result.result < 0 ? errno : 0;
+    // Only consume a SIGPIPE this write raised; one that was pending before belongs to
+    // someone else.
+    if (result.error == EPIPE && !wasPending) {
+        const timespec zero {};
+        result.sigpipeRaised
+            = Sys::retryOnEintr([&] { return sigtimedwait(&pipeOnly, nullptr, &zero); }) == SIGPIPE;
+    }
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    return result;
 }
 
 QString errnoName(int error)

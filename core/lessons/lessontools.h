@@ -26,6 +26,16 @@ FillResult fill(int fd, int chunk, qint64 limit = 1 << 30);
 /// if given. *eof is set when read() returned 0.
 qint64 drain(int fd, QByteArray *sink = nullptr, bool *eof = nullptr, int readSize = 65536);
 
+struct QuietWrite {
+    ssize_t result = 0;
+    int error = 0; ///< errno when result is -1
+    bool sigpipeRaised = false; ///< the kernel raised SIGPIPE for this write (and we consumed it)
+};
+/// One write() that cannot be killed by SIGPIPE whatever the process disposition: SIGPIPE is
+/// blocked in this thread for the call, and a SIGPIPE it raised is consumed with sigtimedwait
+/// (the signal is thread-directed, kernel-facts §9).
+QuietWrite writeWithoutSigpipe(int fd, const void *data, size_t size);
+
 /// "EAGAIN", "EPIPE"... (strerrorname_np), or the number.
 QString errnoName(int error);
 /// "EAGAIN (Resource temporarily unavailable)".
