@@ -193,6 +193,15 @@ bool isOpenCall(const SyscallInfo &info)
             && isAnyOf(info.number, { SysOpen, SYS_openat, SysOpenat2 });
 }
 
+int pidNamespaceDepth(const QByteArray &status)
+{
+    for (const QByteArray &line : status.split('\n')) {
+        if (line.startsWith("NSpid:"))
+            return int(line.mid(6).simplified().split(' ').size());
+    }
+    return 0;
+}
+
 std::optional<FdInfo> parseFdInfo(const QByteArray &text)
 {
     FdInfo info;

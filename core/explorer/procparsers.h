@@ -100,6 +100,10 @@ WaitKind syscallDirection(const SyscallInfo &info);
 /// True when \a info is an open()/openat()/openat2() call.
 bool isOpenCall(const SyscallInfo &info);
 
+/// /proc/PID/status: how many nested PID namespaces the "NSpid:" line shows (1 = the initial
+/// one; 0 if the line is missing, before Linux 4.1).
+int pidNamespaceDepth(const QByteArray &status);
+
 /// /proc/PID/fdinfo/N.
 std::optional<FdInfo> parseFdInfo(const QByteArray &text);
 

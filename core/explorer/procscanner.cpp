@@ -95,6 +95,9 @@ SystemSnapshot ScanPass::run()
         qCWarning(lcExplorer, "open %s: %s", qPrintable(m_root), std::strerror(proc.error()));
         return m_snapshot;
     }
+    int ignored = 0;
+    if (const auto status = ProcDirectory::readFile(proc.fd(), "self/status", 8192, &ignored))
+        m_snapshot.nestedPidNamespace = ProcParsers::pidNamespaceDepth(*status) > 1;
     while (const char *name = proc.next()) {
         if (isPidName(name))
             scanProcess(proc.fd(), name);

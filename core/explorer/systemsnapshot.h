@@ -152,6 +152,9 @@ struct SystemSnapshot
     int processesScanned = 0;  ///< fd tables read
     int processesSkipped = 0;  ///< fd tables we could not read or that vanished mid-scan
     QList<SkippedProcess> skipped;
+    /// We run in a nested PID namespace (NSpid in /proc/self/status has several ids): ends
+    /// held by processes outside it are invisible, so "no reader"/"no writer" may be wrong.
+    bool nestedPidNamespace = false;
     qint64 fdsScanned = 0;
     int fdsVanished = 0;       ///< closed between listing the fd table and reading the link
     qint64 endpointNs = 0;     ///< time spent listing fds and endpoints

@@ -1,0 +1,121 @@
+// pipescope list: every pipe and FIFO on the machine that we may inspect, with its endpoints,
+// fill level and diagnostics.
+#include "command.h"
+
+#include <pipescope/pipediagnostics.h>
+#include <pipescope/procscanner.h>
+#include <pipescope/snapshotformat.h>
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QJsonDocument>
+#include <QTextStream>
+
+#include <unistd.h>
+
+namespace PipeScope::App {
+
+namespace {
+
+/// A pipe held by one process alone, which holds both ends: a self-pipe (event loops use them
+/// to wake themselves). Hidden unless --all, since it never connects two programs.
+bool isSelfPipe(const PipeInfo &pipe)
+{
+    const QList<qint64> holders = pipe.readerPids() + pipe.writerPids();
+    for (qint64 pid : holders) {
+        if (pid != holders.first())
+            return false;
+    }
+    return pipe.hasReader() && pipe.hasWriter();
+}
+
+bool heldOnlyBy(const PipeInfo &pipe, qint64 pid)
+{
+    for (const PipeEndpoint &endpoint : pipe.endpoints) {
+        if (endpoint.pid != pid)
+            return false;
+    }
+    return true;
+}
+
+bool heldBy(const PipeInfo &pipe, qint64 pid)
+{
+    for (const PipeEndpoint &endpoint : pipe.endpoints) {
+        if (endpoint.pid == pid)
+            return true;
+    }
+    return false;
+}
+
+int runList(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+            "List every pipe and FIFO held by a process we may inspect: endpoints (pid, fd, "
+            "command, r/w, state), queued bytes and capacity, and diagnostics.\n"
+            "Without --all, self-pipes (one process holding both ends) and pipescope's own "
+            "pipes are left out."));
+    parser.addHelpOption();
+    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print JSON."));
+    const QCommandLineOption pid(QStringLiteral("pid"),
+                                 QStringLiteral("Only pipes that process PID holds an end of."),
+                                 QStringLiteral("PID"));
+    const QCommandLineOption all(QStringLiteral("all"),
+                                 QStringLiteral("Also self-pipes and pipescope's own pipes."));
+    parser.addOptions({ json, pid, all });
+    if (!parser.parse(arguments))
+        return usageError(parser.errorText(), parser.helpText());
+    if (parser.isSet(QStringLiteral("help"))) {
+        QTextStream(stdout) << parser.helpText();
+        return ExitOk;
+    }
+    if (!parser.positionalArguments().isEmpty())
+        return usageError(QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()),
+                          parser.helpText());
+    qint64 onlyPid = -1;
+    if (parser.isSet(pid)) {
+        bool ok = false;
+        onlyPid = parser.value(pid).toLongLong(&ok);
+        if (!ok || onlyPid <= 0)
+            return usageError(QStringLiteral("--pid needs a process id, got '%1'").arg(parser.value(pid)),
+                              parser.helpText());
+    }
+
+    const ProcScanner scanner;
+    SystemSnapshot snapshot = scanner.scan();
+    PipeDiagnostics::annotate(snapshot);
+    if (snapshot.processesScanned == 0) {
+        QTextStream(stderr) << "pipescope list: could not read any process in "
+                            << scanner.root() << '\n';
+        return ExitFailure;
+    }
+    const qint64 self = ::getpid();
+    const bool showAll = parser.isSet(all);
+    const SnapshotFormat::PipeFilter include = [&](const PipeInfo &pipe) {
+        if (onlyPid > 0)
+            return heldBy(pipe, onlyPid);
+        return showAll || (!isSelfPipe(pipe) && !heldOnlyBy(pipe, self));
+    };
+    QTextStream out(stdout);
+    if (parser.isSet(json)) {
+        out << QJsonDocument(SnapshotFormat::toJson(snapshot, include)).toJson(QJsonDocument::Compact)
+            << '\n';
+        return ExitOk;
+    }
+    int shown = 0;
+    for (const PipeInfo &pipe : snapshot.pipes) {
+        if (!include(pipe))
+            continue;
+        out << SnapshotFormat::pipeText(snapshot, pipe) << '\n';
+        ++shown;
+    }
+    out << SnapshotFormat::summary(snapshot, shown) << '\n';
+    return ExitOk;
+}
+
+} // namespace
+
+PIPESCOPE_REGISTER_COMMAND("list", "List every pipe and FIFO, its endpoints, fill and diagnostics",
+                           runList)
+
+} // namespace PipeScope::App

@@ -1,0 +1,45 @@
+#pragma once
+/// \file snapshotformat.h
+/// Snapshots as JSON (the `pipescope list --json` shape) and as terminal text. Used by the
+/// CLI commands; the text helpers escape control characters, since a command line may hold
+/// newlines or escape sequences.
+///
+/// JSON of one pipe:
+/// \code
+/// {"inode":N,"kind":"pipe"|"fifo","path":S|null,"capacity":N|null,"queued":N|null,
+///  "reason":S (only when queued/capacity are null: why the pipe could not be reached),
+///  "endpoints":[{"pid":N,"fd":N,"command":S,"mode":"r"|"w"|"rw","state":S}],
+///  "diagnostics":[{"severity":"info"|"warning"|"error","text":S}]}
+/// \endcode
+
+#include "systemsnapshot.h"
+
+#include <QJsonObject>
+
+#include <functional>
+
+namespace PipeScope {
+
+class SnapshotFormat
+{
+public:
+    using PipeFilter = std::function<bool(const PipeInfo &)>;
+
+    static QJsonObject pipeToJson(const SystemSnapshot &snapshot, const PipeInfo &pipe);
+    /// {"pipes":[...],"processes_scanned":N,"processes_skipped":N} with the pipes \a include
+    /// accepts (all when empty).
+    static QJsonObject toJson(const SystemSnapshot &snapshot, const PipeFilter &include = {});
+
+    /// \a text with control characters shown as \n, \t, \xNN.
+    static QString escaped(const QString &text);
+    /// "pipe 14376" or "FIFO /tmp/f (deleted)".
+    static QString pipeTitle(const PipeInfo &pipe);
+    /// "8192/65536 (12%)", or "?" plus the reason when unknown.
+    static QString fillText(const PipeInfo &pipe);
+    /// A pipe, its endpoints and diagnostics as indented lines, ending in a newline.
+    static QString pipeText(const SystemSnapshot &snapshot, const PipeInfo &pipe);
+    /// "12 pipes; 310 processes scanned, 3 skipped (exited during the scan: 2; ...)".
+    static QString summary(const SystemSnapshot &snapshot, int pipesShown);
+};
+
+} // namespace PipeScope

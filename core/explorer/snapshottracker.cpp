@@ -1,0 +1,72 @@
+#include "snapshottracker.h"
+
+#include <QSet>
+
+namespace PipeScope {
+
+namespace {
+
+QString endpointKey(const PipeInfo &pipe, const PipeEndpoint &endpoint, quint64 startTime)
+{
+    return QStringLiteral("%1/%2/%3/%4/%5/%6")
+            .arg(endpoint.pid)
+            .arg(startTime)
+            .arg(endpoint.fd)
+            .arg(int(pipe.key.kind))
+            .arg(pipe.key.device)
+            .arg(pipe.key.inode);
+}
+
+QByteArray signature(const PipeInfo &pipe)
+{
+    QByteArray text = QByteArray::number(pipe.queued.value_or(-1)) + ' '
+            + QByteArray::number(pipe.capacity.value_or(-1));
+    for (const PipeEndpoint &endpoint : pipe.endpoints) {
+        text += ' ' + QByteArray::number(endpoint.pid) + ':' + QByteArray::number(endpoint.fd)
+                + ':' + QByteArray::number(int(endpoint.mode)) + ':'
+                + QByteArray::number(int(endpoint.state));
+    }
+    return text;
+}
+
+} // namespace
+
+QList<PipeChange> SnapshotTracker::update(SystemSnapshot &snapshot)
+{
+    QHash<QString, Since> endpoints;
+    QHash<PipeKey, QByteArray> pipes;
+    QList<PipeChange> changes;
+    for (PipeInfo &pipe : snapshot.pipes) {
+        for (PipeEndpoint &endpoint : pipe.endpoints) {
+            const ProcessInfo *process = snapshot.process(endpoint.pid);
+            const QString key = endpointKey(pipe, endpoint, process ? process->startTime : 0);
+            Since since = m_endpoints.value(key);
+            if (since.sinceMs < 0 || since.state != endpoint.state)
+                since = { endpoint.state, snapshot.timestampMs };
+            endpoint.stateSinceMs = since.sinceMs;
+            endpoints.insert(key, since);
+        }
+        const QByteArray current = signature(pipe);
+        const auto previous = m_pipes.constFind(pipe.key);
+        if (previous == m_pipes.cend())
+            changes << PipeChange { PipeChange::Type::Added, pipe.key };
+        else if (previous.value() != current)
+            changes << PipeChange { PipeChange::Type::Changed, pipe.key };
+        pipes.insert(pipe.key, current);
+    }
+    for (auto it = m_pipes.cbegin(); it != m_pipes.cend(); ++it) {
+        if (!pipes.contains(it.key()))
+            changes << PipeChange { PipeChange::Type::Removed, it.key() };
+    }
+    m_endpoints = std::move(endpoints);
+    m_pipes = std::move(pipes);
+    return changes;
+}
+
+void SnapshotTracker::reset()
+{
+    m_endpoints.clear();
+    m_pipes.clear();
+}
+
+} // namespace PipeScope
