@@ -1,0 +1,31 @@
+#pragma once
+/// \file childinfo.h
+/// A child process holding the other end of a lab pipe: command, pid and what /proc says it
+/// is doing (blocked writing its full stdout, blocked reading its empty stdin, exited...).
+
+#include <pipescope/labpipe.h>
+
+#include <QWidget>
+
+class QLabel;
+
+namespace PipeScope::Ui {
+
+class StateBadge;
+
+class ChildInfo : public QWidget
+{
+    Q_OBJECT
+public:
+    /// \a role: "writes into this pipe (its stdout)" or "reads this pipe (its stdin)".
+    ChildInfo(const QString &role, QWidget *parent = nullptr);
+    void refresh(const LabPipeSnapshot &s);
+    QString stateText() const;
+
+private:
+    StateBadge *m_badge;
+    QLabel *m_command;
+    QLabel *m_state;
+};
+
+} // namespace PipeScope::Ui

@@ -1,0 +1,388 @@
+#include "mainwindow.h"
+
+#include "datapanel.h"
+#include "endpointsmodel.h"
+#include "endpointspanel.h"
+#include "fifodialog.h"
+#include "kernelpanel.h"
+#include "messagebar.h"
+#include "pipeinspector.h"
+#include "readerpanel.h"
+#include "statepresentation.h"
+#include "timelinepanel.h"
+
+#include <pipescope/lab.h>
+#include <pipescope/labchild.h>
+#include <pipescope/labpipe.h>
+
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileInfo>
+#include <QFileDialog>
+#include <QInputDialog>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QScrollArea>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+namespace PipeScope::Ui {
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent),
+      m_lab(new Lab(this)),
+      m_pages(new QTabWidget(this)),
+      m_message(new MessageBar(this)),
+      m_endpointsModel(new EndpointsModel(this)),
+      m_inspector(new PipeInspector(this))
+{
+    setWindowTitle(QStringLiteral("PipeScope — Pipe Lab"));
+    setWindowIcon(StatePresentation::icon(QStringLiteral("pipescope")));
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidget(m_inspector);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    m_pages->addTab(scroll, QStringLiteral("Pipe Lab"));
+    m_pages->setDocumentMode(true);
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_message);
+    layout->addWidget(m_pages, 1);
+    setCentralWidget(central);
+
+    createDocks();
+    createMenus();
+    createStatusBar();
+    connect(m_lab, &Lab::pipeAdded, this, &MainWindow::onPipeAdded);
+    connect(m_lab, &Lab::pipeRemoved, this, [this] { refresh(); });
+    connect(m_inspector, &PipeInspector::errorOccurred, this, &MainWindow::showError);
+    connect(m_inspector, &PipeInspector::removeRequested, this, &MainWindow::removePipe);
+    connect(m_timeline, &TimelinePanel::errorOccurred, this, &MainWindow::showError);
+    m_refresh.setInterval(DefaultRefreshIntervalMs);
+    connect(&m_refresh, &QTimer::timeout, this, &MainWindow::refresh);
+    m_refresh.start();
+    resize(1400, 900);
+    restoreSettings();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createDocks()
+{
+    m_endpoints = new EndpointsPanel(m_endpointsModel, this);
+    connect(m_endpoints, &EndpointsPanel::pipeSelected, this, &MainWindow::onPipeSelected);
+    m_data = new DataPanel(this);
+    m_timeline = new TimelinePanel(m_lab->eventLog(), this);
+    auto dock = [this](const QString &title, const QString &name, QWidget *content, Qt::DockWidgetArea area) {
+        auto *widget = new QDockWidget(title, this);
+        widget->setObjectName(name);
+        widget->setWidget(content);
+        addDockWidget(area, widget);
+        return widget;
+    };
+    QDockWidget *endpoints = dock(QStringLiteral("Endpoints"), QStringLiteral("endpointsDock"), m_endpoints, Qt::LeftDockWidgetArea);
+    QDockWidget *data = dock(QStringLiteral("Data"), QStringLiteral("dataDock"), m_data, Qt::BottomDockWidgetArea);
+    QDockWidget *timeline = dock(QStringLiteral("Event timeline"), QStringLiteral("timelineDock"), m_timeline, Qt::BottomDockWidgetArea);
+    splitDockWidget(data, timeline, Qt::Horizontal);
+    resizeDocks({ endpoints }, { 420 }, Qt::Horizontal);
+    resizeDocks({ data, timeline }, { 640, 760 }, Qt::Horizontal);
+    resizeDocks({ data }, { 230 }, Qt::Vertical);
+}
+
+void MainWindow::createStatusBar()
+{
+    m_pipeCount = new QLabel(this);
+    m_throughput = new QLabel(this);
+    m_warning = new QLabel(this);
+    m_warning->setToolTip(QStringLiteral("The first problem found among the lab's pipes."));
+    statusBar()->addWidget(m_warning, 1);
+    statusBar()->addPermanentWidget(m_throughput);
+    statusBar()->addPermanentWidget(m_pipeCount);
+}
+
+void MainWindow::addPage(QWidget *page, const QString &title)
+{
+    m_pages->addTab(page, title);
+}
+
+void MainWindow::onPipeAdded(LabPipe *pipe)
+{
+    refresh();
+    // A new pipe is what the user wants to look at; the first one also fills an empty inspector.
+    selectPipe(pipe->id());
+}
+
+void MainWindow::onPipeSelected(int id)
+{
+    LabPipe *pipe = id > 0 ? m_lab->pipe(id) : nullptr;
+    if (pipe == m_inspector->pipe())
+        return;
+    m_inspector->setPipe(pipe);
+    m_data->setPipe(pipe);
+    m_timeline->setSelectedPipe(id);
+}
+
+void MainWindow::selectPipe(int id)
+{
+    m_endpoints->selectPipe(id);
+    onPipeSelected(id);
+}
+
+LabPipe *MainWindow::selectedPipe() const
+{
+    return m_inspector->pipe();
+}
+
+void MainWindow::refresh()
+{
+    const QList<LabPipeSnapshot> snapshots = m_lab->snapshots();
+    m_endpointsModel->update(snapshots);
+    if (LabPipe *pipe = m_inspector->pipe(); pipe && m_inspector->isVisible()) {
+        for (const LabPipeSnapshot &s : snapshots) {
+            if (s.id == pipe->id())
+                m_inspector->refresh(s);
+        }
+    }
+    if (!m_lab->pipe(m_inspector->pipe() ? m_inspector->pipe()->id() : -1) && m_inspector->pipe())
+        onPipeSelected(-1);
+    if (m_data->isVisible())
+        m_data->refresh();
+    if (m_timeline->isVisible())
+        m_timeline->refresh();
+    updateStatusBar(snapshots);
+}
+
+void MainWindow::updateStatusBar(const QList<LabPipeSnapshot> &snapshots)
+{
+    double rate = 0;
+    QStringList warnings;
+    for (const LabPipeSnapshot &s : snapshots) {
+        rate += s.readRate;
+        const QString warning = KernelPanel::warningFor(s);
+        if (!warning.isEmpty())
+            warnings << QStringLiteral("%1: %2").arg(s.name, warning);
+    }
+    m_pipeCount->setText(snapshots.size() == 1 ? QStringLiteral("1 pipe")
+                                                : QStringLiteral("%1 pipes").arg(snapshots.size()));
+    m_throughput->setText(QStringLiteral("%1 read in total").arg(formatRate(rate)));
+    QString text = warnings.value(0);
+    if (warnings.size() > 1)
+        text += QStringLiteral(" (and %1 more)").arg(warnings.size() - 1);
+    m_warning->setText(text.isEmpty() ? QString() : QStringLiteral("⚠ ") + text);
+}
+
+QString MainWindow::warningText() const
+{
+    return m_warning->text();
+}
+
+QString MainWindow::statusText() const
+{
+    return QStringLiteral("%1 · %2").arg(m_pipeCount->text(), m_throughput->text());
+}
+
+void MainWindow::showError(const QString &message)
+{
+    m_message->showMessage(message, MessageBar::Kind::Error);
+    statusBar()->showMessage(message, 10000);
+}
+
+void MainWindow::setRefreshInterval(int ms)
+{
+    m_refresh.setInterval(ms);
+}
+
+LabPipe *MainWindow::newAnonymousPipe()
+{
+    QString error;
+    LabPipe *pipe = m_lab->addAnonymousPipe({}, &error);
+    if (!pipe)
+        showError(QStringLiteral("New pipe: %1").arg(error));
+    return pipe;
+}
+
+LabPipe *MainWindow::newFifo(const QString &path, bool openReader)
+{
+    QString error;
+    LabPipe *pipe = m_lab->addFifo(path, openReader, &error);
+    if (!pipe)
+        showError(QStringLiteral("New FIFO: %1").arg(error));
+    return pipe;
+}
+
+LabChild *MainWindow::newChild(const QString &commandLine)
+{
+    QString error;
+    LabChild *child = m_lab->addChild(commandLine, &error);
+    if (!child)
+        showError(QStringLiteral("New child process: %1").arg(error));
+    else
+        m_lastCommand = commandLine;
+    return child;
+}
+
+void MainWindow::removePipe(int id)
+{
+    m_lab->removePipe(id);
+}
+
+bool MainWindow::openLab(const QString &path)
+{
+    QString error;
+    const bool ok = m_lab->load(path, &error);
+    if (!ok)
+        showError(QStringLiteral("Open lab %1: %2").arg(path, error));
+    else
+        setWindowFilePath(path);
+    refresh();
+    if (!m_inspector->pipe() && !m_lab->pipes().isEmpty())
+        selectPipe(m_lab->pipes().constFirst()->id());
+    return ok;
+}
+
+bool MainWindow::saveLab(const QString &path)
+{
+    QString error;
+    if (!m_lab->save(path, &error)) {
+        showError(QStringLiteral("Save lab: %1").arg(error));
+        return false;
+    }
+    setWindowFilePath(path);
+    statusBar()->showMessage(QStringLiteral("Saved %1").arg(path), 5000);
+    return true;
+}
+
+void MainWindow::togglePause()
+{
+    m_inspector->readerPanel()->togglePause();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveSettings();
+    event->accept();
+}
+
+void MainWindow::restoreSettings()
+{
+    QSettings settings;
+    settings.beginGroup(QStringLiteral("MainWindow"));
+    restoreGeometry(settings.value(QStringLiteral("geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("state")).toByteArray());
+    m_lastDirectory = settings.value(QStringLiteral("lastDirectory")).toString();
+    m_lastCommand = settings.value(QStringLiteral("lastCommand"), QStringLiteral("gzip -c")).toString();
+}
+
+void MainWindow::saveSettings() const
+{
+    QSettings settings;
+    settings.beginGroup(QStringLiteral("MainWindow"));
+    settings.setValue(QStringLiteral("geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("state"), saveState());
+    settings.setValue(QStringLiteral("lastDirectory"), m_lastDirectory);
+    settings.setValue(QStringLiteral("lastCommand"), m_lastCommand);
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(QStringLiteral("&File"));
+    file->addAction(QStringLiteral("&Open lab…"), QKeySequence::Open, this, &MainWindow::askOpenLab);
+    file->addAction(QStringLiteral("&Save lab…"), QKeySequence::Save, this, &MainWindow::askSaveLab);
+    file->addSeparator();
+    file->addAction(QStringLiteral("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    createPipeMenu();
+    QMenu *view = menuBar()->addMenu(QStringLiteral("&View"));
+    for (QDockWidget *dock : findChildren<QDockWidget *>())
+        view->addAction(dock->toggleViewAction());
+    QMenu *help = menuBar()->addMenu(QStringLiteral("&Help"));
+    help->addAction(QStringLiteral("&About PipeScope"), this, [this] {
+        QMessageBox::about(this, QStringLiteral("About PipeScope"),
+                           QStringLiteral("<h3>PipeScope %1</h3><p>A visual debugger for UNIX pipes: "
+                                          "live endpoints, the bytes in the kernel and in the "
+                                          "transports, and each reader's state — on real pipes.</p>")
+                                   .arg(QCoreApplication::applicationVersion()));
+    });
+}
+
+void MainWindow::createPipeMenu()
+{
+    QMenu *pipe = menuBar()->addMenu(QStringLiteral("&Pipe"));
+    QAction *anonymous = pipe->addAction(QStringLiteral("New &pipe"), QKeySequence::New, this, [this] { newAnonymousPipe(); });
+    anonymous->setToolTip(QStringLiteral("A new anonymous pipe (pipe2) with a writer and a reader in the lab."));
+    QAction *fifo = pipe->addAction(QStringLiteral("New &FIFO…"), this, &MainWindow::askNewFifo);
+    QMenu *children = pipe->addMenu(QStringLiteral("New &child process"));
+    children->addAction(QStringLiteral("cat"), this, [this] { askNewChild(QStringLiteral("cat")); });
+    children->addAction(QStringLiteral("gzip -c"), this, [this] { askNewChild(QStringLiteral("gzip -c")); });
+    children->addAction(QStringLiteral("Other command…"), this, [this] { askNewChild({}); });
+    pipe->addSeparator();
+    QAction *pause = pipe->addAction(QStringLiteral("Pause / resume &reading"), this, &MainWindow::togglePause);
+    pause->setShortcut(Qt::Key_Space);
+    pause->setShortcutContext(Qt::WindowShortcut);
+    pipe->addAction(QStringLiteral("&Remove pipe"), QKeySequence::Delete, this, [this] {
+        if (LabPipe *selected = selectedPipe())
+            removePipe(selected->id());
+    });
+
+    QToolBar *bar = addToolBar(QStringLiteral("Lab"));
+    bar->setObjectName(QStringLiteral("labToolBar"));
+    bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    bar->addAction(anonymous);
+    bar->addAction(fifo);
+    bar->addAction(QStringLiteral("New child process…"), this, [this] { askNewChild({}); });
+    bar->addSeparator();
+    bar->addAction(pause);
+}
+
+void MainWindow::askNewFifo()
+{
+    FifoDialog dialog(FifoDialog::suggestedPath(), this);
+    if (dialog.exec() == QDialog::Accepted)
+        newFifo(dialog.path(), dialog.openReader());
+}
+
+void MainWindow::askNewChild(const QString &preset)
+{
+    QString command = preset;
+    if (command.isEmpty()) {
+        bool ok = false;
+        const QStringList presets = { m_lastCommand, QStringLiteral("cat"), QStringLiteral("gzip -c"),
+                                      QStringLiteral("tr a-z A-Z"), QStringLiteral("sha256sum") };
+        command = QInputDialog::getItem(this, QStringLiteral("New child process"),
+                                        QStringLiteral("Command line (its stdin and stdout become two lab pipes):"),
+                                        presets, 0, true, &ok);
+        if (!ok)
+            return;
+    }
+    newChild(command);
+}
+
+void MainWindow::askOpenLab()
+{
+    const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Open lab"), m_lastDirectory,
+                                                      QStringLiteral("PipeScope labs (*.json);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    m_lastDirectory = QFileInfo(path).absolutePath();
+    openLab(path);
+}
+
+void MainWindow::askSaveLab()
+{
+    QString path = QFileDialog::getSaveFileName(this, QStringLiteral("Save lab"),
+                                                QDir(m_lastDirectory).filePath(QStringLiteral("lab.json")),
+                                                QStringLiteral("PipeScope labs (*.json)"));
+    if (path.isEmpty())
+        return;
+    m_lastDirectory = QFileInfo(path).absolutePath();
+    saveLab(path);
+}
+
+} // namespace PipeScope::Ui

@@ -1,0 +1,111 @@
+#pragma once
+/// \file mainwindow.h
+/// The PipeScope window: the Pipe Lab page (inspector) in a central tab widget, docks for the
+/// endpoints, the data view and the event timeline, and a status bar with warnings.
+///
+/// One timer (refreshInterval(), 15 Hz by default) pulls snapshots from the lab and merges
+/// them into the models and the visible widgets; nothing is updated per read(), and the GUI
+/// thread never blocks on a pipe. Other pages (System, Lessons) join through addPage().
+
+#include <QMainWindow>
+#include <QPointer>
+#include <QTimer>
+
+class QLabel;
+class QTabWidget;
+
+namespace PipeScope {
+class Lab;
+class LabChild;
+class LabPipe;
+struct LabPipeSnapshot;
+}
+
+namespace PipeScope::Ui {
+
+class DataPanel;
+class EndpointsModel;
+class EndpointsPanel;
+class MessageBar;
+class PipeInspector;
+class TimelinePanel;
+
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    static constexpr int DefaultRefreshIntervalMs = 66;
+
+    /// Creates its own Lab (empty; see Lab::addDemoPipe()).
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    Lab *lab() const { return m_lab; }
+    /// Adds a page to the central tab widget (after the Lab page).
+    void addPage(QWidget *page, const QString &title);
+    QTabWidget *pages() const { return m_pages; }
+
+    /// Menu actions without their dialogs; errors go to the message bar. nullptr on failure.
+    LabPipe *newAnonymousPipe();
+    LabPipe *newFifo(const QString &path, bool openReader);
+    LabChild *newChild(const QString &commandLine);
+    bool openLab(const QString &path);
+    bool saveLab(const QString &path);
+    void removePipe(int id);
+    void selectPipe(int id);
+    LabPipe *selectedPipe() const;
+
+    /// Shows \a message in the message bar and the status bar (never a modal dialog).
+    void showError(const QString &message);
+
+    void setRefreshInterval(int ms);
+    int refreshInterval() const { return m_refresh.interval(); }
+    /// One refresh of models and widgets (the timer calls it).
+    void refresh();
+
+    EndpointsModel *endpointsModel() const { return m_endpointsModel; }
+    EndpointsPanel *endpointsPanel() const { return m_endpoints; }
+    PipeInspector *inspector() const { return m_inspector; }
+    DataPanel *dataPanel() const { return m_data; }
+    TimelinePanel *timelinePanel() const { return m_timeline; }
+    MessageBar *messageBar() const { return m_message; }
+    /// The status bar's warning, empty when all is well.
+    QString warningText() const;
+    QString statusText() const;
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createDocks();
+    void createMenus();
+    void createPipeMenu();
+    void createStatusBar();
+    void restoreSettings();
+    void saveSettings() const;
+    void onPipeAdded(LabPipe *pipe);
+    void onPipeSelected(int id);
+    void updateStatusBar(const QList<LabPipeSnapshot> &snapshots);
+    void askNewFifo();
+    void askNewChild(const QString &preset);
+    void askOpenLab();
+    void askSaveLab();
+    void togglePause();
+
+    Lab *m_lab;
+    QTimer m_refresh;
+    QTabWidget *m_pages;
+    MessageBar *m_message;
+    EndpointsModel *m_endpointsModel;
+    EndpointsPanel *m_endpoints = nullptr;
+    PipeInspector *m_inspector;
+    DataPanel *m_data = nullptr;
+    TimelinePanel *m_timeline = nullptr;
+    QLabel *m_pipeCount = nullptr;
+    QLabel *m_throughput = nullptr;
+    QLabel *m_warning = nullptr;
+    QString m_lastDirectory;
+    QString m_lastCommand;
+};
+
+} // namespace PipeScope::Ui
