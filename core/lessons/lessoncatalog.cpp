@@ -9,7 +9,9 @@ QList<Lesson> LessonCatalog::all()
     using namespace Lessons;
     // Built on each call: a lesson is cheap data, and callers may keep or change their copy.
     QList<Lesson> lessons;
-    for (Lesson (*make)() : {capacity, readerGone, nonblocking}) {
+    for (Lesson (*make)() :
+         {capacity, backpressure, pauseResume, eofLeak, readerGone, fifoRendezvous, atomicWrites,
+          nonblocking, closeNeedsLoop, subprocessDeadlock}) {
         lessons.append(make());
     }
     return lessons;

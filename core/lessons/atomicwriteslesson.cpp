@@ -1,0 +1,200 @@
+// Lesson "atomic-writes": two writers share a pipe; writes of at most PIPE_BUF never
+// interleave, larger ones can (kernel-facts §10).
+#include "builtinlessons.h"
+#include "lessoncontext.h"
+#include "lessonprocess.h"
+#include "lessontools.h"
+#include "sys.h"
+
+#include <QFile>
+#include <QSocketNotifier>
+#include <QVariantMap>
+
+#include <climits>
+#include <cstring>
+
+namespace PipeScope::Lessons {
+
+namespace T = LessonTools;
+
+namespace {
+
+constexpr qint64 BytesPerWriter = 4 * 1024 * 1024;
+constexpr int ReadSize = 4096; // a slow reader: one page per read()
+constexpr int RunTimeoutMs = 5000;
+constexpr int LargeRounds = 3;
+
+struct Count {
+    qint64 records = 0;
+    qint64 torn = 0;
+    qint64 bytesA = 0;
+    qint64 bytesB = 0;
+    bool finished = false; ///< EOF seen and both writers exited
+};
+
+/// A file of \a size bytes of \a letter in the context's directory; empty path on failure.
+QString letterFile(LessonContext &context, char letter, QString *error)
+{
+    const QString path
+        = context.tempDir() + QStringLiteral("/writer-%1").arg(QChar::fromLatin1(letter));
+    if (QFile::exists(path))
+        return path;
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly)
+        || file.write(QByteArray(BytesPerWriter, letter)) != BytesPerWriter) {
+        *error = QStringLiteral("write %1: %2").arg(path, file.errorString());
+        return {};
+    }
+    return path;
+}
+
+Count countRecords(const QByteArray &data, qint64 record)
+{
+    Count count;
+    count.bytesA = data.count('A');
+    count.bytesB = data.size() - count.bytesA;
+    for (qint64 at = 0; at + record <= data.size(); at += record) {
+        ++count.records;
+        const char first = data.at(at);
+        const char *begin = data.constData() + at;
+        // A torn record mixes letters: the other writer's bytes landed inside it.
+        if (std::memchr(begin, first == 'A' ? 'B' : 'A', size_t(record)))
+            ++count.torn;
+    }
+    return count;
+}
+
+/// Two `dd` writers, each writing records of \a record bytes of its own letter into one pipe,
+/// and us reading it \a ReadSize bytes at a time.
+Count race(LessonContext &context, qint64 record, QString *error)
+{
+    // Blocking, as a pipeline's pipes are: O_NONBLOCK on the write end would reach dd too.
+    auto pipe = context.makePipe(error);
+    if (!pipe || !T::setNonBlocking(pipe->read))
+        return {};
+    QList<LessonProcess *> writers;
+    for (char letter : {'A', 'B'}) {
+        const QString file = letterFile(context, letter, error);
+        if (file.isEmpty())
+            return {};
+        LessonProcess::Spec spec;
+        spec.program = QStringLiteral("dd");
+        spec.arguments = {QStringLiteral("if=") + file, QStringLiteral("bs=%1").arg(record),
+                          QStringLiteral("count=%1").arg(BytesPerWriter / record),
+                          QStringLiteral("status=none")};
+        spec.fds = {{pipe->write, STDOUT_FILENO}};
+        LessonProcess *writer = context.spawn(spec, error);
+        if (!writer)
+            return {};
+        writers << writer;
+    }
+    context.closeFd(pipe->write); // EOF once both writers are done
+    QByteArray data;
+    data.reserve(2 * BytesPerWriter);
+    bool eof = false;
+    QSocketNotifier notifier(pipe->read, QSocketNotifier::Read);
+    QObject::connect(&notifier, &QSocketNotifier::activated, &notifier,
+                     [&] { T::drain(pipe->read, &data, &eof, ReadSize); });
+    context.waitUntil([&] { return eof && !writers[0]->isRunning() && !writers[1]->isRunning(); },
+                      RunTimeoutMs);
+    notifier.setEnabled(false);
+    Count count = countRecords(data, record);
+    count.finished = eof && !writers[0]->isRunning() && !writers[1]->isRunning();
+    return count;
+}
+
+QVariantMap countValues(const Count &count, qint64 record)
+{
+    return {{QStringLiteral("record"), record},
+            {QStringLiteral("records"), count.records},
+            {QStringLiteral("torn"), count.torn},
+            {QStringLiteral("bytesA"), count.bytesA},
+            {QStringLiteral("bytesB"), count.bytesB}};
+}
+
+bool complete(const Count &count)
+{
+    return count.finished && count.bytesA == BytesPerWriter && count.bytesB == BytesPerWriter;
+}
+
+Observation smallRecords(LessonContext &context)
+{
+    QString error;
+    const qint64 record = PIPE_BUF;
+    const Count count = race(context, record, &error);
+    if (!error.isEmpty())
+        return Observation::failure(error);
+    Observation o = Observation::check(complete(count) && count.torn == 0,
+                                       QStringLiteral("%1 torn of %2 records (%3 + %4 bytes)")
+                                           .arg(count.torn)
+                                           .arg(count.records)
+                                           .arg(count.bytesA)
+                                           .arg(count.bytesB));
+    o.why = QStringLiteral("Every write of at most PIPE_BUF (%1) bytes lands in the pipe in one "
+                           "piece, so records arrive whole however the writers are scheduled. "
+                           "This is a promise (POSIX), not luck.")
+                .arg(PIPE_BUF);
+    o.values = countValues(count, record);
+    return o;
+}
+
+Observation largeRecords(LessonContext &context)
+{
+    QString error;
+    const qint64 record = 65536;
+    Count count;
+    int rounds = 0;
+    // Tearing is a race: retry a few times if the reader happened to keep up every time.
+    while (rounds < LargeRounds && (rounds == 0 || count.torn == 0)) {
+        count = race(context, record, &error);
+        ++rounds;
+        if (!error.isEmpty())
+            return Observation::failure(error);
+    }
+    Observation o = Observation::check(
+        complete(count),
+        QStringLiteral("%1 torn of %2 records (%3 + %4 bytes)%5")
+            .arg(count.torn)
+            .arg(count.records)
+            .arg(count.bytesA)
+            .arg(count.bytesB)
+            .arg(rounds > 1 ? QStringLiteral(", in round %1").arg(rounds) : QString()));
+    o.why = count.torn > 0
+        ? QStringLiteral("A write larger than PIPE_BUF is copied in pieces as room appears; "
+                         "when the pipe is full mid-write, the other writer's bytes can go in "
+                         "between. Two writers need records ≤ 4096 bytes, or a lock.")
+        : QStringLiteral("No record tore this time: the reader kept up, so no write had to "
+                         "wait half-done. That is luck, not a promise — on a busier machine "
+                         "these writes do interleave.");
+    o.values = countValues(count, record);
+    o.values.insert(QStringLiteral("rounds"), rounds);
+    return o;
+}
+
+} // namespace
+
+Lesson atomicWrites()
+{
+    Lesson lesson;
+    lesson.id = QStringLiteral("atomic-writes");
+    lesson.title = QStringLiteral("Atomic writes");
+    lesson.summary = QStringLiteral("Two writers on one pipe: writes ≤ 4096 bytes never "
+                                    "interleave, larger ones can — counted on real output.");
+    lesson.steps = {
+        {QStringLiteral("Two writers, 4096-byte records"),
+         QStringLiteral("Two `dd` processes write 4 MiB each into the same pipe, one filled with "
+                        "'A', the other with 'B', in records of 4096 bytes (one write() per "
+                        "record). We read 4096 bytes at a time and count the records that "
+                        "contain both letters."),
+         QStringLiteral("0 torn records"), smallRecords},
+        {QStringLiteral("Two writers, 65536-byte records"),
+         QStringLiteral("The same, with records of 65536 bytes: each write() is larger than "
+                        "PIPE_BUF."),
+         QStringLiteral("records may tear: the count is whatever the kernel's scheduling gives "
+                        "(usually hundreds); all bytes still arrive"),
+         largeRecords},
+    };
+    return lesson;
+}
+
+} // namespace PipeScope::Lessons

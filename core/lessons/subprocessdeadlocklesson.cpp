@@ -1,0 +1,183 @@
+// Lesson "subprocess-deadlock": writing a child's stdin without reading its stdout deadlocks
+// once both pipes are full; reading while writing (the transports) fixes it.
+#include "builtinlessons.h"
+#include "childprocess.h"
+#include "lessoncontext.h"
+#include "lessonprocess.h"
+#include "lessontools.h"
+#include "readpipetransport.h"
+#include "sys.h"
+#include "writepipetransport.h"
+
+#include <QCryptographicHash>
+#include <QVariantMap>
+
+#include <memory>
+
+namespace PipeScope::Lessons {
+
+namespace T = LessonTools;
+
+namespace {
+
+constexpr qsizetype PayloadSize = 1024 * 1024;
+constexpr int StuckWaitMs = 1500;
+constexpr int StillStuckMs = 200;
+constexpr int FixTimeoutMs = 3000;
+
+struct State {
+    ChildProcess *cat = nullptr;
+    int inFd = -1; ///< our end of cat's stdin (raw, non-blocking in step 1)
+    int outFd = -1; ///< our end of cat's stdout (not read in step 1)
+    QByteArray payload;
+    qsizetype accepted = 0;
+    std::unique_ptr<WritePipeTransport> writer;
+    std::unique_ptr<ReadPipeTransport> reader;
+    QByteArray echoed;
+    bool eof = false;
+};
+
+QByteArray makePayload()
+{
+    QByteArray data;
+    data.reserve(PayloadSize);
+    for (int i = 0; data.size() < PayloadSize; ++i)
+        data += QCryptographicHash::hash(QByteArray::number(i), QCryptographicHash::Sha512);
+    data.truncate(PayloadSize);
+    return data;
+}
+
+/// One non-blocking write of what is left; the errno if it failed, else 0.
+int writeSome(State &state)
+{
+    const ssize_t n = Sys::write(state.inFd, state.payload.constData() + state.accepted,
+                                 size_t(state.payload.size() - state.accepted));
+    if (n < 0)
+        return errno;
+    state.accepted += n;
+    return 0;
+}
+
+Observation bothBlock(LessonContext &context)
+{
+    State &state = context.state<State>();
+    QString error;
+    state.cat = context.startChild(QStringLiteral("cat"), {}, &error);
+    if (!state.cat)
+        return Observation::failure(error);
+    state.inFd = context.adoptFd(state.cat->takeStdinFd());
+    state.outFd = context.adoptFd(state.cat->takeStdoutFd());
+    // Our side non-blocking, so the lesson itself cannot hang: EAGAIN stands for "a blocking
+    // write would sleep here".
+    T::setNonBlocking(state.inFd);
+    state.payload = makePayload();
+    int lastError = 0;
+    ProcessActivity cat;
+    const auto stuck = [&] {
+        lastError = writeSome(state);
+        cat = ProcessActivity::of(state.cat->pid());
+        return lastError == EAGAIN && cat.isBlockedWriting()
+            && Sys::queuedBytes(state.inFd) == T::capacity(state.inFd)
+            && Sys::queuedBytes(state.outFd) == T::capacity(state.outFd);
+    };
+    context.waitUntil(stuck, StuckWaitMs);
+    const qsizetype acceptedAtStuck = state.accepted;
+    context.runEventLoop(StillStuckMs); // nothing moves by itself
+    const bool stillStuck = stuck() && state.accepted == acceptedAtStuck;
+    const int inQueued = Sys::queuedBytes(state.inFd);
+    const int outQueued = Sys::queuedBytes(state.outFd);
+    const qsizetype inCat = state.accepted - inQueued - outQueued;
+    Observation o = Observation::check(
+        stillStuck && lastError == EAGAIN,
+        QStringLiteral("we wrote %1 of %2, then %3 (still after %4 ms); cat: %5; its stdin pipe "
+                       "holds %6, its stdout pipe %7, cat itself %8")
+            .arg(state.accepted)
+            .arg(state.payload.size())
+            .arg(T::errnoName(lastError))
+            .arg(StillStuckMs)
+            .arg(cat.text())
+            .arg(inQueued)
+            .arg(outQueued)
+            .arg(inCat));
+    o.why = QStringLiteral("cat filled its stdout pipe, which nobody reads, and sleeps in "
+                           "write(); so it stops reading its stdin, which fills too, and our "
+                           "next write would sleep as well. With blocking writes both processes "
+                           "wait for each other forever. The amount that fits before that is the "
+                           "two pipes plus cat's own buffer: no program can rely on it.");
+    o.values = {{QStringLiteral("accepted"), state.accepted},
+                {QStringLiteral("lastErrno"), T::errnoName(lastError)},
+                {QStringLiteral("catWchan"), cat.wchan},
+                {QStringLiteral("catState"), QString(QChar::fromLatin1(cat.state))},
+                {QStringLiteral("stdinQueued"), inQueued},
+                {QStringLiteral("stdoutQueued"), outQueued},
+                {QStringLiteral("inCat"), inCat}};
+    return o;
+}
+
+Observation readWhileWriting(LessonContext &context)
+{
+    State &state = context.state<State>();
+    if (!state.cat || state.inFd < 0)
+        return Observation::failure(QStringLiteral("the previous step did not run"));
+    state.reader = std::make_unique<ReadPipeTransport>();
+    state.writer = std::make_unique<WritePipeTransport>();
+    QObject::connect(state.reader.get(), &ReadPipeTransport::dataReceived, state.reader.get(),
+                     [&state](const QByteArray &data) { state.echoed += data; });
+    QObject::connect(state.reader.get(), &ReadPipeTransport::eofReceived, state.reader.get(),
+                     [&state] { state.eof = true; });
+    if (!state.reader->open(context.releaseFd(state.outFd)))
+        return Observation::failure(state.reader->errorString());
+    state.outFd = -1;
+    if (!state.writer->open(context.releaseFd(state.inFd)))
+        return Observation::failure(state.writer->errorString());
+    state.inFd = -1;
+    state.writer->write(state.payload.mid(state.accepted));
+    state.writer->writeEof(); // cat sees EOF after the last byte, and exits
+    context.waitUntil(
+        [&] { return state.eof && state.cat->state() == ChildProcess::State::Exited; },
+        FixTimeoutMs);
+    const bool intact = state.echoed == state.payload;
+    Observation o = Observation::check(
+        intact && state.eof && state.cat->exitCode() == 0,
+        QStringLiteral("%1 of %2 came back, %3; cat %4")
+            .arg(state.echoed.size())
+            .arg(state.payload.size())
+            .arg(intact ? QStringLiteral("identical") : QStringLiteral("DIFFERENT"))
+            .arg(state.cat->statusText()));
+    o.why = QStringLiteral("The event loop writes whenever cat's stdin has room and reads "
+                           "whenever its stdout has data, so neither pipe stays full. (A thread "
+                           "per pipe, or subprocess's communicate(), does the same.)");
+    o.values = {{QStringLiteral("echoed"), state.echoed.size()},
+                {QStringLiteral("intact"), intact},
+                {QStringLiteral("exitCode"), state.cat->exitCode()}};
+    return o;
+}
+
+} // namespace
+
+Lesson subprocessDeadlock()
+{
+    Lesson lesson;
+    lesson.id = QStringLiteral("subprocess-deadlock");
+    lesson.title = QStringLiteral("The subprocess deadlock");
+    lesson.summary = QStringLiteral("Writing a child's stdin without reading its stdout: both "
+                                    "block. The fix: read while writing.");
+    lesson.steps = {
+        {QStringLiteral("Write everything first, read later"),
+         QStringLiteral("We start `cat` and write 1 MiB into its stdin, planning to read its "
+                        "output afterwards — the classic mistake. Our writes are non-blocking "
+                        "so this lesson cannot hang: EAGAIN marks where a blocking write would "
+                        "have slept forever."),
+         QStringLiteral("after a few hundred KiB our write gets EAGAIN and cat sleeps in "
+                        "write(): wchan anon_pipe_write, both pipes full — nothing moves"),
+         bothBlock},
+        {QStringLiteral("The fix: read while writing"),
+         QStringLiteral("Same cat, same fds: a ReadPipeTransport now reads cat's stdout while a "
+                        "WritePipeTransport writes the rest of the megabyte and then EOF."),
+         QStringLiteral("all 1048576 bytes come back identical; cat exits with status 0"),
+         readWhileWriting},
+    };
+    return lesson;
+}
+
+} // namespace PipeScope::Lessons
