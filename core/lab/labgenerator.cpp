@@ -16,10 +16,10 @@ const QByteArray &textBlock()
     static const QByteArray block = [] {
         QByteArray out;
         out.reserve(BlockSize);
-        const QByteArray tail = " the quick brown fox jumps over the lazy pipe 0123456789\n";
+        const QByteArray tail = " the quick brown fox jumps over the lazy pipe 0123456789";
         for (int line = 0; out.size() < BlockSize; ++line) {
-            QByteArray text = "#" + QByteArray::number(line).rightJustified(5, '0') + tail;
-            out += text.left(64);
+            const QByteArray text = "#" + QByteArray::number(line).rightJustified(5, '0') + tail;
+            out += text.leftJustified(63, '.', true) + '\n';
         }
         return out;
     }();
