@@ -1,0 +1,368 @@
+// ProcScanner on real pipelines, FIFOs and processes started by the test: it finds exactly
+// their pipes and endpoints (checked against lsof +E -F), their states, and queued bytes that
+// match what the writers wrote -- without consuming anything.
+#include "explorertestsupport.h"
+#include "testsupport.h"
+
+#include <pipescope/fd.h>
+#include <pipescope/pipeprobe.h>
+#include <pipescope/procscanner.h>
+#include <pipescope/sys.h>
+
+#include <QCryptographicHash>
+#include <QElapsedTimer>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+
+#include <csignal>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+using namespace PipeScope;
+using namespace PipeScope::Test;
+
+Q_DECLARE_METATYPE(PipeScope::EndpointState)
+
+namespace {
+
+/// The first process of \a pids whose comm is \a comm, or -1.
+pid_t findByComm(const QList<pid_t> &pids, const QString &comm)
+{
+    const SystemSnapshot snapshot = ProcScanner().scan({ false, false });
+    for (pid_t pid : pids) {
+        const ProcessInfo *process = snapshot.process(pid);
+        if (process && process->comm == comm)
+            return pid;
+    }
+    return -1;
+}
+
+const PipeInfo *pipeOf(const SystemSnapshot &snapshot, pid_t pid, int fd)
+{
+    return snapshot.pipeAt(pid, fd);
+}
+
+/// FIONREAD through our own short read-only reopen: an independent check of the scan's number.
+int queuedVia(pid_t pid, int fd)
+{
+    Fd reopened(Sys::open(QByteArray("/proc/" + QByteArray::number(pid) + "/fd/" + QByteArray::number(fd)).constData(),
+                          O_RDONLY | O_NONBLOCK));
+    return reopened ? Sys::queuedBytes(reopened.get()) : -1;
+}
+
+/// What explorer_source writes for \a seed: its xorshift32 stream, top byte of each step.
+QByteArray sourceBytes(qsizetype size, quint32 seed)
+{
+    QByteArray bytes(size, Qt::Uninitialized);
+    quint32 state = seed;
+    for (qsizetype i = 0; i < size; ++i) {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        bytes[i] = char(state >> 24);
+    }
+    return bytes;
+}
+
+QString helper(const char *name)
+{
+    return helperPath(QLatin1String(name));
+}
+
+} // namespace
+
+class TestProcScanner : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void shellPipelineMatchesLsof();
+    void queuedBytesMatchWriterCounts_data();
+    void queuedBytesMatchWriterCounts();
+    void fifoEndpoints();
+    void readWriteFifoEndpoint();
+    void stoppedAndZombieStates();
+    void vanishingProcessesAreSkipped();
+    void observedPipelineDeliversSameSha256();
+    void endpointScanWithoutStatesOrFill();
+};
+
+void TestProcScanner::shellPipelineMatchesLsof()
+{
+    ChildProcesses children;
+    const auto [outRead, outWrite] = makePipe();
+    const pid_t sh = children.spawn({ QStringLiteral("sh"), QStringLiteral("-c"),
+                                      QStringLiteral("yes | head -c 100M | (sleep 3; wc -c)") },
+                                    { { outWrite, 1 } }, true);
+    Sys::close(outWrite);
+    QVERIFY(sh > 0);
+    pid_t yes = -1, head = -1;
+    QTRY_VERIFY_WITH_TIMEOUT((yes = findByComm(ChildProcesses::groupMembers(sh), QStringLiteral("yes"))) > 0
+                                     && (head = findByComm(ChildProcesses::groupMembers(sh), QStringLiteral("head"))) > 0,
+                             5000);
+    // head blocks once the pipe to the sleeping subshell is full; then yes blocks on head.
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(scanSystem(), head, 1), EndpointState::BlockedWrite, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(scanSystem(), yes, 1), EndpointState::BlockedWrite, 5000);
+
+    const SystemSnapshot snapshot = scanSystem();
+    const QList<pid_t> members = ChildProcesses::groupMembers(sh);
+    QCOMPARE(scannedPipeEndpoints(snapshot, members), lsofPipeEndpoints(members));
+
+    QCOMPARE(stateOf(snapshot, head, 0), EndpointState::BlockedElsewhere);
+    const PipeInfo *first = pipeOf(snapshot, yes, 1);
+    const PipeInfo *second = pipeOf(snapshot, head, 1);
+    QVERIFY(first && second && first != second);
+    QCOMPARE(pipeOf(snapshot, head, 0), first);
+    QCOMPARE(first->key.kind, PipeKind::Pipe);
+    QVERIFY(first->capacity && second->capacity && first->queued && second->queued);
+    QCOMPARE(*first->capacity, qint64(65536));
+    QCOMPARE(*first->queued, qint64(queuedVia(yes, 1))); // both ends blocked: nothing moves
+    QCOMPARE(*second->queued, qint64(queuedVia(head, 1)));
+    QVERIFY2(*second->queued > 65536 - 8192, qPrintable(QString::number(*second->queued)));
+    // The second pipe's readers: the subshell (waiting for sleep) and sleep itself.
+    QCOMPARE(second->readerPids().size(), 2);
+    for (qint64 reader : second->readerPids())
+        QCOMPARE(stateOf(snapshot, pid_t(reader), 0), EndpointState::Sleeping);
+    QCOMPARE(snapshot.commandOf(head), QStringLiteral("head -c 100M"));
+
+    // Nothing was consumed: wc counts every byte once the sleep ends.
+    QCOMPARE(readAll(outRead), QByteArray("104857600\n"));
+    Sys::close(outRead);
+    const int status = children.waitExit(sh, 30000);
+    QVERIFY(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+void TestProcScanner::queuedBytesMatchWriterCounts_data()
+{
+    QTest::addColumn<int>("bytes");
+    QTest::addColumn<int>("chunk");
+    QTest::addColumn<int>("queued");
+    QTest::addColumn<EndpointState>("writerState");
+    QTest::newRow("10000 in 1000s, then idle") << 10000 << 1000 << 10000 << EndpointState::Sleeping;
+    QTest::newRow("2049-byte records") << 20490 << 2049 << 20490 << EndpointState::Sleeping;
+    QTest::newRow("100000 in 4096s: full, blocked") << 100000 << 4096 << 65536
+                                                     << EndpointState::BlockedWrite;
+}
+
+void TestProcScanner::queuedBytesMatchWriterCounts()
+{
+    QFETCH(int, bytes);
+    QFETCH(int, chunk);
+    QFETCH(int, queued);
+    QFETCH(EndpointState, writerState);
+    ChildProcesses children;
+    const auto [pipeRead, pipeWrite] = makePipe();
+    const auto [gateRead, gateWrite] = makePipe();
+    const auto [outRead, outWrite] = makePipe();
+    // gated_reader leaves its stdin unread until a byte arrives on fd 3, then counts it all.
+    const pid_t reader = children.spawn({ helper("gated_reader") },
+                                        { { pipeRead, 0 }, { gateRead, 3 }, { outWrite, 1 } });
+    const pid_t writer = children.spawn({ helper("explorer_source"), QString::number(bytes),
+                                          QString::number(chunk), QStringLiteral("hold") },
+                                        { { pipeWrite, 1 } });
+    for (int fd : { pipeRead, pipeWrite, gateRead, outWrite })
+        Sys::close(fd);
+    QVERIFY(reader > 0 && writer > 0);
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(scanSystem(), writer, 1), writerState, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(scanSystem(), reader, 0), EndpointState::BlockedElsewhere, 5000);
+    const SystemSnapshot snapshot = scanSystem();
+    const PipeInfo *pipe = pipeOf(snapshot, writer, 1);
+    QVERIFY(pipe);
+    QCOMPARE(pipeOf(snapshot, reader, 0), pipe);
+    QCOMPARE(endpointsOf(snapshot, writer).filter(QStringLiteral(":%1").arg(pipe->key.inode)).size(), 1);
+    QVERIFY(pipe->queued);
+    QCOMPARE(*pipe->queued, qint64(queued));
+    QCOMPARE(*pipe->capacity, qint64(65536));
+    QVERIFY(pipe->unreachableReason.isEmpty());
+
+    // Open the gate: the reader counts everything the writer wrote, scan or not.
+    QVERIFY(writeAll(gateWrite, "g"));
+    Sys::close(gateWrite);
+    // Once drained, the writer finishes and idles holding the write end; the reader needs EOF.
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(scanSystem(), writer, 1), EndpointState::Sleeping, 5000);
+    ::kill(writer, SIGTERM);
+    children.waitExit(writer, 5000);
+    QCOMPARE(readAll(outRead).split(' ').value(0), QByteArray::number(bytes));
+    Sys::close(outRead);
+}
+
+void TestProcScanner::fifoEndpoints()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("a) fifo"));
+    QCOMPARE(::mkfifo(QFile::encodeName(path).constData(), 0600), 0);
+    ChildProcesses children;
+    const auto [outRead, outWrite] = makePipe();
+    // sh blocks in open(O_RDONLY) until a writer comes (wait_for_partner), then becomes sleep.
+    const pid_t reader = children.spawn({ QStringLiteral("sh"), QStringLiteral("-c"),
+                                          QStringLiteral("exec sleep 600 < \"$0\""), path },
+                                        { { outWrite, 1 } });
+    Sys::close(outWrite);
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(scanSystem(), reader, 1), EndpointState::BlockedOpen, 5000);
+
+    Fd writeEnd(Sys::open(QFile::encodeName(path).constData(), O_WRONLY | O_NONBLOCK));
+    QVERIFY(writeEnd);
+    QVERIFY(Sys::fcntl(writeEnd.get(), F_SETFL, 0) == 0); // blocking again for the writer
+    const pid_t writer = children.spawn({ helper("explorer_source"), QStringLiteral("5000"),
+                                          QStringLiteral("1000"), QStringLiteral("hold") },
+                                        { { writeEnd.get(), 1 } });
+    writeEnd.close();
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(scanSystem(), reader, 0), EndpointState::Sleeping, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(scanSystem(), writer, 1), EndpointState::Sleeping, 5000);
+
+    SystemSnapshot snapshot = scanSystem();
+    const PipeInfo *fifo = snapshot.pipeAt(reader, 0);
+    QVERIFY(fifo);
+    QCOMPARE(fifo->key.kind, PipeKind::Fifo);
+    QCOMPARE(fifo->path, path);
+    QVERIFY(!fifo->deleted);
+    struct stat status = {};
+    QCOMPARE(::stat(QFile::encodeName(path).constData(), &status), 0);
+    QCOMPARE(fifo->key.inode, quint64(status.st_ino));
+    QCOMPARE(fifo->key.device, quint64(status.st_dev));
+    QCOMPARE(endpointsOf(snapshot, writer).filter(QStringLiteral(":%1").arg(status.st_ino)),
+             QStringList { QStringLiteral("1:w:%1").arg(status.st_ino) });
+    QCOMPARE(*fifo->capacity, qint64(65536));
+    const QList<pid_t> both { reader, writer };
+    QCOMPARE(scannedPipeEndpoints(snapshot, both), lsofPipeEndpoints(both));
+
+    QCOMPARE(::unlink(QFile::encodeName(path).constData()), 0);
+    snapshot = scanSystem();
+    fifo = snapshot.pipeAt(reader, 0);
+    QVERIFY(fifo && fifo->deleted);
+    QCOMPARE(fifo->path, path);
+    QCOMPARE(*fifo->queued, qint64(5000)); // the read end is still held: still reachable
+    Sys::close(outRead);
+}
+
+void TestProcScanner::readWriteFifoEndpoint()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("rw"));
+    QCOMPARE(::mkfifo(QFile::encodeName(path).constData(), 0600), 0);
+    ChildProcesses children;
+    // O_RDWR on a FIFO never blocks (kernel-facts §8): the holder is both reader and writer.
+    const pid_t holder = children.spawn({ QStringLiteral("sh"), QStringLiteral("-c"),
+                                          QStringLiteral("exec sleep 600 <> \"$0\""), path });
+    QTRY_VERIFY_WITH_TIMEOUT(scanSystem().pipeAt(holder, 0) != nullptr, 5000);
+    const SystemSnapshot snapshot = scanSystem();
+    const PipeInfo *fifo = snapshot.pipeAt(holder, 0);
+    QCOMPARE(fifo->endpoints.size(), 1);
+    QCOMPARE(fifo->endpoints[0].mode, EndpointMode::ReadWrite);
+    QVERIFY(fifo->queued);
+    QCOMPARE(*fifo->queued, qint64(0));
+    QVERIFY(fifo->diagnostics.isEmpty());
+}
+
+void TestProcScanner::stoppedAndZombieStates()
+{
+    ChildProcesses children;
+    const auto [pipeRead, pipeWrite] = makePipe();
+    const pid_t stopped = children.spawn({ QStringLiteral("sleep"), QStringLiteral("600") },
+                                         { { pipeRead, 0 } });
+    Sys::close(pipeRead);
+    QCOMPARE(::kill(stopped, SIGSTOP), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(scanSystem(), stopped, 0), EndpointState::Stopped, 5000);
+    QCOMPARE(::kill(stopped, SIGCONT), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(scanSystem(), stopped, 0), EndpointState::Sleeping, 5000);
+    // Our own write end: this process holds it, and it is running the scan.
+    const SystemSnapshot snapshot = scanSystem();
+    QCOMPARE(stateOf(snapshot, ::getpid(), pipeWrite), EndpointState::Running);
+    Sys::close(pipeWrite);
+}
+
+void TestProcScanner::vanishingProcessesAreSkipped()
+{
+    // Processes come and go while we scan; each one that vanishes mid-scan is counted and
+    // skipped with its reason, and every scan completes.
+    ChildProcesses children;
+    const pid_t churn = children.spawn({ QStringLiteral("sh"), QStringLiteral("-c"),
+                                         QStringLiteral("while :; do /bin/true | /bin/true; done") },
+                                       {}, true);
+    QVERIFY(churn > 0);
+    int skippedTotal = 0;
+    QElapsedTimer timer;
+    timer.start();
+    for (int i = 0; i < 200 && timer.elapsed() < 8000; ++i) {
+        const SystemSnapshot snapshot = scanSystem();
+        QVERIFY(snapshot.processesScanned > 0);
+        QCOMPARE(snapshot.processesSkipped, int(snapshot.skipped.size()));
+        for (const SkippedProcess &skipped : snapshot.skipped) {
+            QVERIFY2(skipped.error == ENOENT || skipped.error == ESRCH,
+                     qPrintable(skipped.reason));
+            QCOMPARE(skipped.reason, QStringLiteral("exited during the scan"));
+        }
+        skippedTotal += snapshot.processesSkipped;
+        for (const PipeInfo &pipe : snapshot.pipes)
+            QVERIFY(!pipe.endpoints.isEmpty());
+    }
+    qInfo("processes skipped as vanished over the run: %d", skippedTotal);
+}
+
+void TestProcScanner::observedPipelineDeliversSameSha256()
+{
+    const qsizetype size = 16 * 1024 * 1024;
+    const QByteArray expected = sha256(sourceBytes(size, 7));
+    const QString command = QStringLiteral("%1 %2 0 exit 7 | %3 8192 1000 | sha256sum")
+                                    .arg(helper("explorer_source"))
+                                    .arg(size)
+                                    .arg(helper("explorer_slowcat"));
+    QByteArray hashes[2];
+    int peeksWithData = 0;
+    for (int observed = 0; observed < 2; ++observed) {
+        ChildProcesses children;
+        const auto [outRead, outWrite] = makePipe();
+        const pid_t sh = children.spawn({ QStringLiteral("sh"), QStringLiteral("-c"), command },
+                                        { { outWrite, 1 } }, true);
+        Sys::close(outWrite);
+        Fd out(outRead);
+        QVERIFY(Sys::fcntl(out.get(), F_SETFL, O_NONBLOCK) == 0);
+        QByteArray output;
+        QElapsedTimer timer;
+        timer.start();
+        while (!output.endsWith('\n') && timer.elapsed() < 60000) {
+            char buffer[256];
+            const ssize_t n = Sys::read(out.get(), buffer, sizeof buffer);
+            if (n > 0)
+                output.append(buffer, n);
+            if (observed) {
+                // 10 Hz: a full scan with fill levels, and a peek at the slow reader's input.
+                const SystemSnapshot snapshot = scanSystem();
+                const pid_t slowcat = findByComm(ChildProcesses::groupMembers(sh), QStringLiteral("explorer_slowca"));
+                if (slowcat > 0) {
+                    const auto peeked = PipeProbe::forProcessFd(slowcat, 0).peek(65536);
+                    peeksWithData += peeked && !peeked->isEmpty();
+                }
+            }
+            QThread::msleep(100);
+        }
+        hashes[observed] = output.left(64);
+        children.waitExit(sh, 10000);
+    }
+    QCOMPARE(hashes[0], expected);
+    QCOMPARE(hashes[1], expected);
+    QVERIFY2(peeksWithData >= 3, qPrintable(QString::number(peeksWithData)));
+}
+
+void TestProcScanner::endpointScanWithoutStatesOrFill()
+{
+    ChildProcesses children;
+    const auto [pipeRead, pipeWrite] = makePipe();
+    const pid_t reader = children.spawn({ QStringLiteral("sleep"), QStringLiteral("600") },
+                                        { { pipeRead, 0 } });
+    Sys::close(pipeRead);
+    QTRY_VERIFY_WITH_TIMEOUT(ProcScanner().scan({ false, false }).pipeAt(reader, 0) != nullptr, 5000);
+    const SystemSnapshot snapshot = ProcScanner().scan({ false, false });
+    const PipeInfo *pipe = snapshot.pipeAt(reader, 0);
+    QCOMPARE(pipe->endpoints.size(), 2); // sleep's read end and our write end
+    QVERIFY(!pipe->queued);
+    QCOMPARE(stateOf(snapshot, reader, 0), EndpointState::Unknown);
+    QCOMPARE(snapshot.commandOf(reader), QStringLiteral("sleep 600"));
+    QCOMPARE(snapshot.fillNs, qint64(0));
+    Sys::close(pipeWrite);
+}
+
+QTEST_GUILESS_MAIN(TestProcScanner)
+#include "tst_procscanner.moc"
