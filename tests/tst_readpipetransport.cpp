@@ -385,6 +385,7 @@ void TestReadPipeTransport::s10_closeInsideConnectionMadeNoStaleNotifier_asyncio
     QCOMPARE(rec.events, seq("made,lost(0)"));
     QVERIFY(rec.madeFdClosedAtLost);
 
+    QVERIFY(isClosedFd(r)); // free for makePipeOnFd
     auto [r2, w2] = makePipeOnFd(r, false); // the very fd number the closed transport had
     Fd writer2(w2);
     QCOMPARE(r2, r);
@@ -410,6 +411,7 @@ void TestReadPipeTransport::s10_closeInsideConnectionMadeNoStaleNotifier_asyncio
     QVERIFY(recW.madeFdClosedAtLost);
     QCOMPARE(readAll(r3), QByteArray()); // EOF: the write end is really closed
 
+    QVERIFY(isClosedFd(w3));
     auto [r4, w4] = makePipeOnFd(w3, true);
     Fd reader4(r4);
     QCOMPARE(w4, w3);

@@ -16,9 +16,11 @@
 #include <QTimer>
 #include <QtTest>
 
+#include <atomic>
 #include <cmath>
 #include <csignal>
 #include <functional>
+#include <thread>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -101,6 +103,7 @@ private Q_SLOTS:
     void deleteWriterInsideHandler_data();
     void deleteWriterInsideHandler();
     void noFdLeakOver1000Cycles();
+    void busyPipeDoesNotStarveAnother();
 };
 
 void TestTransportStress::initTestCase()
@@ -427,6 +430,45 @@ void TestTransportStress::noFdLeakOver1000Cycles()
     QCoreApplication::processEvents();
     QCOMPARE(openFdCount(), before);
     qInfo("1000 cycles in %lld ms", qint64(elapsed.elapsed()));
+}
+
+void TestTransportStress::busyPipeDoesNotStarveAnother()
+{
+    // DESIGN: at most 1 MiB is read per wake-up, so a pipe that a thread keeps full cannot
+    // hold up the event loop: a byte on another pipe still arrives promptly.
+    auto [busyR, busyW] = makePipe();
+    QCOMPARE(Sys::fcntl(busyW, F_SETPIPE_SZ, int(MiB)), int(MiB));
+    std::atomic<bool> stop { false };
+    std::thread flood([w = busyW, &stop] {
+        const QByteArray block(256 * 1024, 'f');
+        while (!stop && writeAll(w, block)) { }
+        ::close(w); // writeAll failed with EPIPE once the reader closed, or we stopped
+    });
+    auto [quietR, quietW] = makePipe();
+    Fd quietWriter(quietW);
+    ReadPipeTransport busy, quiet;
+    TransportRecorder busyRec(&busy), quietRec(&quiet);
+    busyRec.keepData = false;
+    qint64 busyBytes = 0;
+    connect(&busy, &ReadPipeTransport::dataReceived, this,
+            [&](const QByteArray &chunk) { busyBytes += chunk.size(); });
+    QVERIFY(busy.open(busyR));
+    QVERIFY(quiet.open(quietR));
+    QTRY_VERIFY(busyBytes >= 8 * MiB);
+    QVERIFY(writeAll(quietW, "!"));
+    QElapsedTimer waited;
+    waited.start();
+    QVERIFY(spinUntil([&] { return quietRec.data == "!"; }, 2000));
+    const qint64 ms = waited.elapsed();
+    const qint64 busyBefore = busyBytes;
+    QVERIFY(spinUntil([&] { return busyBytes > busyBefore; }, 2000)); // still streaming
+    stop = true;
+    busy.close(); // the flood thread's next write gets EPIPE
+    flood.join();
+    QTRY_VERIFY(busyRec.isLost());
+    qInfo("byte on the quiet pipe after %lld ms while %lld MiB streamed on the busy one", ms,
+          busyBytes / MiB);
+    QVERIFY(ms < 1000);
 }
 
 QTEST_GUILESS_MAIN(TestTransportStress)

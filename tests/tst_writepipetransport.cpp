@@ -169,6 +169,7 @@ private Q_SLOTS:
     void contract_pauseBeforeMadeIsSignalledRightAfterMade();
     void contract_writeLinesConcatenatesInOrder();
     void contract_closeAfterWriteEofAndAbortAfterLostAreNoOps();
+    void contract_lossWhilePausedNeverResumes();
 };
 
 void TestWritePipeTransport::initTestCase()
@@ -956,6 +957,22 @@ void TestWritePipeTransport::contract_closeAfterWriteEofAndAbortAfterLostAreNoOp
     QCOMPARE(f.recorder.events, seq("made,lost(0)"));
     QCOMPARE(readAll(f.reader.get()), QByteArray("data"));
     QVERIFY(capture.warnings().isEmpty());
+}
+
+void TestWritePipeTransport::contract_lossWhilePausedNeverResumes()
+{
+    // DESIGN: after the loss isWritingPaused() is false and no writingResumed() comes.
+    WriterFixture f;
+    QVERIFY(f.open());
+    QTRY_VERIFY(f.recorder.isMade());
+    f.transport.write(randomBytes(200000, 46));
+    QVERIFY(f.transport.isWritingPaused());
+    f.reader.close();
+    QTRY_VERIFY(f.recorder.isLost());
+    QVERIFY(!f.transport.isWritingPaused());
+    QCOMPARE(f.transport.writeBufferSize(), 0);
+    QTest::qWait(50);
+    QCOMPARE(f.recorder.events, seq(QStringLiteral("made,pauseW,lost(%1)").arg(EPIPE)));
 }
 
 int main(int argc, char **argv)
