@@ -125,6 +125,7 @@ Observation rounding(LessonContext &context)
     QVariantMap values;
     QStringList parts;
     bool all = true;
+    bool refused = false;
     const QList<QPair<int, int>> cases {{100000, 131072}, {4097, 8192}, {0, 4096}};
     for (const auto &[request, expected] : cases) {
         const auto pipe = newPipe(context, &error);
@@ -135,12 +136,17 @@ Observation rounding(LessonContext &context)
         parts << QStringLiteral("%1 → %2").arg(request).arg(result);
         values.insert(QString::number(request), got < 0 ? QVariant(result) : QVariant(got));
         all = all && got == expected;
+        refused = refused || (got < 0 && errno == EPERM);
     }
     Observation o = Observation::check(all, parts.join(QStringLiteral(", ")));
-    o.why = all ? QStringLiteral("The kernel rounds up to a power-of-two number of pages, and "
-                                 "never below one page (0 is not an error).")
-                : QStringLiteral("This kernel rounds differently (or refused a size: see the "
-                                 "errno), so trust F_GETPIPE_SZ, never the number you asked for.");
+    o.why = all   ? QStringLiteral("The kernel rounds up to a power-of-two number of pages, and "
+                                     "never below one page (0 is not an error).")
+        : refused ? QStringLiteral("EPERM: this user already holds more pipe pages than "
+                                   "/proc/sys/fs/pipe-user-pages-soft allows, so the kernel "
+                                   "refuses to grow any of its pipes. Sizes that do not grow "
+                                   "the pipe still round as predicted.")
+                  : QStringLiteral("This kernel rounds differently, so trust what F_SETPIPE_SZ "
+                                   "returns, never the number you asked for.");
     o.values = values;
     return o;
 }
@@ -200,6 +206,20 @@ Observation shrinkBusy(LessonContext &context)
     const auto pipe = newPipe(context, &error);
     if (!pipe)
         return Observation::failure(error);
+    // The experiment needs 8 slots; a pipe made over the per-user limit has only 2.
+    const int needed = 8 * pageSize();
+    if (T::capacity(pipe->write) < needed && T::setCapacity(pipe->write, needed) < 0) {
+        const int err = errno;
+        Observation o = Observation::check(
+            false,
+            QStringLiteral("cannot run: the pipe has %1 and F_SETPIPE_SZ(%2) → %3")
+                .arg(T::bytes(T::capacity(pipe->write)))
+                .arg(needed)
+                .arg(T::errnoName(err)));
+        o.why = QStringLiteral("This user is over pipe-user-pages-soft: its new pipes are small "
+                               "and cannot grow, so five occupied slots do not fit.");
+        return o;
+    }
     const int record = pageSize() / 2 + 1;
     const T::FillResult fill = T::fill(pipe->write, record, 5 * record); // 5 slots, 10245 B
     const int toFour = T::setCapacity(pipe->write, 4 * pageSize());
