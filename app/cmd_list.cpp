@@ -17,36 +17,6 @@ namespace PipeScope::App {
 
 namespace {
 
-/// A pipe held by one process alone, which holds both ends: a self-pipe (event loops use them
-/// to wake themselves). Hidden unless --all, since it never connects two programs.
-bool isSelfPipe(const PipeInfo &pipe)
-{
-    const QList<qint64> holders = pipe.readerPids() + pipe.writerPids();
-    for (qint64 pid : holders) {
-        if (pid != holders.first())
-            return false;
-    }
-    return pipe.hasReader() && pipe.hasWriter();
-}
-
-bool heldOnlyBy(const PipeInfo &pipe, qint64 pid)
-{
-    for (const PipeEndpoint &endpoint : pipe.endpoints) {
-        if (endpoint.pid != pid)
-            return false;
-    }
-    return true;
-}
-
-bool heldBy(const PipeInfo &pipe, qint64 pid)
-{
-    for (const PipeEndpoint &endpoint : pipe.endpoints) {
-        if (endpoint.pid == pid)
-            return true;
-    }
-    return false;
-}
-
 int runList(const QStringList &arguments)
 {
     QCommandLineParser parser;
@@ -89,13 +59,8 @@ int runList(const QStringList &arguments)
                             << scanner.root() << '\n';
         return ExitFailure;
     }
-    const qint64 self = ::getpid();
-    const bool showAll = parser.isSet(all);
-    const SnapshotFormat::PipeFilter include = [&](const PipeInfo &pipe) {
-        if (onlyPid > 0)
-            return heldBy(pipe, onlyPid);
-        return showAll || (!isSelfPipe(pipe) && !heldOnlyBy(pipe, self));
-    };
+    const SnapshotFormat::PipeFilter include =
+            SnapshotFormat::cliFilter(onlyPid, parser.isSet(all), ::getpid());
     QTextStream out(stdout);
     if (parser.isSet(json)) {
         out << QJsonDocument(SnapshotFormat::toJson(snapshot, include)).toJson(QJsonDocument::Compact)

@@ -3,6 +3,8 @@
 #include <QJsonArray>
 #include <QMap>
 
+#include <algorithm>
+
 namespace PipeScope {
 
 namespace {
@@ -33,6 +35,30 @@ QString shortened(const QString &text, int maximum)
 }
 
 } // namespace
+
+bool SnapshotFormat::isSelfPipe(const PipeInfo &pipe)
+{
+    for (const PipeEndpoint &endpoint : pipe.endpoints) {
+        if (endpoint.pid != pipe.endpoints.first().pid)
+            return false;
+    }
+    return pipe.hasReader() && pipe.hasWriter();
+}
+
+SnapshotFormat::PipeFilter SnapshotFormat::cliFilter(qint64 onlyPid, bool all, qint64 selfPid)
+{
+    return [=](const PipeInfo &pipe) {
+        const auto heldBy = [&](qint64 pid) {
+            return std::any_of(pipe.endpoints.cbegin(), pipe.endpoints.cend(),
+                               [pid](const PipeEndpoint &endpoint) { return endpoint.pid == pid; });
+        };
+        if (onlyPid > 0)
+            return heldBy(onlyPid);
+        const bool onlyOurs = std::all_of(pipe.endpoints.cbegin(), pipe.endpoints.cend(),
+                                          [selfPid](const PipeEndpoint &endpoint) { return endpoint.pid == selfPid; });
+        return all || (!isSelfPipe(pipe) && !onlyOurs);
+    };
+}
 
 QJsonObject SnapshotFormat::pipeToJson(const SystemSnapshot &snapshot, const PipeInfo &pipe)
 {

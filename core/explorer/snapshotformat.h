@@ -25,6 +25,13 @@ class SnapshotFormat
 public:
     using PipeFilter = std::function<bool(const PipeInfo &)>;
 
+    /// The pipes the CLI shows: with \a onlyPid > 0 those that process holds an end of;
+    /// otherwise all of them if \a all, else all but self-pipes (one process holding both
+    /// ends, as event loops do to wake themselves) and pipes only \a selfPid holds.
+    static PipeFilter cliFilter(qint64 onlyPid, bool all, qint64 selfPid);
+    /// One process holds every end, and it holds both a read and a write end.
+    static bool isSelfPipe(const PipeInfo &pipe);
+
     static QJsonObject pipeToJson(const SystemSnapshot &snapshot, const PipeInfo &pipe);
     /// {"pipes":[...],"processes_scanned":N,"processes_skipped":N} with the pipes \a include
     /// accepts (all when empty).

@@ -1,0 +1,133 @@
+// pipescope peek PID:FD: the first queued bytes of the pipe process PID holds as FD, without
+// consuming them (tee into a private pipe, see PipeProbe::peek).
+#include "command.h"
+
+#include <pipescope/pipeprobe.h>
+#include <pipescope/procscanner.h>
+#include <pipescope/snapshotformat.h>
+#include <pipescope/sys.h>
+
+#include <QCommandLineParser>
+#include <QRegularExpression>
+#include <QTextStream>
+
+namespace PipeScope::App {
+
+namespace {
+
+constexpr qsizetype DefaultBytes = 1024;
+constexpr qsizetype MaxBytes = 1 << 20; // what one tee can copy (kernel-facts §4)
+
+int failure(const QString &message)
+{
+    QTextStream(stderr) << "pipescope peek: " << message << '\n';
+    return ExitFailure;
+}
+
+/// hexdump -C layout: offset, 16 bytes in two groups of 8, printable ASCII.
+QString hexDump(const QByteArray &bytes)
+{
+    QString text;
+    for (qsizetype line = 0; line < bytes.size(); line += 16) {
+        text += QStringLiteral("%1 ").arg(line, 8, 16, QLatin1Char('0'));
+        QString ascii;
+        for (qsizetype i = line; i < line + 16; ++i) {
+            if (i - line == 8)
+                text += u' ';
+            if (i < bytes.size()) {
+                const auto byte = uchar(bytes[i]);
+                text += QStringLiteral(" %1").arg(byte, 2, 16, QLatin1Char('0'));
+                ascii += byte >= 0x20 && byte < 0x7f ? QLatin1Char(char(byte)) : QLatin1Char('.');
+            } else {
+                text += QLatin1String("   ");
+            }
+        }
+        text += QStringLiteral("  |%1|\n").arg(ascii);
+    }
+    return text;
+}
+
+/// Peeking opens a read end. That is invisible only while some process holds one already:
+/// on a pipe nobody reads it would hide EPIPE from the writers, and on a FIFO it could release
+/// a writer blocked in open() (kernel-facts §3, §8). The scan tells whether a reader exists.
+std::optional<QString> refusal(qint64 pid, int fd)
+{
+    ScanOptions options;
+    options.states = false;
+    options.fillLevels = false;
+    const SystemSnapshot snapshot = ProcScanner().scan(options);
+    const PipeInfo *pipe = snapshot.pipeAt(pid, fd);
+    if (!pipe)
+        return std::nullopt; // not a pipe, gone, or not ours: the probe says which
+    if (!pipe->hasReader()) {
+        return QStringLiteral("no process holds the read end of %1; peeking would open one and "
+                              "hide EPIPE from its writers")
+                .arg(SnapshotFormat::pipeTitle(*pipe));
+    }
+    return std::nullopt;
+}
+
+int runPeek(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+            "Show the first bytes queued in the pipe that process PID holds as FD, without "
+            "consuming them. Raw bytes go to stdout; a summary to stderr."));
+    parser.addHelpOption();
+    const QCommandLineOption bytes(QStringList { QStringLiteral("n"), QStringLiteral("bytes") },
+                                   QStringLiteral("Peek at most N bytes (default 1024, at most 1 MiB)."),
+                                   QStringLiteral("N"), QString::number(DefaultBytes));
+    const QCommandLineOption hex(QStringLiteral("hex"), QStringLiteral("Print a hex dump (hexdump -C)."));
+    parser.addOptions({ bytes, hex });
+    parser.addPositionalArgument(QStringLiteral("PID:FD"), QStringLiteral("The process and its fd."));
+    if (!parser.parse(arguments))
+        return usageError(parser.errorText(), parser.helpText());
+    if (parser.isSet(QStringLiteral("help"))) {
+        QTextStream(stdout) << parser.helpText();
+        return ExitOk;
+    }
+    static const QRegularExpression spec(QStringLiteral("^(\\d+):(\\d+)$"));
+    const QRegularExpressionMatch match = spec.match(parser.positionalArguments().value(0));
+    if (parser.positionalArguments().size() != 1 || !match.hasMatch())
+        return usageError(QStringLiteral("expected PID:FD, e.g. 812:0"), parser.helpText());
+    bool ok = false;
+    const qsizetype count = parser.value(bytes).toLongLong(&ok);
+    if (!ok || count < 0 || count > MaxBytes)
+        return usageError(QStringLiteral("-n needs a byte count from 0 to %1").arg(MaxBytes), parser.helpText());
+    const qint64 pid = match.captured(1).toLongLong();
+    const int fd = match.captured(2).toInt();
+
+    if (const auto why = refusal(pid, fd))
+        return failure(*why);
+    const PipeProbe probe = PipeProbe::forProcessFd(pid, fd);
+    const PipeSample sample = probe.sample();
+    if (!sample.ok)
+        return failure(sample.errorString);
+    QString error;
+    const std::optional<QByteArray> peeked = probe.peek(count, &error);
+    if (!peeked)
+        return failure(error);
+    if (parser.isSet(hex)) {
+        QTextStream(stdout) << hexDump(*peeked);
+    } else {
+        qsizetype done = 0;
+        while (done < peeked->size()) {
+            const ssize_t n = Sys::write(1, peeked->constData() + done, size_t(peeked->size() - done));
+            if (n <= 0)
+                return failure(QStringLiteral("write stdout: %1").arg(QString::fromLocal8Bit(std::strerror(errno))));
+            done += n;
+        }
+    }
+    QTextStream(stderr) << QStringLiteral("peeked %1 of %2 queued bytes (capacity %3) without consuming them\n")
+                                   .arg(peeked->size())
+                                   .arg(sample.queued)
+                                   .arg(sample.capacity);
+    return ExitOk;
+}
+
+} // namespace
+
+PIPESCOPE_REGISTER_COMMAND("peek", "Show the bytes queued in PID:FD's pipe without consuming them",
+                           runPeek)
+
+} // namespace PipeScope::App
