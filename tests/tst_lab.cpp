@@ -28,6 +28,7 @@ class TestLab : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase();
     void procStateParse_data();
     void procStateParse();
     void childCatEchoesStdinToStdout();
@@ -59,6 +60,13 @@ bool processExists(pid_t pid)
 }
 
 } // namespace
+
+void TestLab::initTestCase()
+{
+    // Qt Test installs a crash handler for SIGPIPE; a real program starts with SIG_DFL, and
+    // the transports must make a reader that went away an EPIPE, not a dead process.
+    std::signal(SIGPIPE, SIG_DFL);
+}
 
 void TestLab::procStateParse_data()
 {

@@ -17,6 +17,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <csignal>
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,6 +29,7 @@ class TestLabPipe : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase();
     void sendCountsAndKeepsBytes();
     void receivedTailIsCapped();
     void pauseFillsKernelThenTransportThenPausesWriter();
@@ -63,6 +66,13 @@ bool tickUntil(Lab &lab, const std::function<bool()> &done, int ms = 5000)
 }
 
 } // namespace
+
+void TestLabPipe::initTestCase()
+{
+    // Qt Test installs a crash handler for SIGPIPE; a real program starts with SIG_DFL, and
+    // the transports must make a reader that went away an EPIPE, not a dead process.
+    std::signal(SIGPIPE, SIG_DFL);
+}
 
 void TestLabPipe::sendCountsAndKeepsBytes()
 {

@@ -41,6 +41,7 @@ public:
     WriteBufferGauge *bufferGauge() const { return m_gauge; }
     QComboBox *sendModeBox() const { return m_mode; }
     QLineEdit *sendEdit() const { return m_input; }
+    QCheckBox *newlineBox() const { return m_newline; }
     QPushButton *sendButton() const { return m_send; }
     QPushButton *writeEofButton() const { return m_eof; }
     QPushButton *closeButton() const { return m_close; }
