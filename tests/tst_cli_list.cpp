@@ -1,0 +1,311 @@
+// `pipescope list`: the JSON shape from the issue, its values on real pipes, the text view,
+// the filters, usage errors, and what an unprivileged user sees.
+#include "explorertestsupport.h"
+#include "testsupport.h"
+
+#include <pipescope/fd.h>
+#include <pipescope/sys.h>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTest>
+
+#include <csignal>
+#include <sys/stat.h>
+
+using namespace PipeScope;
+using namespace PipeScope::Test;
+
+namespace {
+
+struct Result
+{
+    int exitCode = -1;
+    QByteArray out;
+    QString err;
+};
+
+Result run(const QString &program, const QStringList &arguments)
+{
+    QProcess process;
+    process.start(program, arguments);
+    Result result;
+    if (!process.waitForFinished(30000) || process.exitStatus() != QProcess::NormalExit)
+        return result;
+    result.exitCode = process.exitCode();
+    result.out = process.readAllStandardOutput();
+    result.err = QString::fromLocal8Bit(process.readAllStandardError());
+    return result;
+}
+
+Result list(const QStringList &arguments)
+{
+    return run(QStringLiteral(PIPESCOPE_BINARY), QStringList { QStringLiteral("list") } + arguments);
+}
+
+QJsonObject listJson(const QStringList &arguments)
+{
+    const Result result = list(QStringList { QStringLiteral("--json") } + arguments);
+    return QJsonDocument::fromJson(result.out).object();
+}
+
+/// The pipe object in \a root that \a pid holds as \a fd.
+QJsonObject pipeHeldBy(const QJsonObject &root, qint64 pid, int fd)
+{
+    for (const QJsonValue &pipe : root.value(QStringLiteral("pipes")).toArray()) {
+        for (const QJsonValue &endpoint : pipe.toObject().value(QStringLiteral("endpoints")).toArray()) {
+            if (endpoint.toObject().value(QStringLiteral("pid")).toInteger() == pid
+                && endpoint.toObject().value(QStringLiteral("fd")).toInt() == fd)
+                return pipe.toObject();
+        }
+    }
+    return {};
+}
+
+QJsonObject endpointOf(const QJsonObject &pipe, qint64 pid)
+{
+    for (const QJsonValue &endpoint : pipe.value(QStringLiteral("endpoints")).toArray()) {
+        if (endpoint.toObject().value(QStringLiteral("pid")).toInteger() == pid)
+            return endpoint.toObject();
+    }
+    return {};
+}
+
+QStringList sortedKeys(const QJsonObject &object)
+{
+    QStringList keys = object.keys();
+    keys.sort();
+    return keys;
+}
+
+bool nobodyCanRun(const QString &binary)
+{
+    return run(QStringLiteral("setpriv"), { QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
+                                            QStringLiteral("--clear-groups"), QStringLiteral("test"),
+                                            QStringLiteral("-x"), binary })
+                   .exitCode
+            == 0;
+}
+
+} // namespace
+
+class TestCliList : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void jsonShapeAndValues();
+    void unreachablePipeSaysWhy();
+    void diagnosticsInJson();
+    void textView();
+    void filters();
+    void usageErrors_data();
+    void usageErrors();
+    void unprivilegedView();
+};
+
+void TestCliList::jsonShapeAndValues()
+{
+    ChildProcesses children;
+    const auto [pipeRead, pipeWrite] = makePipe();
+    const pid_t reader = children.spawn({ QStringLiteral("sleep"), QStringLiteral("600") }, { { pipeRead, 0 } });
+    const QString source = helperPath(QStringLiteral("explorer_source"));
+    const pid_t writer = children.spawn({ source, QStringLiteral("10000"), QStringLiteral("1000"), QStringLiteral("hold") },
+                                        { { pipeWrite, 1 } });
+    Sys::close(pipeRead);
+    Sys::close(pipeWrite);
+    QTRY_COMPARE_WITH_TIMEOUT(pipeHeldBy(listJson({ QStringLiteral("--pid"), QString::number(reader) }), reader, 0)
+                                      .value(QStringLiteral("queued")).toInt(),
+                              10000, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(endpointOf(pipeHeldBy(listJson({}), reader, 0), writer).value(QStringLiteral("state")).toString(),
+                              QStringLiteral("sleeping"), 5000);
+
+    const QJsonObject root = listJson({ QStringLiteral("--pid"), QString::number(reader) });
+    QCOMPARE(sortedKeys(root), (QStringList { QStringLiteral("pipes"), QStringLiteral("processes_scanned"),
+                                              QStringLiteral("processes_skipped") }));
+    QVERIFY(root.value(QStringLiteral("processes_scanned")).toInt() > 2);
+    QVERIFY(root.value(QStringLiteral("processes_skipped")).isDouble());
+    const QJsonObject pipe = pipeHeldBy(root, reader, 0);
+    QCOMPARE(sortedKeys(pipe), (QStringList { QStringLiteral("capacity"), QStringLiteral("diagnostics"),
+                                              QStringLiteral("endpoints"), QStringLiteral("inode"),
+                                              QStringLiteral("kind"), QStringLiteral("path"),
+                                              QStringLiteral("queued") }));
+    struct stat status = {};
+    QCOMPARE(::stat(QByteArray("/proc/" + QByteArray::number(reader) + "/fd/0").constData(), &status), 0);
+    QCOMPARE(pipe.value(QStringLiteral("inode")).toInteger(), qint64(status.st_ino));
+    QCOMPARE(pipe.value(QStringLiteral("kind")).toString(), QStringLiteral("pipe"));
+    QVERIFY(pipe.value(QStringLiteral("path")).isNull());
+    QCOMPARE(pipe.value(QStringLiteral("capacity")).toInt(), 65536);
+    QCOMPARE(pipe.value(QStringLiteral("queued")).toInt(), 10000);
+    QCOMPARE(pipe.value(QStringLiteral("diagnostics")).toArray(), QJsonArray());
+    const QJsonArray endpoints = pipe.value(QStringLiteral("endpoints")).toArray();
+    QCOMPARE(endpoints.size(), 2);
+    const QJsonObject readEnd = endpointOf(pipe, reader);
+    QCOMPARE(sortedKeys(readEnd), (QStringList { QStringLiteral("command"), QStringLiteral("fd"),
+                                                 QStringLiteral("mode"), QStringLiteral("pid"),
+                                                 QStringLiteral("state") }));
+    QCOMPARE(readEnd.value(QStringLiteral("fd")).toInt(), 0);
+    QCOMPARE(readEnd.value(QStringLiteral("mode")).toString(), QStringLiteral("r"));
+    QCOMPARE(readEnd.value(QStringLiteral("command")).toString(), QStringLiteral("sleep 600"));
+    QCOMPARE(readEnd.value(QStringLiteral("state")).toString(), QStringLiteral("sleeping"));
+    const QJsonObject writeEnd = endpointOf(pipe, writer);
+    QCOMPARE(writeEnd.value(QStringLiteral("fd")).toInt(), 1);
+    QCOMPARE(writeEnd.value(QStringLiteral("mode")).toString(), QStringLiteral("w"));
+    QCOMPARE(writeEnd.value(QStringLiteral("command")).toString(), source + QStringLiteral(" 10000 1000 hold"));
+}
+
+void TestCliList::unreachablePipeSaysWhy()
+{
+    ChildProcesses children;
+    const auto [pipeRead, pipeWrite] = makePipe();
+    const pid_t writer = children.spawn({ QStringLiteral("sleep"), QStringLiteral("600") }, { { pipeWrite, 1 } });
+    Sys::close(pipeRead);
+    Sys::close(pipeWrite);
+    QTRY_VERIFY_WITH_TIMEOUT(!pipeHeldBy(listJson({}), writer, 1).isEmpty(), 5000);
+    const QJsonObject pipe = pipeHeldBy(listJson({}), writer, 1);
+    QVERIFY(pipe.value(QStringLiteral("queued")).isNull());
+    QVERIFY(pipe.value(QStringLiteral("capacity")).isNull());
+    QVERIFY2(pipe.value(QStringLiteral("reason")).toString().startsWith(u"no process holds the read end"),
+             qPrintable(pipe.value(QStringLiteral("reason")).toString()));
+    const QJsonArray diagnostics = pipe.value(QStringLiteral("diagnostics")).toArray();
+    QCOMPARE(diagnostics.size(), 1);
+    QCOMPARE(diagnostics[0].toObject().value(QStringLiteral("severity")).toString(), QStringLiteral("warning"));
+    QVERIFY(diagnostics[0].toObject().value(QStringLiteral("text")).toString().startsWith(u"no reader left"));
+}
+
+void TestCliList::diagnosticsInJson()
+{
+    ChildProcesses children;
+    const auto [pipeRead, pipeWrite] = makePipe();
+    Fd devNull(Sys::open("/dev/null", O_WRONLY));
+    const pid_t reader = children.spawn({ QStringLiteral("cat") }, { { pipeRead, 0 }, { devNull.get(), 1 } });
+    QCOMPARE(::kill(reader, SIGSTOP), 0);
+    const pid_t writer = children.spawn({ QStringLiteral("yes") }, { { pipeWrite, 1 } });
+    Sys::close(pipeRead);
+    Sys::close(pipeWrite);
+    QTRY_COMPARE_WITH_TIMEOUT(endpointOf(pipeHeldBy(listJson({}), writer, 1), writer).value(QStringLiteral("state")).toString(),
+                              QStringLiteral("blocked-write"), 5000);
+    const QJsonObject pipe = pipeHeldBy(listJson({}), writer, 1);
+    QCOMPARE(endpointOf(pipe, reader).value(QStringLiteral("state")).toString(), QStringLiteral("stopped"));
+    QCOMPARE(pipe.value(QStringLiteral("queued")).toInt(), 65536);
+    const QJsonArray diagnostics = pipe.value(QStringLiteral("diagnostics")).toArray();
+    QCOMPARE(diagnostics.size(), 1);
+    QCOMPARE(diagnostics[0].toObject(),
+             (QJsonObject { { QStringLiteral("severity"), QStringLiteral("warning") },
+                            { QStringLiteral("text"),
+                              QStringLiteral("writer `yes` (pid %1, fd 1) blocked on a full pipe (65536 of 65536 "
+                                             "bytes queued): reader `cat` (pid %2) is stopped (SIGSTOP)")
+                                      .arg(writer)
+                                      .arg(reader) } }));
+}
+
+void TestCliList::textView()
+{
+    ChildProcesses children;
+    const auto [pipeRead, pipeWrite] = makePipe();
+    // A command line with a newline: the text view escapes it, one endpoint per line.
+    const pid_t reader = children.spawn({ QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("sleep 600\n:") },
+                                        { { pipeRead, 0 } });
+    Sys::close(pipeRead);
+    QVERIFY(writeAll(pipeWrite, "12345"));
+    QTRY_VERIFY_WITH_TIMEOUT(!pipeHeldBy(listJson({}), reader, 0).isEmpty(), 5000);
+    const Result result = list({ QStringLiteral("--pid"), QString::number(reader) });
+    QCOMPARE(result.exitCode, 0);
+    const QString text = QString::fromUtf8(result.out);
+    const QString title = QStringLiteral("pipe %1  5/65536 (0%)\n")
+                                  .arg(pipeHeldBy(listJson({}), reader, 0).value(QStringLiteral("inode")).toInteger());
+    QVERIFY2(text.contains(title), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("%1 fd 0    r  sleeping          sh -c sleep 600\\n:\n").arg(reader, 7)),
+             qPrintable(text));
+    QVERIFY2(text.contains(QRegularExpression(QStringLiteral("\\n\\d+ pipes shown of \\d+; \\d+ processes scanned, \\d+ skipped"))),
+             qPrintable(text));
+    Sys::close(pipeWrite);
+}
+
+void TestCliList::filters()
+{
+    ChildProcesses children;
+    const auto [pipeRead, pipeWrite] = makePipe();
+    // One process holding both ends: a self-pipe, hidden unless --all or --pid.
+    const pid_t holder = children.spawn({ QStringLiteral("sleep"), QStringLiteral("600") },
+                                        { { pipeRead, 3 }, { pipeWrite, 4 } });
+    Sys::close(pipeRead);
+    Sys::close(pipeWrite);
+    QTRY_VERIFY_WITH_TIMEOUT(!pipeHeldBy(listJson({ QStringLiteral("--all") }), holder, 3).isEmpty(), 5000);
+    QVERIFY(pipeHeldBy(listJson({}), holder, 3).isEmpty());
+    QVERIFY(!pipeHeldBy(listJson({ QStringLiteral("--pid"), QString::number(holder) }), holder, 3).isEmpty());
+    // --pid shows only that process's pipes.
+    const QJsonArray pipes = listJson({ QStringLiteral("--pid"), QString::number(holder) })
+                                     .value(QStringLiteral("pipes")).toArray();
+    for (const QJsonValue &pipe : pipes)
+        QVERIFY(!endpointOf(pipe.toObject(), holder).isEmpty());
+}
+
+void TestCliList::usageErrors_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::newRow("unknown option") << QStringList { QStringLiteral("--bogus") };
+    QTest::newRow("bad pid") << QStringList { QStringLiteral("--pid"), QStringLiteral("abc") };
+    QTest::newRow("zero pid") << QStringList { QStringLiteral("--pid"), QStringLiteral("0") };
+    QTest::newRow("argument") << QStringList { QStringLiteral("extra") };
+}
+
+void TestCliList::usageErrors()
+{
+    QFETCH(QStringList, arguments);
+    const Result result = list(arguments);
+    QCOMPARE(result.exitCode, 2);
+    QVERIFY(result.out.isEmpty());
+    QVERIFY2(result.err.contains(u"Usage:"), qPrintable(result.err));
+}
+
+void TestCliList::unprivilegedView()
+{
+    if (::geteuid() != 0)
+        QSKIP("needs root to start processes as nobody");
+    if (!nobodyCanRun(QStringLiteral(PIPESCOPE_BINARY)))
+        QSKIP("nobody cannot reach the built binary (a parent directory is not o+x)");
+    ChildProcesses children;
+    // A pipeline of nobody's: its sh creates the pipe, so nobody may reach it too.
+    const pid_t sh = children.spawn({ QStringLiteral("setpriv"), QStringLiteral("--reuid=65534"),
+                                      QStringLiteral("--regid=65534"), QStringLiteral("--clear-groups"),
+                                      QStringLiteral("sh"), QStringLiteral("-c"),
+                                      QStringLiteral("sleep 600 | sleep 601") },
+                                    {}, true);
+    pid_t reader = -1;
+    QTRY_VERIFY_WITH_TIMEOUT([&] {
+        for (pid_t pid : ChildProcesses::groupMembers(sh)) {
+            if (scanSystem().commandOf(pid) == u"sleep 601")
+                reader = pid;
+        }
+        return reader > 0;
+    }(), 5000);
+    const Result result = run(QStringLiteral("setpriv"),
+                              { QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
+                                QStringLiteral("--clear-groups"), QStringLiteral(PIPESCOPE_BINARY),
+                                QStringLiteral("list"), QStringLiteral("--json") });
+    QCOMPARE(result.exitCode, 0);
+    const QJsonObject root = QJsonDocument::fromJson(result.out).object();
+    // Root's processes (this test, init...) cannot be read: counted, not listed.
+    QVERIFY(root.value(QStringLiteral("processes_skipped")).toInt() > 0);
+    const QJsonObject pipe = pipeHeldBy(root, reader, 0);
+    QCOMPARE(pipe.value(QStringLiteral("queued")).toInt(), 0);
+    QCOMPARE(pipe.value(QStringLiteral("capacity")).toInt(), 65536);
+    QCOMPARE(pipe.value(QStringLiteral("endpoints")).toArray().size(), 2);
+    for (const QJsonValue &value : root.value(QStringLiteral("pipes")).toArray()) {
+        for (const QJsonValue &endpoint : value.toObject().value(QStringLiteral("endpoints")).toArray())
+            QVERIFY(endpoint.toObject().value(QStringLiteral("pid")).toInteger() != ::getpid());
+    }
+    // The text view says why the rest is missing.
+    const Result text = run(QStringLiteral("setpriv"),
+                            { QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
+                              QStringLiteral("--clear-groups"), QStringLiteral(PIPESCOPE_BINARY), QStringLiteral("list") });
+    QVERIFY2(text.out.contains("not ours (needs the same user, or root / CAP_SYS_PTRACE + CAP_DAC_READ_SEARCH)"),
+             text.out.right(400).constData());
+}
+
+QTEST_GUILESS_MAIN(TestCliList)
+#include "tst_cli_list.moc"
