@@ -1,0 +1,177 @@
+// The Lessons panel, driven by its buttons: step through a lesson on real pipes, revisit a
+// result, run the rest, restart, presentation mode, and the live process list.
+#include "lessonspanel.h"
+#include "testsupport.h"
+
+#include <pipescope/lessoncatalog.h>
+
+#include <QListWidget>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <csignal>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+using namespace PipeScope;
+using PipeScope::Ui::LessonsPanel;
+
+namespace {
+
+int freshCapacity()
+{
+    const auto [r, w] = Test::makePipe();
+    const int capacity = ::fcntl(r, F_GETPIPE_SZ);
+    ::close(r);
+    ::close(w);
+    return capacity;
+}
+
+/// Clicks "Run step"/"Next" and waits until the panel is idle again.
+bool clickNextAndWait(LessonsPanel &panel)
+{
+    QTest::mouseClick(panel.nextButton(), Qt::LeftButton);
+    return QTest::qWaitFor([&] { return !panel.isRunning(); }, 5000);
+}
+
+} // namespace
+
+class TestLessonsPanel : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void listsEveryLesson();
+    void stepsThroughALesson();
+    void runAllAndRestart();
+    void presentationMode();
+    void showsLiveProcessesAndReapsThem();
+};
+
+void TestLessonsPanel::initTestCase()
+{
+    std::signal(SIGPIPE, SIG_DFL); // as a real program starts; the lessons handle it
+}
+
+void TestLessonsPanel::listsEveryLesson()
+{
+    LessonsPanel panel;
+    QCOMPARE(panel.lessonList()->count(), LessonCatalog::ids().size());
+    QCOMPARE(panel.currentLessonId(), LessonCatalog::ids().first());
+    QVERIFY(!panel.selectLesson(QStringLiteral("no-such-lesson")));
+}
+
+void TestLessonsPanel::stepsThroughALesson()
+{
+    LessonsPanel panel;
+    panel.show();
+    QSignalSpy ran(&panel, &LessonsPanel::stepRan);
+    QVERIFY(ran.isValid());
+    QVERIFY(panel.selectLesson(QStringLiteral("nonblocking")));
+    const Lesson lesson = *LessonCatalog::find(QStringLiteral("nonblocking"));
+
+    // Step 1 on screen, not run: the prediction is visible, the observation is not.
+    QCOMPARE(panel.shownStep(), 0);
+    QCOMPARE(panel.predictionText(), lesson.steps.at(0).prediction);
+    QCOMPARE(panel.explanationText(), lesson.steps.at(0).explanation);
+    QVERIFY(panel.observedText().isEmpty());
+    QCOMPARE(panel.nextButton()->text(), QStringLiteral("Run step"));
+    QVERIFY(!panel.backButton()->isEnabled());
+
+    // Run it: disabled while running, then the observation with its verdict.
+    QTest::mouseClick(panel.nextButton(), Qt::LeftButton);
+    QVERIFY(panel.isRunning());
+    QVERIFY(!panel.nextButton()->isEnabled());
+    QVERIFY(QTest::qWaitFor([&] { return !panel.isRunning(); }, 5000));
+    QCOMPARE(ran.size(), 1);
+    QCOMPARE(ran.at(0).at(0).toInt(), 0);
+    QCOMPARE(ran.at(0).at(1).toBool(), true);
+    QVERIFY2(panel.verdictText().startsWith(u'✓'), qPrintable(panel.verdictText()));
+    QVERIFY2(panel.observedText().contains(QStringLiteral("write(1) → EAGAIN")),
+             qPrintable(panel.observedText()));
+    QCOMPARE(panel.nextButton()->text(), QStringLiteral("Next"));
+
+    // Next shows step 2 without running it; the second click runs it.
+    QVERIFY(clickNextAndWait(panel));
+    QCOMPARE(panel.shownStep(), 1);
+    QCOMPARE(panel.stepsRun(), 1);
+    QVERIFY(panel.observedText().isEmpty());
+    QVERIFY(clickNextAndWait(panel));
+    QCOMPARE(panel.stepsRun(), 2);
+    const int capacity = freshCapacity();
+    QVERIFY2(panel.observedText().contains(
+                 QStringLiteral("write(%1) → %2").arg(capacity + 4464).arg(capacity)),
+             qPrintable(panel.observedText()));
+    QVERIFY(!panel.whyText().isEmpty());
+
+    // Back revisits step 1's result without running anything.
+    QTest::mouseClick(panel.backButton(), Qt::LeftButton);
+    QCOMPARE(panel.shownStep(), 0);
+    QCOMPARE(panel.stepsRun(), 2);
+    QVERIFY(panel.observedText().contains(QStringLiteral("EAGAIN")));
+    QCOMPARE(ran.size(), 2);
+}
+
+void TestLessonsPanel::runAllAndRestart()
+{
+    LessonsPanel panel;
+    QSignalSpy ran(&panel, &LessonsPanel::stepRan);
+    QVERIFY(ran.isValid());
+    QVERIFY(panel.selectLesson(QStringLiteral("capacity")));
+    QTest::mouseClick(panel.runAllButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(panel.stepsRun(), 6, 10000);
+    QTRY_VERIFY(!panel.isRunning());
+    QCOMPARE(ran.size(), 6);
+    for (const QList<QVariant> &signal : std::as_const(ran))
+        QVERIFY(signal.at(1).toBool());
+    QCOMPARE(panel.shownStep(), 5);
+    QVERIFY2(panel.observedText().contains(QStringLiteral("EBUSY")),
+             qPrintable(panel.observedText()));
+    QVERIFY(!panel.runAllButton()->isEnabled());
+    QVERIFY(!panel.nextButton()->isEnabled()); // the last step, already run
+
+    panel.restart();
+    QCOMPARE(panel.stepsRun(), 0);
+    QCOMPARE(panel.shownStep(), 0);
+    QVERIFY(panel.observedText().isEmpty());
+    QVERIFY(panel.runAllButton()->isEnabled());
+}
+
+void TestLessonsPanel::presentationMode()
+{
+    LessonsPanel panel;
+    panel.show();
+    const qreal normal = panel.font().pointSizeF();
+    QVERIFY(panel.lessonList()->isVisible());
+    panel.setPresentationMode(true);
+    QVERIFY(panel.isPresentationMode());
+    QVERIFY(!panel.lessonList()->isVisible());
+    QVERIFY(panel.font().pointSizeF() >= normal * 1.7);
+    QVERIFY(panel.nextButton()->font().pointSizeF() >= normal * 1.7);
+    panel.setPresentationMode(false);
+    QCOMPARE(panel.font().pointSizeF(), normal);
+    QVERIFY(panel.lessonList()->isVisible());
+}
+
+void TestLessonsPanel::showsLiveProcessesAndReapsThem()
+{
+    LessonsPanel panel;
+    QVERIFY(panel.selectLesson(QStringLiteral("backpressure")));
+    QVERIFY(clickNextAndWait(panel)); // `yes` fills the pipe and blocks
+    QVERIFY2(panel.verdictText().startsWith(u'✓'), qPrintable(panel.observedText()));
+    QTRY_VERIFY2(panel.processesText().contains(QStringLiteral("pipe_write")),
+                 qPrintable(panel.processesText()));
+    const qint64 pid = panel.processesText().section(u' ', 1, 1).section(u':', 0, 0).toLongLong();
+    QVERIFY(pid > 0);
+    QCOMPARE(::kill(pid_t(pid), 0), 0);
+
+    // Another lesson: the old run's children are killed and reaped.
+    QVERIFY(panel.selectLesson(QStringLiteral("nonblocking")));
+    QVERIFY(::kill(pid_t(pid), 0) == -1 && errno == ESRCH);
+    QTRY_COMPARE(panel.processesText(), QStringLiteral("(none running)"));
+}
+
+QTEST_MAIN(TestLessonsPanel)
+#include "tst_ui_lessonspanel.moc"

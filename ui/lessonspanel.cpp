@@ -1,0 +1,380 @@
+#include "lessonspanel.h"
+
+#include <pipescope/lessoncatalog.h>
+#include <pipescope/lessoncontext.h>
+#include <pipescope/lessonprocess.h>
+#include <pipescope/lessonrunner.h>
+
+#include <QCheckBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QPointer>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSplitter>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace PipeScope::Ui {
+
+namespace {
+
+QLabel *wrappingLabel(QWidget *parent)
+{
+    auto *label = new QLabel(parent);
+    label->setWordWrap(true);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    return label;
+}
+
+QLabel *caption(const QString &text, QWidget *parent)
+{
+    auto *label = new QLabel(text, parent);
+    QFont font = label->font();
+    font.setBold(true);
+    label->setFont(font);
+    return label;
+}
+
+QString stepMarker(const QList<Observation> &observations, int index)
+{
+    if (index >= observations.size())
+        return QStringLiteral("○");
+    return observations.at(index).matches ? QStringLiteral("✓") : QStringLiteral("✗");
+}
+
+} // namespace
+
+LessonsPanel::LessonsPanel(QWidget *parent) : QWidget(parent), m_baseFont(font())
+{
+    buildLayout();
+    for (const Lesson &lesson : LessonCatalog::all()) {
+        auto *item = new QListWidgetItem(lesson.title, m_lessons);
+        item->setData(Qt::UserRole, lesson.id);
+        item->setToolTip(lesson.summary);
+    }
+    connect(m_lessons, &QListWidget::currentRowChanged, this, &LessonsPanel::onLessonRowChanged);
+    connect(m_steps, &QListWidget::currentRowChanged, this, [this](int row) {
+        // Only steps already run (or the next one) may be shown: no peeking ahead.
+        if (!m_busy && m_runner && row >= 0 && row <= stepsRun() && row != m_shown)
+            showStep(row);
+    });
+    connect(m_next, &QPushButton::clicked, this, &LessonsPanel::next);
+    connect(m_back, &QPushButton::clicked, this, &LessonsPanel::back);
+    connect(m_runAll, &QPushButton::clicked, this, &LessonsPanel::runAll);
+    connect(m_restart, &QPushButton::clicked, this, &LessonsPanel::restart);
+    connect(m_presentationBox, &QCheckBox::toggled, this, &LessonsPanel::setPresentationMode);
+    m_processTimer = new QTimer(this);
+    connect(m_processTimer, &QTimer::timeout, this, &LessonsPanel::refreshProcesses);
+    m_processTimer->start(ProcessRefreshMs);
+    if (m_lessons->count() > 0)
+        m_lessons->setCurrentRow(0);
+    updateButtons();
+}
+
+LessonsPanel::~LessonsPanel()
+{
+    if (m_runner && m_runner->isRunning()) {
+        // Destroyed from inside a running step's nested event loop: the step still uses the
+        // runner's context, so the runner outlives us until that step returns.
+        LessonRunner *runner = m_runner.release();
+        connect(runner, &LessonRunner::stepFinished, runner, &QObject::deleteLater);
+    }
+}
+
+void LessonsPanel::buildLayout()
+{
+    m_lessons = new QListWidget(this);
+    m_lessons->setObjectName(QStringLiteral("lessonList"));
+
+    auto *detail = new QWidget(this);
+    m_lessonTitle = caption(QString(), detail);
+    m_lessonSummary = wrappingLabel(detail);
+    m_steps = new QListWidget(detail);
+    m_steps->setMaximumHeight(140);
+    m_stepTitle = caption(QString(), detail);
+    m_explanation = wrappingLabel(detail);
+    m_prediction = wrappingLabel(detail);
+    m_machinePrediction = wrappingLabel(detail);
+    m_verdict = caption(QString(), detail);
+    m_observed = wrappingLabel(detail);
+    m_why = wrappingLabel(detail);
+    m_processes = wrappingLabel(detail);
+
+    auto *column = new QVBoxLayout(detail);
+    column->addWidget(m_lessonTitle);
+    column->addWidget(m_lessonSummary);
+    column->addWidget(m_steps);
+    column->addWidget(m_stepTitle);
+    column->addWidget(m_explanation);
+    column->addWidget(caption(tr("Prediction"), detail));
+    column->addWidget(m_prediction);
+    column->addWidget(m_machinePrediction);
+    column->addWidget(caption(tr("Observed"), detail));
+    column->addWidget(m_verdict);
+    column->addWidget(m_observed);
+    column->addWidget(m_why);
+    column->addWidget(caption(tr("Processes of this lesson"), detail));
+    column->addWidget(m_processes);
+    column->addStretch(1);
+
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidget(detail);
+    scroll->setWidgetResizable(true);
+
+    auto *splitter = new QSplitter(this);
+    splitter->addWidget(m_lessons);
+    splitter->addWidget(scroll);
+    splitter->setStretchFactor(1, 3);
+
+    m_back = new QPushButton(tr("Back"), this);
+    m_next = new QPushButton(tr("Run step"), this);
+    m_runAll = new QPushButton(tr("Run all"), this);
+    m_restart = new QPushButton(tr("Restart"), this);
+    m_presentationBox = new QCheckBox(tr("Presentation mode"), this);
+    m_next->setDefault(true);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_presentationBox);
+    buttons->addStretch(1);
+    for (QPushButton *button : {m_restart, m_back, m_runAll, m_next})
+        buttons->addWidget(button);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(splitter, 1);
+    layout->addLayout(buttons);
+}
+
+bool LessonsPanel::selectLesson(const QString &id)
+{
+    for (int row = 0; row < m_lessons->count(); ++row) {
+        if (m_lessons->item(row)->data(Qt::UserRole).toString() == id) {
+            if (row == m_lessons->currentRow())
+                onLessonRowChanged(row); // a fresh run of the same lesson
+            else
+                m_lessons->setCurrentRow(row);
+            return !m_busy;
+        }
+    }
+    return false;
+}
+
+QString LessonsPanel::currentLessonId() const
+{
+    return m_runner ? m_runner->lesson().id : QString();
+}
+
+int LessonsPanel::stepsRun() const
+{
+    return m_runner ? m_runner->nextStep() : 0;
+}
+
+void LessonsPanel::onLessonRowChanged(int row)
+{
+    if (m_busy || row < 0)
+        return;
+    const std::optional<Lesson> lesson
+        = LessonCatalog::find(m_lessons->item(row)->data(Qt::UserRole).toString());
+    if (!lesson)
+        return;
+    m_runner = std::make_unique<LessonRunner>(*lesson);
+    m_lessonTitle->setText(lesson->title);
+    m_lessonSummary->setText(lesson->summary);
+    m_steps->clear();
+    for (const Step &step : lesson->steps)
+        m_steps->addItem(step.title);
+    showStep(0);
+}
+
+void LessonsPanel::next()
+{
+    if (m_busy || !m_runner || m_shown < 0)
+        return;
+    if (m_shown >= stepsRun())
+        runShownStep(false);
+    else if (m_shown + 1 < m_runner->stepCount())
+        showStep(m_shown + 1);
+}
+
+void LessonsPanel::back()
+{
+    if (!m_busy && m_shown > 0)
+        showStep(m_shown - 1);
+}
+
+void LessonsPanel::runAll()
+{
+    if (m_busy || !m_runner || m_runner->atEnd())
+        return;
+    if (m_shown != stepsRun())
+        showStep(stepsRun());
+    runShownStep(true);
+}
+
+void LessonsPanel::restart()
+{
+    if (m_busy || !m_runner)
+        return;
+    m_runner->restart();
+    showStep(0);
+}
+
+void LessonsPanel::runShownStep(bool continueToEnd)
+{
+    m_busy = true;
+    m_verdict->setText(tr("Running…"));
+    m_observed->clear();
+    m_why->clear();
+    updateButtons();
+    // Queued, so the "Running…" state is painted before the step spins its own event loop.
+    QPointer<LessonsPanel> self(this);
+    QTimer::singleShot(0, this, [self, continueToEnd] {
+        LessonRunner *runner = self->m_runner.get();
+        runner->runNextStep();
+        if (self)
+            self->afterStepRan(continueToEnd);
+    });
+}
+
+void LessonsPanel::afterStepRan(bool continueToEnd)
+{
+    m_busy = false;
+    const int index = stepsRun() - 1;
+    showStep(index);
+    Q_EMIT stepRan(index, m_runner->observations().at(index).matches);
+    if (continueToEnd && !m_runner->atEnd()) {
+        showStep(stepsRun());
+        runShownStep(true);
+    }
+}
+
+void LessonsPanel::showStep(int index)
+{
+    if (!m_runner || index < 0 || index >= m_runner->stepCount())
+        return;
+    m_shown = index;
+    const Step &step = m_runner->lesson().steps.at(index);
+    const QList<Observation> &observations = m_runner->observations();
+    for (int i = 0; i < m_steps->count(); ++i) {
+        m_steps->item(i)->setText(QStringLiteral("%1  %2. %3")
+                                      .arg(stepMarker(observations, i))
+                                      .arg(i + 1)
+                                      .arg(m_runner->lesson().steps.at(i).title));
+    }
+    m_steps->setCurrentRow(index);
+    m_stepTitle->setText(
+        tr("Step %1 of %2: %3").arg(index + 1).arg(m_runner->stepCount()).arg(step.title));
+    m_explanation->setText(step.explanation);
+    m_prediction->setText(step.prediction);
+    showObservation(index < observations.size() ? &observations.at(index) : nullptr);
+    updateButtons();
+    Q_EMIT stepShown(index);
+}
+
+void LessonsPanel::showObservation(const Observation *observation)
+{
+    if (!observation) {
+        m_machinePrediction->clear();
+        m_machinePrediction->hide();
+        m_verdict->setText(tr("Not run yet: make your own prediction, then press Run step."));
+        m_observed->clear();
+        m_why->clear();
+        return;
+    }
+    m_machinePrediction->setVisible(!observation->prediction.isEmpty());
+    m_machinePrediction->setText(tr("On this machine: %1").arg(observation->prediction));
+    m_verdict->setText(observation->matches ? tr("✓ as predicted")
+                                            : tr("✗ the kernel did something else"));
+    QPalette palette = m_verdict->palette();
+    palette.setColor(QPalette::WindowText,
+                     observation->matches ? QColor(0x1b, 0x7f, 0x3a) : QColor(0xb0, 0x20, 0x20));
+    m_verdict->setPalette(palette);
+    m_observed->setText(observation->observed);
+    m_why->setText(observation->why.isEmpty() ? QString() : tr("Why: %1").arg(observation->why));
+}
+
+void LessonsPanel::updateButtons()
+{
+    const bool ready = m_runner && !m_busy;
+    const bool shownRan = ready && m_shown < stepsRun();
+    m_next->setText(shownRan ? tr("Next") : tr("Run step"));
+    m_next->setEnabled(ready && (!shownRan || m_shown + 1 < m_runner->stepCount()));
+    m_back->setEnabled(ready && m_shown > 0);
+    m_runAll->setEnabled(ready && !m_runner->atEnd());
+    m_restart->setEnabled(ready && stepsRun() > 0);
+    m_lessons->setEnabled(!m_busy);
+    m_steps->setEnabled(!m_busy);
+}
+
+void LessonsPanel::refreshProcesses()
+{
+    QStringList lines;
+    if (m_runner) {
+        for (qint64 pid : m_runner->context()->startedPids()) {
+            const ProcessActivity activity = ProcessActivity::of(pid_t(pid));
+            if (activity.state != 0 && activity.state != 'Z')
+                lines << tr("pid %1: %2").arg(pid).arg(activity.text());
+        }
+    }
+    m_processes->setText(lines.isEmpty() ? tr("(none running)") : lines.join(u'\n'));
+}
+
+void LessonsPanel::setPresentationMode(bool on)
+{
+    if (m_presentation == on)
+        return;
+    m_presentation = on;
+    m_presentationBox->setChecked(on);
+    m_lessons->setVisible(!on);
+    applyFontScale();
+}
+
+void LessonsPanel::applyFontScale()
+{
+    const double scale = m_presentation ? PresentationScale : 1.0;
+    QFont font = m_baseFont;
+    if (m_baseFont.pointSizeF() > 0)
+        font.setPointSizeF(m_baseFont.pointSizeF() * scale);
+    else
+        font.setPixelSize(qRound(m_baseFont.pixelSize() * scale));
+    setFont(font); // children without their own font follow
+    for (QLabel *label : findChildren<QLabel *>()) {
+        if (label->font().bold()) { // captions set their own (bold) font: scale it too
+            QFont bold = font;
+            bold.setBold(true);
+            label->setFont(bold);
+        }
+    }
+}
+
+QString LessonsPanel::explanationText() const
+{
+    return m_explanation->text();
+}
+
+QString LessonsPanel::predictionText() const
+{
+    return m_prediction->text();
+}
+
+QString LessonsPanel::observedText() const
+{
+    return m_observed->text();
+}
+
+QString LessonsPanel::whyText() const
+{
+    return m_why->text();
+}
+
+QString LessonsPanel::verdictText() const
+{
+    return m_verdict->text();
+}
+
+QString LessonsPanel::processesText() const
+{
+    return m_processes->text();
+}
+
+} // namespace PipeScope::Ui

@@ -1,0 +1,119 @@
+#pragma once
+/// \file lessonspanel.h
+/// The Lessons page: pick a lesson, read a step's explanation and prediction, run it on real
+/// pipes, and compare with what the kernel did (✓ / ✗ and why).
+///
+/// Stepping: "Run step" runs the step on screen (the prediction is visible before the
+/// observation, on purpose); "Next" then shows the following step; "Back" only revisits
+/// earlier results, it never re-runs. "Run all" runs the remaining steps one by one.
+/// A step runs synchronously from a queued call and spins a nested event loop while it
+/// waits, so the window keeps painting; the controls are disabled meanwhile. Each step takes
+/// well under a second (see lessoncontext.h).
+///
+/// The processes a lesson starts are listed live (state and wchan, 5 Hz), so a blocked
+/// writer is seen blocked while the step runs. Presentation mode enlarges every font for a
+/// projector and hides the lesson list.
+
+#include <QFont>
+#include <QWidget>
+
+#include <memory>
+
+class QCheckBox;
+class QLabel;
+class QListWidget;
+class QPushButton;
+class QTimer;
+
+namespace PipeScope {
+class LessonRunner;
+struct Observation;
+} // namespace PipeScope
+
+namespace PipeScope::Ui {
+
+class LessonsPanel : public QWidget {
+    Q_OBJECT
+public:
+    /// Font scale of presentation mode.
+    static constexpr double PresentationScale = 1.8;
+    static constexpr int ProcessRefreshMs = 200;
+
+    explicit LessonsPanel(QWidget *parent = nullptr);
+    ~LessonsPanel() override;
+
+    /// Shows lesson \a id from its first step (a fresh run). False for an unknown id.
+    bool selectLesson(const QString &id);
+    QString currentLessonId() const;
+    /// The step on screen (0-based), -1 if no lesson is selected.
+    int shownStep() const { return m_shown; }
+    /// Steps run so far in this run.
+    int stepsRun() const;
+    bool isRunning() const { return m_busy; }
+    bool isPresentationMode() const { return m_presentation; }
+
+    /// Runs the shown step if it has not run yet, else shows the next one.
+    void next();
+    void back();
+    /// Runs every remaining step, one after the other.
+    void runAll();
+    /// A fresh run of the current lesson: children killed, observations forgotten.
+    void restart();
+    void setPresentationMode(bool on);
+
+    /// The texts on screen, for tests and screen readers.
+    QString explanationText() const;
+    QString predictionText() const;
+    QString observedText() const;
+    QString whyText() const;
+    QString verdictText() const;
+    QString processesText() const;
+    QPushButton *nextButton() const { return m_next; }
+    QPushButton *backButton() const { return m_back; }
+    QPushButton *runAllButton() const { return m_runAll; }
+    QListWidget *lessonList() const { return m_lessons; }
+
+Q_SIGNALS:
+    /// A step finished running (the observation is on screen).
+    void stepRan(int index, bool matches);
+    /// The shown step changed.
+    void stepShown(int index);
+
+private:
+    void buildLayout();
+    void onLessonRowChanged(int row);
+    void runShownStep(bool continueToEnd);
+    void afterStepRan(bool continueToEnd);
+    void showStep(int index);
+    void showObservation(const Observation *observation);
+    void updateButtons();
+    void refreshProcesses();
+    void applyFontScale();
+
+    std::unique_ptr<LessonRunner> m_runner;
+    int m_shown = -1;
+    bool m_busy = false;
+    bool m_presentation = false;
+    QFont m_baseFont;
+
+    QListWidget *m_lessons;
+    QLabel *m_lessonTitle;
+    QLabel *m_lessonSummary;
+    QListWidget *m_steps;
+    QLabel *m_stepTitle;
+    QLabel *m_explanation;
+    QLabel *m_prediction;
+    QLabel *m_machinePrediction;
+    QLabel *m_verdict;
+    QLabel *m_observed;
+    QLabel *m_why;
+    QLabel *m_processes;
+    QPushButton *m_back;
+    QPushButton *m_next;
+    QPushButton *m_runAll;
+    QPushButton *m_restart;
+    QCheckBox *m_presentationBox;
+    QTimer *m_processTimer;
+};
+
+} // namespace PipeScope::Ui
