@@ -113,12 +113,16 @@ void WritePipeTransport::onWriteActivated()
         return;
     }
     consume(written);
-    if (m_bufferSize == 0)
-        setWriteNotifierEnabled(false);
     QPointer<WritePipeTransport> guard(this);
     maybeResume(); // a writingResumed() handler may write, close or delete us
-    if (guard)
-        finishIfFlushed();
+    if (!guard)
+        return;
+    // Switched off only after writingResumed(): a handler that refills the buffer keeps it on,
+    // which spares an off/on pair per refill (with the glib dispatcher each toggle changes the
+    // poll set and signals its eventfd: two syscalls).
+    if (m_bufferSize == 0)
+        setWriteNotifierEnabled(false);
+    finishIfFlushed();
 }
 
 qsizetype WritePipeTransport::writeQueued()
