@@ -309,7 +309,7 @@ private Q_SLOTS:
         const Result result = inspectAsNobody({ QStringLiteral("%1:0").arg(reader.pid()),
                                                 QStringLiteral("--peek"), QStringLiteral("6") });
         QCOMPARE(result.exitCode, 1);
-        QCOMPARE(result.err, QStringLiteral("pipescope inspect: readlink /proc/%1/fd/0: Permission "
+        QCOMPARE(result.err, QStringLiteral("pipescope inspect: stat /proc/%1/fd/0: Permission "
                                             "denied (needs the same user and a pipe that user "
                                             "created, or CAP_SYS_PTRACE + CAP_DAC_READ_SEARCH)\n")
                                      .arg(reader.pid()));

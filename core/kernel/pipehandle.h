@@ -30,6 +30,10 @@ public:
     /// first write once we close; so open FIFOs that already have a reader only.
     static PipeHandle forFifo(const QString &path);
 
+    /// st_dev of pipefs, where every anonymous pipe lives (FIFOs live on real filesystems);
+    /// 0 if no pipe could be made to find out.
+    static quint64 pipefsDevice();
+
     bool isValid() const { return m_fd >= 0; }
     int fd() const { return m_fd; }
     int error() const { return m_error; }

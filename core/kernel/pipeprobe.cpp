@@ -34,6 +34,14 @@ PipeSample failedSample(int error, const QString &message)
     return sample;
 }
 
+bool isFifo(const PipeHandle &handle)
+{
+    if (const quint64 pipefs = PipeHandle::pipefsDevice())
+        return quint64(handle.status().st_dev) != pipefs;
+    // pipefs names anonymous pipes "pipe:[INODE]" in /proc; anything else is a FIFO's path.
+    return !handle.target().startsWith(QLatin1String("pipe:["));
+}
+
 QString syntaxError(const QString &spec, const QString &why)
 {
     return QStringLiteral("bad pipe '%1': %2 (expected FD, PID:FD or a FIFO path; "
@@ -131,9 +139,7 @@ PipeSample PipeProbe::sample() const
     PipeSample sample;
     sample.inode = quint64(handle.status().st_ino);
     sample.device = quint64(handle.status().st_dev);
-    // pipefs names anonymous pipes "pipe:[INODE]"; anything else is a FIFO's path.
-    sample.isFifo = m_target == Target::FifoPath
-            || !handle.target().startsWith(QLatin1String("pipe:["));
+    sample.isFifo = m_target == Target::FifoPath || isFifo(handle);
     if (sample.isFifo) {
         static const QLatin1String deletedSuffix(" (deleted)");
         sample.fifoPath = handle.target();

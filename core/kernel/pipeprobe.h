@@ -10,9 +10,10 @@
 /// would delay the reader's EOF. The write end is never opened. A peek uses tee(2), which
 /// copies without consuming. A probe object holds no fd at all; every call opens and closes.
 ///
-/// Side effect of FIFO paths: opening a FIFO read-only releases a writer blocked in
-/// open(O_WRONLY), which may then die of SIGPIPE on its first write after we close. Probe a
-/// FIFO by path only when a reader already holds it (the explorer checks this).
+/// Side effect on FIFOs: opening a FIFO read-only -- by path, and also through /proc/PID/fd/N,
+/// which takes the same FIFO open path -- releases a writer blocked in open(O_WRONLY), which
+/// may then die of SIGPIPE on its first write after we close. Probe a FIFO only when a reader
+/// already holds it (the explorer checks this). Anonymous pipes have no such effect.
 
 #include <QByteArray>
 #include <QString>
