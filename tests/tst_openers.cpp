@@ -460,6 +460,7 @@ void TestOpeners::childCatEchoesAllBytes()
     QCOMPARE(rrec.data.size(), payload.size());
     QCOMPARE(sha256(rrec.data), sha256(payload));
     QCOMPARE(rrec.sequence(), seq("made,data,eof,lost(0)"));
+    QTRY_VERIFY(wrec.isLost());
     QCOMPARE(wrec.events, seq("made,pauseW,resumeW,lost(0)"));
     QTRY_COMPARE(finished.count(), 1);
     QCOMPARE(finished.at(0).at(0).toInt(), 0);
