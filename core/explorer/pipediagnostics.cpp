@@ -1,5 +1,7 @@
 #include "pipediagnostics.h"
 
+#include "diagnostictext.h"
+#include "leakedwriteends.h"
 #include "waitgraph.h"
 
 #include <QFileInfo>
@@ -15,50 +17,6 @@ using Kind = Diagnostic::Kind;
 
 constexpr int PipeBuf = 4096; // PIPE_BUF on Linux: larger writes are not atomic (pipe(7))
 
-QString pipeName(const SystemSnapshot &snapshot, const PipeKey &key)
-{
-    if (key.kind == PipeKind::Fifo) {
-        const PipeInfo *pipe = snapshot.pipe(key);
-        if (pipe && !pipe->path.isEmpty())
-            return QStringLiteral("FIFO %1").arg(pipe->path);
-        return QStringLiteral("FIFO (inode %1)").arg(key.inode);
-    }
-    return QStringLiteral("pipe %1").arg(key.inode);
-}
-
-QString sleepActivity(const ProcessInfo &process)
-{
-    const QString &wchan = process.wchan;
-    if (process.wait == WaitKind::Poll || wchan.contains(u"epoll"))
-        return QStringLiteral("is waiting in poll/select/epoll for other input");
-    if (wchan == u"do_wait" || wchan.startsWith(u"kernel_wait"))
-        return QStringLiteral("is waiting for a child process to exit");
-    if (wchan.contains(u"nanosleep"))
-        return QStringLiteral("is asleep (sleep/nanosleep)");
-    if (wchan.startsWith(u"futex"))
-        return QStringLiteral("is waiting on a lock (futex)");
-    if (!wchan.isEmpty())
-        return QStringLiteral("is asleep in the kernel (%1)").arg(wchan);
-    return QStringLiteral("is asleep");
-}
-
-QString secondsText(qint64 ms)
-{
-    if (ms < 60'000)
-        return QStringLiteral("%1 s").arg(ms / 1000);
-    return QStringLiteral("%1 min").arg(ms / 60'000);
-}
-
-QString groupList(const QSet<qint64> &groups)
-{
-    QList<qint64> sorted(groups.cbegin(), groups.cend());
-    std::sort(sorted.begin(), sorted.end());
-    QStringList parts;
-    for (qint64 group : sorted)
-        parts << QString::number(group);
-    return parts.join(QStringLiteral(", "));
-}
-
 class Analysis
 {
 public:
@@ -68,9 +26,6 @@ public:
 private:
     void writerBlocked(const PipeInfo &pipe);
     void openEnds(const PipeInfo &pipe);
-    void readerHoldsWriteEnd(const PipeInfo &pipe);
-    void outsiderWriters(const PipeInfo &pipe);
-    void loneOutsiderWriter(const PipeInfo &pipe);
     void multipleWriters(const PipeInfo &pipe);
     void deadlocks();
     void selfWait(const WaitGraph::Wait &wait);
@@ -80,9 +35,6 @@ private:
     QString endpointName(qint64 pid, int fd) const;
     QString blockedFor(const PipeInfo &pipe, qint64 pid, int fd) const;
     QString helpersText(const QList<qint64> &pids) const;
-    int writeOnlyFd(const PipeInfo &pipe, qint64 pid) const;
-    QSet<qint64> groupsExcept(const PipeInfo &pipe, qint64 pid, bool readersOnly) const;
-    bool isParentOrChildOfAny(qint64 pid, const QList<qint64> &readers) const;
     bool anyInState(const PipeInfo &pipe, EndpointState state) const;
     QString waitText(const WaitGraph::Wait &wait) const;
 
@@ -108,9 +60,7 @@ QList<Diagnostic> Analysis::run()
     for (const PipeInfo &pipe : m_snapshot.pipes) {
         writerBlocked(pipe);
         openEnds(pipe);
-        readerHoldsWriteEnd(pipe);
-        outsiderWriters(pipe);
-        loneOutsiderWriter(pipe);
+        LeakedWriteEnds(m_snapshot, pipe, m_now).check(&m_out);
         multipleWriters(pipe);
     }
     std::stable_sort(m_out.begin(), m_out.end(), [](const Diagnostic &a, const Diagnostic &b) {
@@ -122,48 +72,29 @@ QList<Diagnostic> Analysis::run()
 void Analysis::add(Severity severity, Kind kind, const PipeKey &pipe, const QString &text,
                    const QList<QPair<qint64, int>> &endpoints)
 {
-    Diagnostic diagnostic;
-    diagnostic.severity = severity;
-    diagnostic.kind = kind;
-    diagnostic.pipe = pipe;
-    diagnostic.text = text;
-    diagnostic.endpoints = endpoints;
-    m_out << diagnostic;
+    m_out << DiagnosticText::make(severity, kind, pipe, text, endpoints);
 }
 
 QString Analysis::endpointName(qint64 pid, int fd) const
 {
-    QString name = PipeDiagnostics::processName(m_snapshot, pid);
-    name.chop(1); // "`x` (pid 1)" -> "`x` (pid 1, fd 3)"
-    return name + QStringLiteral(", fd %1)").arg(fd);
+    return DiagnosticText::endpointName(m_snapshot, pid, fd);
 }
 
 QString Analysis::blockedFor(const PipeInfo &pipe, qint64 pid, int fd) const
 {
-    for (const PipeEndpoint &endpoint : pipe.endpoints) {
-        if (endpoint.pid == pid && endpoint.fd == fd && endpoint.stateSinceMs >= 0
-            && m_now - endpoint.stateSinceMs >= 1000)
-            return QStringLiteral(" for %1").arg(secondsText(m_now - endpoint.stateSinceMs));
-    }
-    return QString();
+    return DiagnosticText::blockedFor(pipe, pid, fd, m_now);
 }
 
 QString Analysis::helpersText(const QList<qint64> &pids) const
 {
+    constexpr int Shown = 5;
     QStringList parts;
-    for (qint64 pid : pids)
+    for (qint64 pid : pids.mid(0, Shown))
         parts << PipeDiagnostics::processName(m_snapshot, pid) + u' '
                         + PipeDiagnostics::activity(m_snapshot, pid);
+    if (pids.size() > Shown)
+        parts << QStringLiteral("and %1 more").arg(pids.size() - Shown);
     return parts.join(QStringLiteral("; "));
-}
-
-int Analysis::writeOnlyFd(const PipeInfo &pipe, qint64 pid) const
-{
-    for (const PipeEndpoint &endpoint : pipe.endpoints) {
-        if (endpoint.pid == pid && endpoint.mode == EndpointMode::Write)
-            return endpoint.fd;
-    }
-    return -1;
 }
 
 void Analysis::writerBlocked(const PipeInfo &pipe)
@@ -242,111 +173,6 @@ void Analysis::openEnds(const PipeInfo &pipe)
     }
 }
 
-void Analysis::readerHoldsWriteEnd(const PipeInfo &pipe)
-{
-    // Only when another process writes without reading: where every holder has both ends (a
-    // make jobserver, a self-pipe) nobody waits for EOF.
-    const QList<qint64> readers = pipe.readerPids();
-    const QList<qint64> writers = pipe.writerPids();
-    if (std::all_of(writers.cbegin(), writers.cend(),
-                    [&](qint64 writer) { return readers.contains(writer); }))
-        return;
-    for (qint64 reader : readers) {
-        const int fd = writeOnlyFd(pipe, reader);
-        if (fd < 0)
-            continue;
-        add(Severity::Warning, Kind::LeakedWriteEnd, pipe.key,
-            QStringLiteral("%1 reads this pipe but also holds a write end (fd %2): when the other "
-                           "writers finish it still sees no EOF, until it closes fd %2")
-                    .arg(PipeDiagnostics::processName(m_snapshot, reader))
-                    .arg(fd),
-            { { reader, fd } });
-    }
-}
-
-bool Analysis::isParentOrChildOfAny(qint64 pid, const QList<qint64> &readers) const
-{
-    // A parent feeding its child's stdin, or a child writing to the parent that reads its
-    // stdout (subprocess pipes), is part of the pipeline even when one of them runs in its own
-    // process group or session. A leaked holder is usually further away: a daemon re-parented
-    // to init or a subreaper.
-    const ProcessInfo *self = m_snapshot.process(pid);
-    return std::any_of(readers.cbegin(), readers.cend(), [&](qint64 reader) {
-        const ProcessInfo *process = m_snapshot.process(reader);
-        return (process && process->ppid == pid) || (self && self->ppid == reader);
-    });
-}
-
-QSet<qint64> Analysis::groupsExcept(const PipeInfo &pipe, qint64 pid, bool readersOnly) const
-{
-    QSet<qint64> groups;
-    for (const PipeEndpoint &endpoint : pipe.endpoints) {
-        const ProcessInfo *other = m_snapshot.process(endpoint.pid);
-        if (endpoint.pid != pid && other && (!readersOnly || endpoint.reads()))
-            groups.insert(other->pgrp);
-    }
-    return groups;
-}
-
-void Analysis::outsiderWriters(const PipeInfo &pipe)
-{
-    const QList<qint64> writers = pipe.writerPids();
-    const QList<qint64> readers = pipe.readerPids();
-    if (writers.size() < 2)
-        return;
-    for (qint64 writer : writers) {
-        const ProcessInfo *process = m_snapshot.process(writer);
-        const QSet<qint64> others = groupsExcept(pipe, writer, false);
-        if (!process || readers.contains(writer) || others.isEmpty()
-            || others.contains(process->pgrp) || isParentOrChildOfAny(writer, readers))
-            continue;
-        const int fd = writeOnlyFd(pipe, writer);
-        add(Severity::Warning, Kind::LeakedWriteEnd, pipe.key,
-            QStringLiteral("%1 holds a write end but is not part of the pipeline (process group "
-                           "%2; the other holders are in %3): readers see EOF only after it "
-                           "closes fd %4 or exits")
-                    .arg(endpointName(writer, fd))
-                    .arg(process->pgrp)
-                    .arg(groupList(others))
-                    .arg(fd),
-            { { writer, fd } });
-    }
-}
-
-void Analysis::loneOutsiderWriter(const PipeInfo &pipe)
-{
-    const QList<qint64> writers = pipe.writerPids();
-    if (writers.size() != 1 || pipe.readerPids().contains(writers[0]))
-        return;
-    const qint64 writer = writers[0];
-    const ProcessInfo *process = m_snapshot.process(writer);
-    const QSet<qint64> readerGroups = groupsExcept(pipe, writer, true);
-    if (!process || readerGroups.isEmpty() || readerGroups.contains(process->pgrp)
-        || isParentOrChildOfAny(writer, pipe.readerPids()))
-        return;
-    const int fd = writeOnlyFd(pipe, writer);
-    for (const PipeEndpoint &endpoint : pipe.endpoints) {
-        if (endpoint.pid == writer && (endpoint.state == EndpointState::Running
-                                       || endpoint.state == EndpointState::BlockedWrite))
-            return; // it is producing: a legitimate writer in its own process group
-    }
-    for (const PipeEndpoint &reader : pipe.endpoints) {
-        if (reader.state != EndpointState::BlockedRead)
-            continue;
-        add(Severity::Warning, Kind::LeakedWriteEnd, pipe.key,
-            QStringLiteral("reader %1 waits%2 on an empty pipe whose only writer %3 is outside "
-                           "its process group (%4, the reader's is %5) and %6: if it inherited "
-                           "the write end by accident, the reader never sees EOF")
-                    .arg(endpointName(reader.pid, reader.fd),
-                         blockedFor(pipe, reader.pid, reader.fd), endpointName(writer, fd))
-                    .arg(process->pgrp)
-                    .arg(groupList(readerGroups))
-                    .arg(PipeDiagnostics::activity(m_snapshot, writer).mid(3)),
-            { { reader.pid, reader.fd }, { writer, fd } });
-        return;
-    }
-}
-
 void Analysis::multipleWriters(const PipeInfo &pipe)
 {
     const QList<qint64> writers = pipe.writerPids();
@@ -379,7 +205,7 @@ QString Analysis::waitText(const WaitGraph::Wait &wait) const
     for (qint64 pid : wait.helpers)
         helpers << PipeDiagnostics::processName(m_snapshot, pid);
     return PipeDiagnostics::processName(m_snapshot, wait.pid) + u' '
-            + verb.arg(pipeName(m_snapshot, wait.pipe), helpers.join(QStringLiteral(" and ")));
+            + verb.arg(DiagnosticText::pipeName(m_snapshot, wait.pipe), helpers.join(QStringLiteral(" and ")));
 }
 
 void Analysis::deadlocks()
@@ -424,7 +250,7 @@ void Analysis::selfWait(const WaitGraph::Wait &wait)
             { { wait.pid, wait.fd } });
         return;
     }
-    const int fd = writeOnlyFd(*pipe, wait.pid);
+    const int fd = DiagnosticText::writeOnlyFd(*pipe, wait.pid);
     add(Severity::Error, Kind::LeakedWriteEnd, wait.pipe,
         QStringLiteral("%1 is blocked reading this pipe and holds its only write end itself "
                        "(fd %2): it never sees EOF until it closes fd %2")
@@ -515,11 +341,11 @@ QString PipeDiagnostics::activity(const SystemSnapshot &snapshot, qint64 pid)
             continue;
         return (wait.kind == WaitKind::PipeWrite ? QStringLiteral("is blocked writing %1 (full)")
                                                  : QStringLiteral("is blocked reading %1 (empty)"))
-                .arg(pipeName(snapshot, pipe->key));
+                .arg(DiagnosticText::pipeName(snapshot, pipe->key));
     }
     if (process->runState == 'R')
         return QStringLiteral("is busy (running)");
-    return sleepActivity(*process);
+    return DiagnosticText::sleepActivity(*process);
 }
 
 } // namespace PipeScope

@@ -69,6 +69,22 @@ std::optional<QByteArray> ProcDirectory::readFile(int dirFd, const char *name, q
     return data;
 }
 
+std::optional<QByteArray> ProcDirectory::readSmallFile(int dirFd, const char *name, int *error)
+{
+    Fd fd(Sys::retryOnEintr([&] { return ::openat(dirFd, name, O_RDONLY | O_CLOEXEC); }));
+    if (!fd) {
+        *error = errno;
+        return std::nullopt;
+    }
+    char buffer[4096];
+    const ssize_t n = Sys::read(fd.get(), buffer, sizeof buffer);
+    if (n < 0) {
+        *error = errno;
+        return std::nullopt;
+    }
+    return QByteArray(buffer, n);
+}
+
 std::optional<QByteArray> ProcDirectory::readLink(int dirFd, const char *name, int *error)
 {
     char buffer[4096];

@@ -34,6 +34,10 @@ public:
     /// Up to \a max bytes of file \a name (relative to \a dirFd); nullopt with *error set.
     static std::optional<QByteArray> readFile(int dirFd, const char *name, qsizetype max,
                                               int *error);
+    /// One read(2) of at most 4096 bytes. Enough for the one-record files (stat, wchan,
+    /// syscall, fdinfo): procfs fills the buffer in a single call and a second read would only
+    /// return the EOF, one syscall more per file.
+    static std::optional<QByteArray> readSmallFile(int dirFd, const char *name, int *error);
     /// readlinkat: the link text, or nullopt with *error set.
     static std::optional<QByteArray> readLink(int dirFd, const char *name, int *error);
     /// fstatat; \a follow false gives the link itself (lstat).

@@ -4,33 +4,25 @@
 #include "explorerlogging.h"
 #include "pipeprobe.h"
 #include "procdirectory.h"
+#include "processreader.h"
 #include "sys.h"
 
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QSet>
+#include <QThread>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <thread>
+#include <vector>
 
 namespace PipeScope {
 
 namespace {
-
-// Bound the work on one process: a command line is shown, not archived, and a process with
-// thousands of threads should not stall the scan.
-constexpr qsizetype MaxCmdline = 8192;
-constexpr int MaxTasks = 256;
-
-struct FoundEndpoint
-{
-    PipeKey key;
-    QString path;
-    bool deleted = false;
-    PipeEndpoint endpoint;
-};
 
 bool isPidName(const char *name)
 {
@@ -43,22 +35,35 @@ bool isPidName(const char *name)
     return true;
 }
 
-bool isGone(int error)
+int workerCount(int requested, qsizetype items)
 {
-    return error == ENOENT || error == ESRCH;
+    // Threads pay off only with enough work: /proc reads are syscalls, each cheap.
+    if (items < 64)
+        return 1;
+    const int threads = requested > 0 ? requested : std::min(QThread::idealThreadCount(), 4);
+    return int(std::clamp<qsizetype>(threads, 1, items));
 }
 
-QString skipReason(int error, uint uid)
+/// Runs \a work(item) for items 0..count-1 on \a threads threads (this one included), each
+/// taking the next few items until none are left, so uneven items (a process with 20,000
+/// fds) do not leave the other threads idle.
+template<typename Work>
+void forEachParallel(qsizetype count, int threads, const Work &work)
 {
-    if (isGone(error))
-        return QStringLiteral("exited during the scan");
-    if (error == EACCES || error == EPERM) {
-        return QStringLiteral("permission denied: process of uid %1; reading its fds needs the "
-                              "same user (and a dumpable process), or root / CAP_SYS_PTRACE + "
-                              "CAP_DAC_READ_SEARCH")
-                .arg(uid);
-    }
-    return QStringLiteral("cannot list its fds: %1").arg(QString::fromLocal8Bit(std::strerror(error)));
+    std::atomic<qsizetype> next { 0 };
+    const auto worker = [&] {
+        constexpr qsizetype Batch = 8;
+        for (qsizetype first = next.fetch_add(Batch); first < count; first = next.fetch_add(Batch)) {
+            for (qsizetype i = first; i < std::min(count, first + Batch); ++i)
+                work(i);
+        }
+    };
+    std::vector<std::thread> pool;
+    for (int i = 1; i < threads; ++i)
+        pool.emplace_back(worker);
+    worker();
+    for (std::thread &thread : pool)
+        thread.join();
 }
 
 class ScanPass
@@ -68,15 +73,7 @@ public:
     SystemSnapshot run();
 
 private:
-    void scanProcess(int procFd, const char *name);
-    bool listEndpoints(int pidFd, qint64 pid, QList<FoundEndpoint> *found, int *error);
-    std::optional<FoundEndpoint> endpointAt(int pidFd, int fdDir, const char *fdName, qint64 pid);
-    std::optional<EndpointMode> modeOf(int pidFd, int fdDir, const char *fdName);
-    bool readProcess(int pidFd, qint64 pid, ProcessInfo *info, int *error);
-    void readWaits(int pidFd, ProcessInfo *info);
-    void readTaskWaits(int pidFd, ProcessInfo *info);
-    void skip(int procFd, const char *name, qint64 pid, int error);
-    void merge(const QList<FoundEndpoint> &found);
+    void merge(ProcessResult &result);
     void sortPipes();
 
     QString m_root;
@@ -98,12 +95,20 @@ SystemSnapshot ScanPass::run()
     int ignored = 0;
     if (const auto status = ProcDirectory::readFile(proc.fd(), "self/status", 8192, &ignored))
         m_snapshot.nestedPidNamespace = ProcParsers::pidNamespaceDepth(*status) > 1;
+    QByteArrayList pids;
     while (const char *name = proc.next()) {
         if (isPidName(name))
-            scanProcess(proc.fd(), name);
+            pids << QByteArray(name);
     }
+    std::vector<ProcessResult> results(size_t(pids.size()));
+    const ProcessReader reader(m_options);
+    forEachParallel(pids.size(), workerCount(m_options.threads, pids.size()), [&](qsizetype i) {
+        results[size_t(i)] = reader.read(proc.fd(), pids[i].constData());
+    });
+    for (ProcessResult &result : results)
+        merge(result);
     sortPipes();
-    m_snapshot.endpointNs = timer.nsecsElapsed() - m_snapshot.stateNs;
+    m_snapshot.endpointNs = timer.nsecsElapsed();
     if (m_options.states) {
         timer.restart();
         EndpointStates::resolve(m_snapshot);
@@ -112,200 +117,21 @@ SystemSnapshot ScanPass::run()
     return m_snapshot;
 }
 
-void ScanPass::scanProcess(int procFd, const char *name)
+void ScanPass::merge(ProcessResult &result)
 {
-    const qint64 pid = std::strtoll(name, nullptr, 10);
-    Fd pidFd(Sys::retryOnEintr(
-            [&] { return ::openat(procFd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC); }));
-    int error = 0;
-    QList<FoundEndpoint> found;
-    if (!pidFd || !listEndpoints(pidFd.get(), pid, &found, &error)) {
-        skip(procFd, name, pid, pidFd ? error : errno);
+    m_snapshot.fdsScanned += result.fds;
+    m_snapshot.fdsVanished += result.fdsVanished;
+    m_snapshot.stateNs += result.stateNs;
+    if (result.skippedValid) {
+        m_snapshot.skipped << result.skipped;
+        ++m_snapshot.processesSkipped;
         return;
     }
     ++m_snapshot.processesScanned;
-    if (found.isEmpty())
+    if (result.endpoints.isEmpty())
         return;
-    ProcessInfo info;
-    if (!readProcess(pidFd.get(), pid, &info, &error)) {
-        --m_snapshot.processesScanned; // it exited after we listed its fds: count it as gone
-        skip(procFd, name, pid, error);
-        return;
-    }
-    m_snapshot.processes.insert(pid, info);
-    merge(found);
-}
-
-bool ScanPass::listEndpoints(int pidFd, qint64 pid, QList<FoundEndpoint> *found, int *error)
-{
-    ProcDirectory fds(pidFd, "fd");
-    if (!fds.isValid()) {
-        *error = fds.error();
-        return false;
-    }
-    while (const char *fdName = fds.next()) {
-        ++m_snapshot.fdsScanned;
-        if (auto endpoint = endpointAt(pidFd, fds.fd(), fdName, pid))
-            found->append(*endpoint);
-    }
-    return true;
-}
-
-std::optional<FoundEndpoint> ScanPass::endpointAt(int pidFd, int fdDir, const char *fdName,
-                                                  qint64 pid)
-{
-    int error = 0;
-    const std::optional<QByteArray> link = ProcDirectory::readLink(fdDir, fdName, &error);
-    if (!link) {
-        if (isGone(error))
-            ++m_snapshot.fdsVanished;
-        return std::nullopt;
-    }
-    const FdTarget target = ProcParsers::parseFdTarget(*link);
-    FoundEndpoint found;
-    if (target.kind == FdTarget::Kind::Pipe) {
-        found.key = { PipeKind::Pipe, 0, target.inode };
-    } else if (target.kind == FdTarget::Kind::Path) {
-        // Following the magic link stats the open file itself, whatever its path is now.
-        struct stat status = {};
-        if (!ProcDirectory::stat(fdDir, fdName, true, &status, &error) || !S_ISFIFO(status.st_mode))
-            return std::nullopt;
-        found.key = { PipeKind::Fifo, quint64(status.st_dev), quint64(status.st_ino) };
-        found.path = target.path;
-        found.deleted = target.deleted;
-    } else {
-        return std::nullopt;
-    }
-    const std::optional<EndpointMode> mode = modeOf(pidFd, fdDir, fdName);
-    if (!mode) {
-        ++m_snapshot.fdsVanished;
-        return std::nullopt;
-    }
-    found.endpoint.pid = pid;
-    found.endpoint.fd = int(std::strtol(fdName, nullptr, 10));
-    found.endpoint.mode = *mode;
-    return found;
-}
-
-std::optional<EndpointMode> ScanPass::modeOf(int pidFd, int fdDir, const char *fdName)
-{
-    // The permission bits of the /proc/PID/fd/N link encode the access mode (kernel-facts §5),
-    // about 1 µs against 6 µs for fdinfo. A plain symlink (a fixture tree) is 0777, so then
-    // fdinfo's flags decide.
-    struct stat link = {};
-    int error = 0;
-    if (ProcDirectory::stat(fdDir, fdName, false, &link, &error)) {
-        if (auto mode = ProcParsers::modeFromLinkPermissions(link.st_mode))
-            return mode;
-    }
-    char path[64];
-    std::snprintf(path, sizeof path, "fdinfo/%s", fdName);
-    const std::optional<QByteArray> text = ProcDirectory::readFile(pidFd, path, 4096, &error);
-    const std::optional<FdInfo> info = text ? ProcParsers::parseFdInfo(*text) : std::nullopt;
-    if (!info)
-        return std::nullopt;
-    return ProcParsers::modeFromFlags(info->flags);
-}
-
-bool ScanPass::readProcess(int pidFd, qint64 pid, ProcessInfo *info, int *error)
-{
-    QElapsedTimer timer;
-    timer.start();
-    const std::optional<QByteArray> statText = ProcDirectory::readFile(pidFd, "stat", 2048, error);
-    if (!statText)
-        return false;
-    info->pid = pid;
-    if (const std::optional<ProcStat> stat = ProcParsers::parseStat(*statText)) {
-        info->statKnown = true;
-        info->comm = stat->comm;
-        info->runState = stat->state;
-        info->ppid = stat->ppid;
-        info->pgrp = stat->pgrp;
-        info->session = stat->session;
-        info->threads = stat->threads;
-        info->startTime = stat->startTime;
-    }
-    int ignored = 0;
-    if (const auto cmdline = ProcDirectory::readFile(pidFd, "cmdline", MaxCmdline, &ignored))
-        info->arguments = ProcParsers::parseCmdline(*cmdline);
-    info->command = ProcParsers::commandLine(info->arguments, info->comm);
-    struct stat owner = {};
-    if (Sys::retryOnEintr([&] { return ::fstat(pidFd, &owner); }) == 0)
-        info->uid = owner.st_uid;
-    if (m_options.states && info->statKnown)
-        readWaits(pidFd, info);
-    m_snapshot.stateNs += timer.nsecsElapsed();
-    return true;
-}
-
-void ScanPass::readWaits(int pidFd, ProcessInfo *info)
-{
-    if (info->threads > 1)
-        readTaskWaits(pidFd, info);
-    if (info->runState != 'S' && info->runState != 'D')
-        return;
-    int error = 0;
-    const std::optional<QByteArray> wchan = ProcDirectory::readFile(pidFd, "wchan", 256, &error);
-    info->wchan = wchan ? ProcParsers::parseWchan(*wchan) : QString();
-    info->wait = ProcParsers::classifyWchan(info->wchan);
-    if (info->wait == WaitKind::Poll || info->wait == WaitKind::Other || info->threads > 1)
-        return; // not in a pipe operation; or tasks were read above, the main one included
-    std::optional<SyscallInfo> syscall;
-    if (const auto text = ProcDirectory::readFile(pidFd, "syscall", 512, &error))
-        syscall = ProcParsers::parseSyscall(*text);
-    const ThreadWait wait = EndpointStates::taskWait(info->pid, info->runState, info->wchan, syscall);
-    if (wait.kind != WaitKind::None)
-        info->pipeWaits << wait;
-}
-
-void ScanPass::readTaskWaits(int pidFd, ProcessInfo *info)
-{
-    ProcDirectory tasks(pidFd, "task");
-    int count = 0;
-    while (const char *tid = tasks.next()) {
-        if (++count > MaxTasks)
-            break;
-        char path[96];
-        std::snprintf(path, sizeof path, "task/%s/wchan", tid);
-        int error = 0;
-        const auto wchanText = ProcDirectory::readFile(pidFd, path, 256, &error);
-        const QString wchan = wchanText ? ProcParsers::parseWchan(*wchanText) : QString();
-        const WaitKind kind = ProcParsers::classifyWchan(wchan);
-        if (kind != WaitKind::PipeRead && kind != WaitKind::PipeWrite
-            && kind != WaitKind::PipeEither && kind != WaitKind::FifoOpen)
-            continue;
-        std::snprintf(path, sizeof path, "task/%s/syscall", tid);
-        std::optional<SyscallInfo> syscall;
-        if (const auto text = ProcDirectory::readFile(pidFd, path, 512, &error))
-            syscall = ProcParsers::parseSyscall(*text);
-        info->pipeWaits << EndpointStates::taskWait(std::strtoll(tid, nullptr, 10), 'S', wchan,
-                                                    syscall);
-    }
-}
-
-void ScanPass::skip(int procFd, const char *name, qint64 pid, int error)
-{
-    SkippedProcess skipped;
-    skipped.pid = pid;
-    skipped.error = error;
-    struct stat owner = {};
-    int ignored = 0;
-    if (ProcDirectory::stat(procFd, name, true, &owner, &ignored))
-        skipped.uid = owner.st_uid;
-    char path[64];
-    std::snprintf(path, sizeof path, "%s/stat", name);
-    if (const auto text = ProcDirectory::readFile(procFd, path, 2048, &ignored)) {
-        if (const auto stat = ProcParsers::parseStat(*text))
-            skipped.comm = stat->comm;
-    }
-    skipped.reason = skipReason(error, skipped.uid);
-    m_snapshot.skipped << skipped;
-    ++m_snapshot.processesSkipped;
-}
-
-void ScanPass::merge(const QList<FoundEndpoint> &found)
-{
-    for (const FoundEndpoint &item : found) {
+    m_snapshot.processes.insert(result.info.pid, result.info);
+    for (const FoundEndpoint &item : std::as_const(result.endpoints)) {
         auto it = m_index.constFind(item.key);
         if (it == m_index.cend()) {
             PipeInfo pipe;
@@ -343,7 +169,7 @@ SystemSnapshot ProcScanner::scan(const ScanOptions &options) const
 {
     SystemSnapshot snapshot = ScanPass(m_root, options).run();
     if (options.fillLevels)
-        sampleFillLevels(snapshot);
+        sampleFillLevels(snapshot, {}, options.threads);
     return snapshot;
 }
 
@@ -394,15 +220,20 @@ void samplePipe(PipeInfo &pipe, const QString &root)
 
 } // namespace
 
-void ProcScanner::sampleFillLevels(SystemSnapshot &snapshot, const QList<PipeKey> &only) const
+void ProcScanner::sampleFillLevels(SystemSnapshot &snapshot, const QList<PipeKey> &only,
+                                   int threads) const
 {
     QElapsedTimer timer;
     timer.start();
     const QSet<PipeKey> wanted(only.cbegin(), only.cend());
-    for (PipeInfo &pipe : snapshot.pipes) {
-        if (wanted.isEmpty() || wanted.contains(pipe.key))
-            samplePipe(pipe, m_root);
-    }
+    // Detach once here: worker threads then write distinct elements through the pointer.
+    PipeInfo *pipes = snapshot.pipes.data();
+    const qsizetype count = snapshot.pipes.size();
+    const int workers = workerCount(threads, wanted.isEmpty() ? count : wanted.size());
+    forEachParallel(count, workers, [&](qsizetype i) {
+        if (wanted.isEmpty() || wanted.contains(pipes[i].key))
+            samplePipe(pipes[i], m_root);
+    });
     snapshot.fillNs += timer.nsecsElapsed();
 }
 

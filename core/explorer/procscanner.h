@@ -9,6 +9,9 @@
 /// hide EPIPE from its writers, kernel-facts §3), and neither is a FIFO without a reader
 /// (opening it would release a writer blocked in open(), §8).
 ///
+/// The per-process reads are spread over a few threads (each process is independent); the
+/// result is merged in /proc order, so it does not depend on the thread count.
+///
 /// Processes that exit mid-scan and processes we may not read are counted in
 /// SystemSnapshot::skipped with the reason; a scan never fails as a whole.
 ///
@@ -30,6 +33,9 @@ struct ScanOptions
     bool states = true;
     /// Probe queued bytes and capacity of every reachable pipe (see sampleFillLevels()).
     bool fillLevels = true;
+    /// Threads reading /proc: 0 picks up to 4 (QThread::idealThreadCount()); small scans (under
+    /// 64 processes or pipes) always use the calling thread alone.
+    int threads = 0;
 };
 
 class ProcScanner
@@ -44,8 +50,9 @@ public:
 
     /// Probes queued bytes and capacity of the pipes in \a only (all pipes when empty), through
     /// one of their read ends; sets PipeInfo::unreachableReason where that is not possible.
-    /// The GUI uses this to refresh only the pipes on screen.
-    void sampleFillLevels(SystemSnapshot &snapshot, const QList<PipeKey> &only = {}) const;
+    /// The GUI uses this to refresh only the pipes on screen. \a threads as in ScanOptions.
+    void sampleFillLevels(SystemSnapshot &snapshot, const QList<PipeKey> &only = {},
+                          int threads = 0) const;
 
 private:
     QString m_root;

@@ -1,6 +1,7 @@
 #include "systemsnapshot.h"
 
 #include <QHashFunctions>
+#include <QSet>
 
 namespace PipeScope {
 
@@ -79,10 +80,13 @@ namespace {
 QList<qint64> distinctPids(const QList<PipeEndpoint> &endpoints, bool wantReaders)
 {
     QList<qint64> pids;
+    QSet<qint64> seen;
     for (const PipeEndpoint &endpoint : endpoints) {
         const bool matches = wantReaders ? endpoint.reads() : endpoint.writes();
-        if (matches && !pids.contains(endpoint.pid))
+        if (matches && !seen.contains(endpoint.pid)) {
+            seen.insert(endpoint.pid);
             pids << endpoint.pid;
+        }
     }
     return pids;
 }

@@ -157,9 +157,10 @@ struct SystemSnapshot
     bool nestedPidNamespace = false;
     qint64 fdsScanned = 0;
     int fdsVanished = 0;       ///< closed between listing the fd table and reading the link
-    qint64 endpointNs = 0;     ///< time spent listing fds and endpoints
-    qint64 stateNs = 0;        ///< time spent reading process states
-    qint64 fillNs = 0;         ///< time spent probing queued bytes and capacity
+    qint64 endpointNs = 0;     ///< wall time listing fds, endpoints and process information
+    qint64 stateNs = 0;        ///< of which reading processes (stat, cmdline, waits), summed
+                               ///< over the scan's threads, plus resolving endpoint states
+    qint64 fillNs = 0;         ///< wall time probing queued bytes and capacity
 
     const ProcessInfo *process(qint64 pid) const;
     const PipeInfo *pipe(const PipeKey &key) const;

@@ -1,0 +1,29 @@
+#pragma once
+/// \file diagnostictext.h
+/// Internal to PipeDiagnostics: the wording shared by its rules, so every diagnostic names
+/// processes, endpoints, pipes and durations the same way.
+
+#include "systemsnapshot.h"
+
+namespace PipeScope {
+
+class DiagnosticText
+{
+public:
+    /// "pipe 812" or "FIFO /tmp/f".
+    static QString pipeName(const SystemSnapshot &snapshot, const PipeKey &key);
+    /// "`cat` (pid 12, fd 0)".
+    static QString endpointName(const SystemSnapshot &snapshot, qint64 pid, int fd);
+    /// " for 3 s" when the endpoint has been in its state a second or more, else empty.
+    static QString blockedFor(const PipeInfo &pipe, qint64 pid, int fd, qint64 nowMs);
+    /// What a sleeping process waits for, from its wchan: "is asleep (sleep/nanosleep)".
+    static QString sleepActivity(const ProcessInfo &process);
+    /// "100, 200, 300 and 12 more" from ascending ids.
+    static QString idList(QList<qint64> ids);
+    /// The fd \a pid holds as a write-only end of \a pipe, or -1.
+    static int writeOnlyFd(const PipeInfo &pipe, qint64 pid);
+    static Diagnostic make(Diagnostic::Severity severity, Diagnostic::Kind kind, const PipeKey &pipe,
+                           const QString &text, const QList<QPair<qint64, int>> &endpoints);
+};
+
+} // namespace PipeScope
