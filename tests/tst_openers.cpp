@@ -98,6 +98,7 @@ private Q_SLOTS:
     void childExitStatus_data();
     void childExitStatus();
     void childGetsOnlyItsOwnEnds();
+    void childDiesOfSigpipeWhenItsReaderLeaves();
     void childDestructorKillsAndReaps();
 
 private:
@@ -564,6 +565,31 @@ void TestOpeners::childExitStatus()
     QCOMPARE(finished.at(0).at(1).toInt(), signal);
     QVERIFY2(child.statusText().startsWith(status), qPrintable(child.statusText()));
     QCOMPARE(readAll(out.get()), QByteArray()); // EOF: nobody else holds the write end
+}
+
+void TestOpeners::childDiesOfSigpipeWhenItsReaderLeaves()
+{
+    // Our process ignores SIGPIPE once a transport opened, and an ignored signal survives
+    // exec: without SIG_DFL restored at spawn, `yes` would exit 1 on EPIPE instead of dying.
+    ReadPipeTransport opened;
+    auto fds = makePipe();
+    QVERIFY(opened.open(fds.first));
+    Sys::close(fds.second);
+    struct sigaction current {};
+    QCOMPARE(::sigaction(SIGPIPE, nullptr, &current), 0);
+    QVERIFY(current.sa_handler == SIG_IGN);
+
+    ChildProcess child;
+    QSignalSpy finished(&child, &ChildProcess::finished);
+    QVERIFY2(child.start(QStringLiteral("yes")), qPrintable(child.errorString()));
+    Fd in(child.takeStdinFd()), out(child.takeStdoutFd());
+    char buffer[4096];
+    QVERIFY(Sys::read(out.get(), buffer, sizeof buffer) > 0); // yes is writing
+    out.close(); // the only reader leaves
+    QTRY_COMPARE(finished.count(), 1);
+    QCOMPARE(finished.at(0).at(1).toInt(), int(SIGPIPE));
+    QVERIFY2(child.statusText().startsWith(QLatin1String("killed by signal 13")),
+             qPrintable(child.statusText()));
 }
 
 void TestOpeners::childGetsOnlyItsOwnEnds()

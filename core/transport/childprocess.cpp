@@ -96,8 +96,22 @@ bool ChildProcess::spawn(const QByteArray &file, const QList<QByteArray> &argv)
     for (const QByteArray &arg : argv)
         args.push_back(const_cast<char *>(arg.constData()));
     args.push_back(nullptr);
+    // The transports set SIGPIPE to SIG_IGN in this process, and an ignored signal stays
+    // ignored across exec. Give the child the default back, as a shell would, so `yes` whose
+    // reader left dies of SIGPIPE instead of looping on EPIPE errors.
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    sigset_t defaults;
+    sigemptyset(&defaults);
+    sigaddset(&defaults, SIGPIPE);
+    posix_spawnattr_setsigdefault(&attributes, &defaults);
+    sigset_t noneBlocked;
+    sigemptyset(&noneBlocked);
+    posix_spawnattr_setsigmask(&attributes, &noneBlocked);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
     pid_t pid = -1;
-    const int rc = ::posix_spawnp(&pid, file.constData(), &actions, nullptr, args.data(), environ);
+    const int rc = ::posix_spawnp(&pid, file.constData(), &actions, &attributes, args.data(), environ);
+    posix_spawnattr_destroy(&attributes);
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0) {
         m_errorString = QStringLiteral("cannot run %1: %2").arg(QString::fromLocal8Bit(argv.first()), errnoText(rc));
