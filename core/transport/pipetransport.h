@@ -43,7 +43,8 @@ public:
     bool isClosing() const { return m_closing; }
     /// True once connectionLost has been emitted.
     bool isLost() const { return m_lost; }
-    /// The errno of the last failure (open refusal or the connection's loss), 0 if none.
+    /// The errno of the last failure, 0 if none: an open() refusal, the connection's loss, or
+    /// (WritePipeTransport) refused write-buffer limits, which leave the transport working.
     int error() const { return m_error; }
     QString errorString() const { return m_errorString; }
 
