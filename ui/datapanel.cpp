@@ -1,6 +1,7 @@
 #include "datapanel.h"
 
 #include "hexview.h"
+#include "livelabel.h"
 #include "statepresentation.h"
 
 #include <QCheckBox>
@@ -12,7 +13,7 @@ namespace PipeScope::Ui {
 
 DataPanel::DataPanel(QWidget *parent)
     : QWidget(parent),
-      m_summary(new QLabel(this)),
+      m_summary(new LiveLabel(QStringLiteral("a long pipe name: the last 16 KiB of 999.9 MiB received"), this)),
       m_peek(new QCheckBox(QStringLiteral("Show the kernel queue (peek)"), this)),
       m_view(new HexView(this))
 {

@@ -13,6 +13,7 @@ class QLabel;
 namespace PipeScope::Ui {
 
 class HexView;
+class LiveLabel;
 
 class DataPanel : public QWidget
 {
@@ -27,11 +28,11 @@ public:
     void refresh();
     HexView *hexView() const { return m_view; }
     QCheckBox *peekBox() const { return m_peek; }
-    QLabel *summaryLabel() const { return m_summary; }
+    LiveLabel *summaryLabel() const { return m_summary; }
 
 private:
     QPointer<LabPipe> m_pipe;
-    QLabel *m_summary;
+    LiveLabel *m_summary;
     QCheckBox *m_peek;
     HexView *m_view;
 };

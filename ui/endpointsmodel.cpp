@@ -4,6 +4,8 @@
 
 #include <QSet>
 
+#include <utility>
+
 namespace PipeScope::Ui {
 
 namespace {
@@ -45,13 +47,18 @@ void EndpointsModel::update(const QList<LabPipeSnapshot> &snapshots)
             endInsertRows();
             continue;
         }
-        if (m_rows.at(row) == s)
-            continue;
-        m_rows[row] = s;
+        const LabPipeSnapshot old = std::exchange(m_rows[row], s);
+        // Only rows whose shown text changed are repainted (each refresh changes the byte
+        // counters of every live pipe; what the rows show changes far less often).
         const QModelIndex parent = index(row, 0);
-        Q_EMIT dataChanged(index(0, 0, parent), index(1, ColumnCount - 1, parent));
-        firstChanged = firstChanged < 0 ? row : std::min(firstChanged, row);
-        lastChanged = std::max(lastChanged, row);
+        for (End end : { WriterRow, ReaderRow }) {
+            if (shownText(old, end) != shownText(s, end))
+                Q_EMIT dataChanged(index(end - 1, 0, parent), index(end - 1, ColumnCount - 1, parent));
+        }
+        if (shownText(old, PipeRow) != shownText(s, PipeRow)) {
+            firstChanged = firstChanged < 0 ? row : std::min(firstChanged, row);
+            lastChanged = std::max(lastChanged, row);
+        }
     }
     if (firstChanged >= 0)
         Q_EMIT dataChanged(index(firstChanged, 0), index(lastChanged, ColumnCount - 1));
@@ -175,6 +182,18 @@ QVariant EndpointsModel::pipeData(const LabPipeSnapshot &s, int column, int role
     if (role == Qt::TextAlignmentRole && (column == BufferedColumn || column == RateColumn))
         return int(Qt::AlignRight | Qt::AlignVCenter);
     return {};
+}
+
+QStringList EndpointsModel::shownText(const LabPipeSnapshot &s, End end) const
+{
+    QStringList texts;
+    const int role = Qt::DisplayRole;
+    for (int column = 0; column < ColumnCount; ++column)
+        texts << (end == PipeRow ? pipeData(s, column, role) : endData(s, end, column, role)).toString();
+    // The tooltip of an end carries the child's /proc state.
+    if (end != PipeRow)
+        texts << endData(s, end, StateColumn, Qt::ToolTipRole).toString();
+    return texts;
 }
 
 QString EndpointsModel::endName(const LabPipeSnapshot &s, End end) const

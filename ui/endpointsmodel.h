@@ -45,6 +45,8 @@ private:
     QVariant pipeData(const LabPipeSnapshot &s, int column, int role) const;
     QVariant endData(const LabPipeSnapshot &s, End end, int column, int role) const;
     QString endName(const LabPipeSnapshot &s, End end) const;
+    /// What a row shows (display texts and the state tooltip), to tell whether it changed.
+    QStringList shownText(const LabPipeSnapshot &s, End end) const;
 
     QList<LabPipeSnapshot> m_rows;
     QHash<int, int> m_rowOfPipe;

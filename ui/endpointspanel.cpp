@@ -1,5 +1,6 @@
 #include "endpointspanel.h"
 
+#include "cachedtextdelegate.h"
 #include "endpointsmodel.h"
 
 #include <QHeaderView>
@@ -26,6 +27,7 @@ EndpointsPanel::EndpointsPanel(EndpointsModel *model, QWidget *parent)
     connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
 
     m_view->setModel(m_proxy);
+    m_view->setItemDelegate(new CachedTextDelegate(m_view));
     m_view->setUniformRowHeights(true);
     m_view->setAllColumnsShowFocus(true);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -33,14 +35,14 @@ EndpointsPanel::EndpointsPanel(EndpointsModel *model, QWidget *parent)
     m_view->header()->setSectionResizeMode(EndpointsModel::NameColumn, QHeaderView::Stretch);
     // Fixed widths from the widest usual texts, so columns do not jump as values change.
     const QFontMetrics metrics = m_view->fontMetrics();
-    const int pad = 16;
+    const int pad = 14;
     m_view->setColumnWidth(EndpointsModel::StateColumn,
-                           metrics.horizontalAdvance(QStringLiteral("writing paused")) + 16 + 2 * pad);
+                           metrics.horizontalAdvance(QStringLiteral("writing paused")) + 16 + pad + 6);
     m_view->setColumnWidth(EndpointsModel::BufferedColumn,
                            metrics.horizontalAdvance(QStringLiteral("99.9 KiB / 64 KiB")) + pad);
     m_view->setColumnWidth(EndpointsModel::RateColumn,
                            metrics.horizontalAdvance(QStringLiteral("999 KiB/s")) + pad);
-    m_view->header()->setMinimumSectionSize(metrics.horizontalAdvance(QStringLiteral("reader")) + 3 * pad);
+    m_view->header()->setMinimumSectionSize(metrics.horizontalAdvance(QStringLiteral("reader")) + 2 * pad);
     m_view->setColumnHidden(EndpointsModel::KindColumn, true);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex &current) {

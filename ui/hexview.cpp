@@ -6,6 +6,8 @@
 #include <QPainter>
 #include <QScrollBar>
 
+#include <algorithm>
+
 namespace PipeScope::Ui {
 
 HexView::HexView(QWidget *parent) : QAbstractScrollArea(parent)
@@ -15,7 +17,7 @@ HexView::HexView(QWidget *parent) : QAbstractScrollArea(parent)
     viewport()->setAutoFillBackground(true);
     setAccessibleName(QStringLiteral("Data view"));
     connect(verticalScrollBar(), &QScrollBar::valueChanged, this, [this](int value) {
-        m_follow = value >= verticalScrollBar()->maximum();
+        m_follow = value == m_followLine || value >= verticalScrollBar()->maximum();
     });
 }
 
@@ -112,8 +114,19 @@ void HexView::updateScrollBars()
     // Follow new data only if the user has not scrolled up to look at something.
     if (m_follow) {
         const QSignalBlocker block(verticalScrollBar());
-        verticalScrollBar()->setValue(verticalScrollBar()->maximum());
+        m_followLine = followLine();
+        verticalScrollBar()->setValue(m_followLine);
     }
+}
+
+int HexView::followLine() const
+{
+    // The newest received lines at the top third, then the line that starts the kernel's
+    // queue: what was read and what is still waiting, side by side.
+    const int visible = verticalScrollBar()->pageStep();
+    if (m_peek.isEmpty())
+        return verticalScrollBar()->maximum();
+    return std::clamp(receivedLines() - visible / 3, 0, verticalScrollBar()->maximum());
 }
 
 void HexView::resizeEvent(QResizeEvent *event)
@@ -134,9 +147,11 @@ void HexView::paintEvent(QPaintEvent *)
         const QRect row(0, i * lineHeight, viewport()->width(), lineHeight);
         const bool peekLine = isPeekLine(line);
         if (peekLine) {
-            // Queued bytes: shaded, with a bar in the margin, so they never pass for read ones.
-            painter.fillRect(row, palette().color(QPalette::AlternateBase));
-            painter.fillRect(QRect(0, row.top(), 3, lineHeight), palette().color(QPalette::Highlight));
+            // Queued bytes: tinted, with a bar in the margin, so they never pass for read ones.
+            QColor tint = palette().color(QPalette::Highlight);
+            tint.setAlpha(40);
+            painter.fillRect(row, tint);
+            painter.fillRect(QRect(0, row.top(), 4, lineHeight), palette().color(QPalette::Highlight));
         }
         QFont font = painter.font();
         font.setItalic(peekLine);

@@ -39,12 +39,14 @@ private:
     QString dumpLine(const QByteArray &bytes, quint64 base, quint64 lineStart) const;
     QString peekHeader() const;
     void updateScrollBars();
+    int followLine() const;
 
     QByteArray m_received;
     quint64 m_offset = 0;
     QByteArray m_peek;
     QString m_peekError;
-    bool m_follow = true; ///< keep the newest line in view until the user scrolls up
+    bool m_follow = true; ///< keep the newest lines in view until the user scrolls away
+    int m_followLine = 0; ///< where following put the scroll bar
 };
 
 } // namespace PipeScope::Ui

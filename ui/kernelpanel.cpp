@@ -1,6 +1,7 @@
 #include "kernelpanel.h"
 
 #include "kernelbuffergauge.h"
+#include "livelabel.h"
 #include "statepresentation.h"
 
 #include <pipescope/pipelimits.h>
@@ -18,12 +19,12 @@ namespace PipeScope::Ui {
 KernelPanel::KernelPanel(QWidget *parent)
     : QWidget(parent),
       m_gauge(new KernelBufferGauge(this)),
-      m_numbers(new QLabel(this)),
-      m_slots(new QLabel(this)),
+      m_numbers(new LiveLabel(QStringLiteral("999.9 KiB of 999.9 KiB (100.0 %)"), this)),
+      m_slots(new LiveLabel(QStringLiteral("1,048,576 bytes in ≥ 256 of 256 page slots"), this)),
       m_capacity(new QSpinBox(this)),
       m_setCapacity(new QPushButton(QStringLiteral("Set"), this)),
       m_answer(new QLabel(this)),
-      m_warning(new QLabel(this))
+      m_warning(new LiveLabel(QStringLiteral("writer blocked: kernel pipe full\nand transport buffer above\nthe high-water mark"), this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -33,7 +34,6 @@ KernelPanel::KernelPanel(QWidget *parent)
     big.setBold(true);
     m_numbers->setFont(big);
     m_numbers->setToolTip(StatePresentation::kernelBufferTooltip());
-    m_numbers->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_numbers);
     m_slots->setToolTip(QStringLiteral("The kernel keeps a pipe's bytes in page slots (4 KiB each). "
                                        "A write that does not fit the last page needs a free slot, "
@@ -57,6 +57,7 @@ KernelPanel::KernelPanel(QWidget *parent)
     m_answer->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_answer);
     m_warning->setWordWrap(true);
+    m_warning->setToolTip(QStringLiteral("Why data does not flow, when something blocks it."));
     QFont bold = m_warning->font();
     bold.setBold(true);
     m_warning->setFont(bold);
@@ -82,10 +83,10 @@ void KernelPanel::refresh(const LabPipeSnapshot &s)
     m_gauge->setValues(s.queued, s.capacity);
     const bool known = s.queued >= 0 && s.capacity > 0;
     if (known) {
-        m_numbers->setText(QStringLiteral("%1 of %2 queued (%3 %)")
+        m_numbers->setText(QStringLiteral("%1 of %2 (%3 %)")
                                    .arg(formatBytes(s.queued), formatBytes(s.capacity))
                                    .arg(100.0 * double(s.queued) / double(s.capacity), 0, 'f', 1));
-        m_slots->setText(QStringLiteral("%1 bytes · at least %2 of %3 page slots used")
+        m_slots->setText(QStringLiteral("%L1 bytes in ≥ %2 of %3 page slots")
                                  .arg(s.queued)
                                  .arg(m_gauge->usedSlots())
                                  .arg(m_gauge->slotCount()));

@@ -16,6 +16,7 @@ class QSpinBox;
 namespace PipeScope::Ui {
 
 class KernelBufferGauge;
+class LiveLabel;
 
 class KernelPanel : public QWidget
 {
@@ -31,8 +32,8 @@ public:
     QPushButton *setCapacityButton() const { return m_setCapacity; }
     /// The kernel's answer to the last F_SETPIPE_SZ.
     QLabel *capacityAnswer() const { return m_answer; }
-    QLabel *numbersLabel() const { return m_numbers; }
-    QLabel *warningLabel() const { return m_warning; }
+    LiveLabel *numbersLabel() const { return m_numbers; }
+    LiveLabel *warningLabel() const { return m_warning; }
 
     /// The warning for \a s, or empty: a writer blocked on a full pipe, a child stalled.
     static QString warningFor(const LabPipeSnapshot &s);
@@ -45,12 +46,12 @@ private:
 
     QPointer<LabPipe> m_pipe;
     KernelBufferGauge *m_gauge;
-    QLabel *m_numbers;
-    QLabel *m_slots;
+    LiveLabel *m_numbers;
+    LiveLabel *m_slots;
     QSpinBox *m_capacity;
     QPushButton *m_setCapacity;
     QLabel *m_answer;
-    QLabel *m_warning;
+    LiveLabel *m_warning;
     bool m_capacityShown = false;
 };
 

@@ -5,6 +5,7 @@
 #include "endpointspanel.h"
 #include "fifodialog.h"
 #include "kernelpanel.h"
+#include "livelabel.h"
 #include "messagebar.h"
 #include "pipeinspector.h"
 #include "readerpanel.h"
@@ -31,6 +32,8 @@
 #include <QTabWidget>
 #include <QToolBar>
 #include <QVBoxLayout>
+
+#include <utility>
 
 namespace PipeScope::Ui {
 
@@ -66,6 +69,9 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_inspector, &PipeInspector::errorOccurred, this, &MainWindow::showError);
     connect(m_inspector, &PipeInspector::removeRequested, this, &MainWindow::removePipe);
     connect(m_timeline, &TimelinePanel::errorOccurred, this, &MainWindow::showError);
+    m_soon.setSingleShot(true);
+    m_soon.setInterval(0);
+    connect(&m_soon, &QTimer::timeout, this, &MainWindow::refresh);
     m_refresh.setInterval(DefaultRefreshIntervalMs);
     connect(&m_refresh, &QTimer::timeout, this, &MainWindow::refresh);
     m_refresh.start();
@@ -92,15 +98,17 @@ void MainWindow::createDocks()
     QDockWidget *data = dock(QStringLiteral("Data"), QStringLiteral("dataDock"), m_data, Qt::BottomDockWidgetArea);
     QDockWidget *timeline = dock(QStringLiteral("Event timeline"), QStringLiteral("timelineDock"), m_timeline, Qt::BottomDockWidgetArea);
     splitDockWidget(data, timeline, Qt::Horizontal);
-    resizeDocks({ endpoints }, { 420 }, Qt::Horizontal);
+    resizeDocks({ endpoints }, { 440 }, Qt::Horizontal);
     resizeDocks({ data, timeline }, { 640, 760 }, Qt::Horizontal);
     resizeDocks({ data }, { 230 }, Qt::Vertical);
 }
 
 void MainWindow::createStatusBar()
 {
-    m_pipeCount = new QLabel(this);
-    m_throughput = new QLabel(this);
+    m_pipeCount = new LiveLabel(QStringLiteral("9999 pipes"), this);
+    m_pipeCount->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    m_throughput = new LiveLabel(QStringLiteral("999.9 MiB/s read in total"), this);
+    m_throughput->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     m_warning = new QLabel(this);
     m_warning->setToolTip(QStringLiteral("The first problem found among the lab's pipes."));
     statusBar()->addWidget(m_warning, 1);
@@ -115,9 +123,10 @@ void MainWindow::addPage(QWidget *page, const QString &title)
 
 void MainWindow::onPipeAdded(LabPipe *pipe)
 {
-    refresh();
-    // A new pipe is what the user wants to look at; the first one also fills an empty inspector.
-    selectPipe(pipe->id());
+    // A new pipe is what the user wants to look at. Loading a lab adds many pipes at once, so
+    // the refresh that shows them (and selects the newest) is coalesced.
+    m_pendingSelection = pipe->id();
+    m_soon.start();
 }
 
 void MainWindow::onPipeSelected(int id)
@@ -145,6 +154,10 @@ void MainWindow::refresh()
 {
     const QList<LabPipeSnapshot> snapshots = m_lab->snapshots();
     m_endpointsModel->update(snapshots);
+    if (m_pendingSelection > 0) {
+        const int id = std::exchange(m_pendingSelection, -1);
+        selectPipe(id);
+    }
     if (LabPipe *pipe = m_inspector->pipe(); pipe && m_inspector->isVisible()) {
         for (const LabPipeSnapshot &s : snapshots) {
             if (s.id == pipe->id())
@@ -206,6 +219,8 @@ LabPipe *MainWindow::newAnonymousPipe()
     LabPipe *pipe = m_lab->addAnonymousPipe({}, &error);
     if (!pipe)
         showError(QStringLiteral("New pipe: %1").arg(error));
+    else
+        refresh(); // selects it now, not on the next timer tick
     return pipe;
 }
 
@@ -215,6 +230,8 @@ LabPipe *MainWindow::newFifo(const QString &path, bool openReader)
     LabPipe *pipe = m_lab->addFifo(path, openReader, &error);
     if (!pipe)
         showError(QStringLiteral("New FIFO: %1").arg(error));
+    else
+        refresh();
     return pipe;
 }
 
@@ -222,10 +239,12 @@ LabChild *MainWindow::newChild(const QString &commandLine)
 {
     QString error;
     LabChild *child = m_lab->addChild(commandLine, &error);
-    if (!child)
+    if (!child) {
         showError(QStringLiteral("New child process: %1").arg(error));
-    else
-        m_lastCommand = commandLine;
+        return nullptr;
+    }
+    m_lastCommand = commandLine;
+    refresh();
     return child;
 }
 

@@ -26,6 +26,7 @@ namespace PipeScope::Ui {
 class DataPanel;
 class EndpointsModel;
 class EndpointsPanel;
+class LiveLabel;
 class MessageBar;
 class PipeInspector;
 class TimelinePanel;
@@ -101,9 +102,11 @@ private:
     PipeInspector *m_inspector;
     DataPanel *m_data = nullptr;
     TimelinePanel *m_timeline = nullptr;
-    QLabel *m_pipeCount = nullptr;
-    QLabel *m_throughput = nullptr;
+    LiveLabel *m_pipeCount = nullptr;
+    LiveLabel *m_throughput = nullptr;
     QLabel *m_warning = nullptr;
+    QTimer m_soon; ///< one refresh soon after pipes were added, however many
+    int m_pendingSelection = -1;
     QString m_lastDirectory;
     QString m_lastCommand;
 };

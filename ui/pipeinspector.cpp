@@ -1,6 +1,7 @@
 #include "pipeinspector.h"
 
 #include "kernelpanel.h"
+#include "livelabel.h"
 #include "readerpanel.h"
 #include "sparkline.h"
 #include "statepresentation.h"
@@ -101,9 +102,7 @@ QWidget *PipeInspector::createPipePage()
     auto *throughput = new QGroupBox(QStringLiteral("Throughput"), page);
     auto *tl = new QHBoxLayout(throughput);
     m_sparkline = new Sparkline(throughput);
-    m_totals = new QLabel(throughput);
-    m_totals->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_totals->setMinimumWidth(m_totals->fontMetrics().horizontalAdvance(QStringLiteral("written 999.9 MiB at 999.9 MiB/s")));
+    m_totals = new LiveLabel(QStringLiteral("written 999.9 MiB at 999.9 MiB/s\nread 999.9 MiB at 999.9 MiB/s"), throughput);
     tl->addWidget(m_sparkline, 1);
     tl->addWidget(m_totals);
     layout->addWidget(throughput, 1);

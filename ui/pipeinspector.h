@@ -15,6 +15,7 @@ class QStackedWidget;
 namespace PipeScope::Ui {
 
 class KernelPanel;
+class LiveLabel;
 class ReaderPanel;
 class Sparkline;
 class WriterPanel;
@@ -33,7 +34,7 @@ public:
     WriterPanel *writerPanel() const { return m_writer; }
     KernelPanel *kernelPanel() const { return m_kernel; }
     ReaderPanel *readerPanel() const { return m_reader; }
-    QLabel *totalsLabel() const { return m_totals; }
+    LiveLabel *totalsLabel() const { return m_totals; }
 
 Q_SIGNALS:
     void errorOccurred(const QString &message);
@@ -54,7 +55,7 @@ private:
     KernelPanel *m_kernel = nullptr;
     ReaderPanel *m_reader = nullptr;
     Sparkline *m_sparkline = nullptr;
-    QLabel *m_totals = nullptr;
+    LiveLabel *m_totals = nullptr;
 };
 
 } // namespace PipeScope::Ui

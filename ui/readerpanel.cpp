@@ -1,6 +1,7 @@
 #include "readerpanel.h"
 
 #include "childinfo.h"
+#include "livelabel.h"
 #include "statebadge.h"
 
 #include <pipescope/labslowconsumer.h>
@@ -68,8 +69,7 @@ QWidget *ReaderPanel::createOwnPage()
     connect(m_close, &QPushButton::clicked, this, [this] { if (m_pipe) m_pipe->closeReader(); });
     connect(m_abort, &QPushButton::clicked, this, [this] { if (m_pipe) m_pipe->abortReader(); });
 
-    m_numbers = new QLabel(page);
-    m_numbers->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_numbers = new LiveLabel(QStringLiteral("999.9 MiB read · 999.9 KiB/s"), page);
     layout->addWidget(m_numbers);
 
     auto *consumer = new QGroupBox(QStringLiteral("Slow consumer"), this);

@@ -17,6 +17,7 @@ class QStackedWidget;
 namespace PipeScope::Ui {
 
 class ChildInfo;
+class LiveLabel;
 class StateBadge;
 
 class ReaderPanel : public QWidget
@@ -38,7 +39,7 @@ public:
     QPushButton *abortButton() const { return m_abort; }
     QPushButton *openReaderButton() const { return m_openReader; }
     QSpinBox *maxRateBox() const { return m_maxRate; }
-    QLabel *numbersLabel() const { return m_numbers; }
+    LiveLabel *numbersLabel() const { return m_numbers; }
     ChildInfo *childInfo() const { return m_childInfo; }
 
 Q_SIGNALS:
@@ -58,7 +59,7 @@ private:
     QPushButton *m_abort = nullptr;
     QPushButton *m_openReader = nullptr;
     QSpinBox *m_maxRate = nullptr;
-    QLabel *m_numbers = nullptr;
+    LiveLabel *m_numbers = nullptr;
     QWidget *m_controls = nullptr;
 };
 

@@ -28,7 +28,8 @@ private:
     StateLook m_look;
     QString m_detail;
     QLabel *m_icon;
-    QLabel *m_text;
+    class LiveLabel *m_word;
+    QLabel *m_detailLabel;
 };
 
 } // namespace PipeScope::Ui

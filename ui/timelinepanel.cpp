@@ -1,5 +1,6 @@
 #include "timelinepanel.h"
 
+#include "cachedtextdelegate.h"
 #include "eventlogmodel.h"
 #include "timelinefiltermodel.h"
 
@@ -38,6 +39,7 @@ TimelinePanel::TimelinePanel(LabEventLog *log, QWidget *parent)
     connect(csv, &QPushButton::clicked, this, [this] { exportWithDialog(true); });
 
     m_view->setModel(m_proxy);
+    m_view->setItemDelegate(new CachedTextDelegate(m_view));
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setAlternatingRowColors(true);
     m_view->setWordWrap(false);

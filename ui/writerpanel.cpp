@@ -1,6 +1,7 @@
 #include "writerpanel.h"
 
 #include "childinfo.h"
+#include "livelabel.h"
 #include "statebadge.h"
 #include "writebuffergauge.h"
 
@@ -46,8 +47,7 @@ QWidget *WriterPanel::createOwnPage()
     layout->addWidget(bufferTitle);
     m_gauge = new WriteBufferGauge(page);
     layout->addWidget(m_gauge);
-    m_numbers = new QLabel(page);
-    m_numbers->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_numbers = new LiveLabel(QStringLiteral("999.9 MiB buffered · 999.9 MiB written · 999.9 KiB/s"), page);
     layout->addWidget(m_numbers);
 
     auto *buttons = new QHBoxLayout;
@@ -162,7 +162,10 @@ void WriterPanel::refresh(const LabPipeSnapshot &s)
         m_childInfo->refresh(s);
         return;
     }
-    m_state->setLook(StatePresentation::writer(s.writerState), s.writerError);
+    const QString detail = s.writerState == LabPipe::WriterState::Broken
+            ? QStringLiteral("the reader left: %1").arg(s.writerError)
+            : s.writerError;
+    m_state->setLook(StatePresentation::writer(s.writerState), detail);
     m_gauge->setValues(s.writeBufferSize, s.lowWater, s.highWater);
     m_numbers->setText(QStringLiteral("%1 buffered · %2 written · %3")
                                .arg(formatBytes(s.writeBufferSize), formatBytes(s.bytesWritten),

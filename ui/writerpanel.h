@@ -20,6 +20,7 @@ class QStackedWidget;
 namespace PipeScope::Ui {
 
 class ChildInfo;
+class LiveLabel;
 class StateBadge;
 class WriteBufferGauge;
 
@@ -49,7 +50,7 @@ public:
     QSpinBox *rateBox() const { return m_rate; }
     QSpinBox *chunkBox() const { return m_chunk; }
     QPushButton *generatorButton() const { return m_generate; }
-    QLabel *numbersLabel() const { return m_numbers; }
+    LiveLabel *numbersLabel() const { return m_numbers; }
 
 Q_SIGNALS:
     void errorOccurred(const QString &message);
@@ -70,7 +71,7 @@ private:
     ChildInfo *m_childInfo;
     StateBadge *m_state = nullptr;
     WriteBufferGauge *m_gauge = nullptr;
-    QLabel *m_numbers = nullptr;
+    LiveLabel *m_numbers = nullptr;
     QPushButton *m_eof = nullptr;
     QPushButton *m_close = nullptr;
     QPushButton *m_abort = nullptr;

@@ -208,11 +208,13 @@ void Lab::tick()
     const qint64 now = m_log->elapsedNs();
     for (LabPipe *pipe : std::as_const(m_pipes))
         pipe->tick(now);
-    if (++m_tickCount % TicksPerSample == 0) {
+    ++m_tickCount;
+    if (m_tickCount % TicksPerSample == 0) {
         for (LabPipe *pipe : std::as_const(m_pipes))
             pipe->sampleRates(now);
-        m_log->flush();
     }
+    if (m_tickCount % TicksPerFlush == 0)
+        m_log->flush();
 }
 
 } // namespace PipeScope

@@ -26,6 +26,9 @@ class Lab : public QObject
 public:
     static constexpr int TickIntervalMs = 50;
     static constexpr int TicksPerSample = 5; ///< rates sampled every 250 ms
+    /// Coalesced data entries go into the timeline once a second per pipe end: a readable
+    /// timeline, and 200 busy pipes add 400 rows a second rather than thousands.
+    static constexpr int TicksPerFlush = 20;
 
     explicit Lab(QObject *parent = nullptr);
     /// Kills and reaps the children; transports close without signals.

@@ -197,6 +197,7 @@ struct LabPipeSnapshot
     int childPid = -1;
     QString childState;            ///< "blocked writing: its output pipe is full", "exited with status 0"
     bool childBlocked = false;     ///< the child sleeps in the pipe code
+    bool childRunning = false;
 
     bool operator==(const LabPipeSnapshot &other) const;
     bool operator!=(const LabPipeSnapshot &other) const { return !(*this == other); }
