@@ -71,6 +71,7 @@ private Q_SLOTS:
     void endpointsFilter();
     void saveAndOpenLab();
     void badLabFileStartsEmpty();
+    void settingsAreRemembered();
 
 private:
     MainWindow *newWindow();
@@ -410,6 +411,22 @@ void TestUiMainWindow::badLabFileStartsEmpty()
     QVERIFY(m_window->messageBar()->text().contains(QStringLiteral("/nonexistent/lab.json")));
     QCOMPARE(m_window->endpointsModel()->rowCount(), 0);
     QCOMPARE(m_window->selectedPipe(), nullptr);
+}
+
+void TestUiMainWindow::settingsAreRemembered()
+{
+    m_window->dataPanel()->peekBox()->setChecked(false);
+    m_window->timelinePanel()->selectedOnlyBox()->setChecked(true);
+    m_window->resize(1111, 777);
+    QVERIFY(m_window->close()); // saves
+    MainWindow *w = newWindow();
+    QVERIFY(!w->dataPanel()->peekBox()->isChecked());
+    QVERIFY(w->timelinePanel()->selectedOnlyBox()->isChecked());
+    QCOMPARE(w->size(), QSize(1111, 777));
+    w->dataPanel()->peekBox()->setChecked(true);
+    w->timelinePanel()->selectedOnlyBox()->setChecked(false);
+    w->resize(1400, 900);
+    QVERIFY(w->close());
 }
 
 QTEST_MAIN(TestUiMainWindow)

@@ -15,6 +15,7 @@
 #include "statebadge.h"
 #include "writebuffergauge.h"
 #include "writerpanel.h"
+#include "childinfo.h"
 
 #include <pipescope/lab.h>
 #include <pipescope/labgenerator.h>
@@ -42,6 +43,7 @@ class TestUiStates : public QObject
 private Q_SLOTS:
     void initTestCase();
     void flowingThenPausedFullThenEpipe();
+    void gzipStallsWhenItsOutputIsNotRead();
 
 private:
     void save(QWidget *window, const QString &name);
@@ -136,6 +138,34 @@ void TestUiStates::flowingThenPausedFullThenEpipe()
     window.endpointsPanel()->view()->setFocus();
     QTest::qWait(500);
     save(&window, QStringLiteral("epipe.png"));
+}
+
+void TestUiStates::gzipStallsWhenItsOutputIsNotRead()
+{
+    MainWindow window;
+    window.resize(1400, 900);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.newChild(QStringLiteral("gzip -c")));
+    LabPipe *in = window.lab()->pipes().at(0);
+    LabPipe *out = window.lab()->pipes().at(1);
+    QCOMPARE(window.selectedPipe(), out);
+    QTest::mouseClick(window.inspector()->readerPanel()->pauseButton(), Qt::LeftButton);
+    // Incompressible input, so gzip's output fills the paused pipe and gzip blocks in write().
+    in->generator()->setPattern(LabGenerator::Pattern::Random);
+    in->generator()->setRate(256 * 1024);
+    in->generator()->setChunkSize(4096);
+    in->generator()->start();
+    ChildInfo *gzip = window.inspector()->writerPanel()->findChild<ChildInfo *>();
+    QVERIFY(gzip);
+    QTRY_VERIFY_WITH_TIMEOUT(gzip->stateText().contains(QStringLiteral("blocked writing")), 10000);
+    QTRY_COMPARE(window.inspector()->kernelPanel()->gauge()->queued(), qint64(65536));
+    QTRY_VERIFY(window.dataPanel()->hexView()->peek().startsWith("\x1f\x8b")); // gzip's magic
+    // Then its own input backs up: the stdin pipe fills and our writer pauses.
+    QTRY_COMPARE_WITH_TIMEOUT(in->writerState(), LabPipe::WriterState::WritingPaused, 10000);
+    QTest::qWait(1000);
+    save(&window, QStringLiteral("child-gzip-blocked.png"));
+    in->generator()->stop();
 }
 
 QTEST_MAIN(TestUiStates)

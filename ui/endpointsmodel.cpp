@@ -10,12 +10,17 @@ namespace PipeScope::Ui {
 
 namespace {
 
+/// The end is a child process's (its stdin's read end, its stdout's write end).
+bool isChildEnd(const LabPipeSnapshot &s, EndpointsModel::End end)
+{
+    return end == EndpointsModel::WriterRow ? s.writerState == LabPipe::WriterState::External
+                                            : s.readerState == LabPipe::ReaderState::External;
+}
+
 StateLook lookOf(const LabPipeSnapshot &s, EndpointsModel::End end)
 {
     const bool writer = end == EndpointsModel::WriterRow;
-    const bool external = writer ? s.writerState == LabPipe::WriterState::External
-                                 : s.readerState == LabPipe::ReaderState::External;
-    if (external)
+    if (isChildEnd(s, end))
         return StatePresentation::child(s.childBlocked, s.childRunning);
     return writer ? StatePresentation::writer(s.writerState) : StatePresentation::reader(s.readerState);
 }
@@ -198,14 +203,10 @@ QStringList EndpointsModel::shownText(const LabPipeSnapshot &s, End end) const
 
 QString EndpointsModel::endName(const LabPipeSnapshot &s, End end) const
 {
-    const bool writer = end == WriterRow;
-    const bool external = writer ? s.writerState == LabPipe::WriterState::External
-                                 : s.readerState == LabPipe::ReaderState::External;
-    if (external)
-        return QStringLiteral("%1 (pid %2)").arg(writer ? QStringLiteral("child writes")
-                                                        : QStringLiteral("child reads"))
-                .arg(s.childPid);
-    return writer ? QStringLiteral("writer") : QStringLiteral("reader");
+    // A child's end is named after the program ("gzip"); its pid is in the tooltip.
+    if (isChildEnd(s, end))
+        return s.name.section(u' ', 0, 0);
+    return end == WriterRow ? QStringLiteral("writer") : QStringLiteral("reader");
 }
 
 QVariant EndpointsModel::endData(const LabPipeSnapshot &s, End end, int column, int role) const
@@ -237,8 +238,8 @@ QVariant EndpointsModel::endData(const LabPipeSnapshot &s, End end, int column, 
     if (role == Qt::ToolTipRole) {
         if (column == BufferedColumn && writer)
             return StatePresentation::transportBufferTooltip();
-        if (!s.childState.isEmpty() && look.icon == u"process")
-            return QStringLiteral("%1\n%2").arg(look.tooltip, s.childState);
+        if (isChildEnd(s, end))
+            return QStringLiteral("%1 (pid %2): %3\n%4").arg(s.detail).arg(s.childPid).arg(s.childState, look.tooltip);
         return look.tooltip;
     }
     if (role == Qt::TextAlignmentRole && (column == BufferedColumn || column == RateColumn))

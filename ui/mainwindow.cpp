@@ -17,6 +17,7 @@
 #include <pipescope/labpipe.h>
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QCloseEvent>
 #include <QDir>
 #include <QDockWidget>
@@ -33,6 +34,7 @@
 #include <QToolBar>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <utility>
 
 namespace PipeScope::Ui {
@@ -298,6 +300,10 @@ void MainWindow::restoreSettings()
     restoreState(settings.value(QStringLiteral("state")).toByteArray());
     m_lastDirectory = settings.value(QStringLiteral("lastDirectory")).toString();
     m_lastCommand = settings.value(QStringLiteral("lastCommand"), QStringLiteral("gzip -c")).toString();
+    m_data->peekBox()->setChecked(settings.value(QStringLiteral("peek"), true).toBool());
+    m_timeline->selectedOnlyBox()->setChecked(settings.value(QStringLiteral("timelineSelectedOnly"), false).toBool());
+    // At least 10 Hz: the kernel gauge is only useful live.
+    setRefreshInterval(std::clamp(settings.value(QStringLiteral("refreshIntervalMs"), DefaultRefreshIntervalMs).toInt(), 16, 100));
 }
 
 void MainWindow::saveSettings() const
@@ -308,6 +314,9 @@ void MainWindow::saveSettings() const
     settings.setValue(QStringLiteral("state"), saveState());
     settings.setValue(QStringLiteral("lastDirectory"), m_lastDirectory);
     settings.setValue(QStringLiteral("lastCommand"), m_lastCommand);
+    settings.setValue(QStringLiteral("peek"), m_data->peekBox()->isChecked());
+    settings.setValue(QStringLiteral("timelineSelectedOnly"), m_timeline->selectedOnlyBox()->isChecked());
+    settings.setValue(QStringLiteral("refreshIntervalMs"), refreshInterval());
 }
 
 void MainWindow::createMenus()

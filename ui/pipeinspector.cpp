@@ -95,14 +95,20 @@ QWidget *PipeInspector::createPipePage()
     flow->addWidget(column(QStringLiteral("Reader"), QString(), m_reader), 3);
     layout->addLayout(flow);
     auto *controls = new QHBoxLayout;
-    controls->addWidget(m_writer->controls(), 8);
-    controls->addWidget(m_reader->controls(), 3);
+    controls->addWidget(m_writer->controls(), 1);
+    // Takes the writer's place when a child holds the write end, so the reader's controls
+    // stay under the reader column.
+    controls->addStretch(0);
+    controls->addWidget(m_reader->controls());
+    m_reader->controls()->setMaximumWidth(m_reader->controls()->sizeHint().width() + 80);
     layout->addLayout(controls);
 
     auto *throughput = new QGroupBox(QStringLiteral("Throughput"), page);
     auto *tl = new QHBoxLayout(throughput);
     m_sparkline = new Sparkline(throughput);
     m_totals = new LiveLabel(QStringLiteral("written 999.9 MiB at 999.9 MiB/s\nread 999.9 MiB at 999.9 MiB/s"), throughput);
+    m_totals->setToolTip(QStringLiteral("Totals since the pipe was made; rates over the last second. "
+                                        "Written minus read is what the kernel and the transport hold."));
     tl->addWidget(m_sparkline, 1);
     tl->addWidget(m_totals);
     layout->addWidget(throughput, 1);

@@ -70,6 +70,7 @@ QWidget *ReaderPanel::createOwnPage()
     connect(m_abort, &QPushButton::clicked, this, [this] { if (m_pipe) m_pipe->abortReader(); });
 
     m_numbers = new LiveLabel(QStringLiteral("999.9 MiB read · 999.9 KiB/s"), page);
+    m_numbers->setToolTip(QStringLiteral("Bytes the reader took out of the pipe so far, and at what rate."));
     layout->addWidget(m_numbers);
 
     auto *consumer = new QGroupBox(QStringLiteral("Slow consumer"), this);

@@ -48,6 +48,8 @@ QWidget *WriterPanel::createOwnPage()
     m_gauge = new WriteBufferGauge(page);
     layout->addWidget(m_gauge);
     m_numbers = new LiveLabel(QStringLiteral("999.9 MiB buffered · 999.9 MiB written · 999.9 KiB/s"), page);
+    m_numbers->setToolTip(QStringLiteral("Buffered: waiting in the transport for room in the pipe. "
+                                         "Written: handed to the kernel so far, and at what rate."));
     layout->addWidget(m_numbers);
 
     auto *buttons = new QHBoxLayout;
