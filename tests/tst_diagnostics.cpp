@@ -603,7 +603,9 @@ void TestDiagnostics::realOpenEnds()
     QTRY_VERIFY_WITH_TIMEOUT(scanSystem().pipeAt(reader, 0) != nullptr, 5000);
     found = scanSystem().pipeAt(reader, 0)->diagnostics;
     QCOMPARE(found.size(), 1);
-    QCOMPARE(found[0].text, QStringLiteral("no writer left: readers get EOF after the 10 queued bytes"));
+    // (With a caveat appended when some process could not be inspected.)
+    QVERIFY2(found[0].text.startsWith(u"no writer left: readers get EOF after the 10 queued bytes"),
+             qPrintable(found[0].text));
 }
 
 QTEST_GUILESS_MAIN(TestDiagnostics)

@@ -3,46 +3,55 @@
 #include "sys.h"
 
 #include <cstring>
+#include <dirent.h>
+#include <linux/magic.h>
+#include <sys/statfs.h>
 
 namespace PipeScope {
 
-ProcDirectory::ProcDirectory(int dirFd, const char *name)
+ProcDirectory::ProcDirectory(int dirFd, const char *name, Listing listing) : m_listing(listing)
 {
-    Fd fd(Sys::retryOnEintr(
+    m_fd.reset(Sys::retryOnEintr(
             [&] { return ::openat(dirFd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC); }));
-    if (!fd) {
-        m_error = errno;
-        return;
-    }
-    m_dir = ::fdopendir(fd.get());
-    if (m_dir)
-        fd.release(); // the DIR owns it now
-    else
+    if (!m_fd)
         m_error = errno;
 }
 
-ProcDirectory::~ProcDirectory()
+bool ProcDirectory::fill()
 {
-    if (m_dir)
-        ::closedir(m_dir);
-}
-
-int ProcDirectory::fd() const
-{
-    return m_dir ? ::dirfd(m_dir) : -1;
+    if (m_lastRead)
+        return false;
+    // Raw getdents64 rather than readdir(3): fdopendir costs an fcntl per directory, and
+    // on procfs the end is known from a short read without one more empty call. An error
+    // (the process exited: ENOENT) ends the listing.
+    const ssize_t n = Sys::retryOnEintr(
+            [&] { return ::getdents64(m_fd.get(), m_buffer, sizeof m_buffer); });
+    if (n <= 0)
+        return false;
+    m_size = size_t(n);
+    m_offset = 0;
+    constexpr size_t LargestEntry = sizeof(dirent64) + 256;
+    m_lastRead = m_listing == Listing::ShortReadEnds && m_size + LargestEntry < sizeof m_buffer;
+    return true;
 }
 
 const char *ProcDirectory::next()
 {
-    if (!m_dir)
-        return nullptr;
-    // readdir(3) on a directory being changed (a process exiting) may skip or repeat entries
-    // but never fails; errors while reading /proc/PID/fd only end the listing early.
-    while (const dirent *entry = ::readdir(m_dir)) {
+    for (;;) {
+        if (m_offset >= m_size && (!m_fd || !fill()))
+            return nullptr;
+        const auto *entry = reinterpret_cast<const dirent64 *>(m_buffer + m_offset);
+        m_offset += entry->d_reclen;
         if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0)
             return entry->d_name;
     }
-    return nullptr;
+}
+
+bool ProcDirectory::isProcfs(int dirFd)
+{
+    struct statfs info = {};
+    return Sys::retryOnEintr([&] { return ::fstatfs(dirFd, &info); }) == 0
+            && info.f_type == PROC_SUPER_MAGIC;
 }
 
 std::optional<QByteArray> ProcDirectory::readFile(int dirFd, const char *name, qsizetype max,
@@ -53,19 +62,15 @@ std::optional<QByteArray> ProcDirectory::readFile(int dirFd, const char *name, q
         *error = errno;
         return std::nullopt;
     }
+    // procfs fills the whole buffer in one read when it has that much (cmdline included), so
+    // a short read is the end and a second, empty read would be a wasted syscall.
     QByteArray data(max, Qt::Uninitialized);
-    qsizetype size = 0;
-    while (size < max) {
-        const ssize_t n = Sys::read(fd.get(), data.data() + size, size_t(max - size));
-        if (n < 0) {
-            *error = errno;
-            return std::nullopt;
-        }
-        if (n == 0)
-            break;
-        size += n;
+    const ssize_t n = Sys::read(fd.get(), data.data(), size_t(max));
+    if (n < 0) {
+        *error = errno;
+        return std::nullopt;
     }
-    data.truncate(size);
+    data.truncate(n);
     return data;
 }
 
@@ -85,15 +90,13 @@ std::optional<QByteArray> ProcDirectory::readSmallFile(int dirFd, const char *na
     return QByteArray(buffer, n);
 }
 
-std::optional<QByteArray> ProcDirectory::readLink(int dirFd, const char *name, int *error)
+ssize_t ProcDirectory::readLink(int dirFd, const char *name, char *buffer, size_t size,
+                                int *error)
 {
-    char buffer[4096];
-    const ssize_t n = ::readlinkat(dirFd, name, buffer, sizeof buffer);
-    if (n < 0) {
+    const ssize_t n = ::readlinkat(dirFd, name, buffer, size);
+    if (n < 0)
         *error = errno;
-        return std::nullopt;
-    }
-    return QByteArray(buffer, n);
+    return n;
 }
 
 bool ProcDirectory::stat(int dirFd, const char *name, bool follow, struct stat *status,

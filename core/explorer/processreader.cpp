@@ -50,7 +50,7 @@ bool cannotBeFifo(const QByteArray &link)
             || link == "/dev/ptmx" || startsWith(link, "/dev/pts/") || startsWith(link, "/dev/tty");
 }
 
-std::optional<EndpointMode> modeOf(int pidFd, int fdDir, const char *fdName)
+std::optional<EndpointMode> modeOf(const ProcessDir &dir, int fdDir, const char *fdName)
 {
     // The permission bits of the /proc/PID/fd/N link encode the access mode (kernel-facts §5),
     // about 1 µs against 6 µs for fdinfo. A plain symlink (a fixture tree) is 0777, so then
@@ -61,9 +61,10 @@ std::optional<EndpointMode> modeOf(int pidFd, int fdDir, const char *fdName)
         if (auto mode = ProcParsers::modeFromLinkPermissions(link.st_mode))
             return mode;
     }
-    char path[64];
-    std::snprintf(path, sizeof path, "fdinfo/%s", fdName);
-    const std::optional<QByteArray> text = ProcDirectory::readSmallFile(pidFd, path, &error);
+    char name[64];
+    std::snprintf(name, sizeof name, "fdinfo/%s", fdName);
+    const std::optional<QByteArray> text =
+            ProcDirectory::readSmallFile(dir.procFd, dir.path(name).data(), &error);
     const std::optional<FdInfo> info = text ? ProcParsers::parseFdInfo(*text) : std::nullopt;
     if (!info)
         return std::nullopt;
@@ -78,14 +79,21 @@ bool isPipeWait(WaitKind kind)
 
 } // namespace
 
+std::array<char, 160> ProcessDir::path(const char *suffix) const
+{
+    std::array<char, 160> buffer;
+    std::snprintf(buffer.data(), buffer.size(), "%s/%s", pid, suffix);
+    return buffer;
+}
+
 ProcessResult ProcessReader::read(int procFd, const char *name) const
 {
     ProcessResult result;
     const qint64 pid = std::strtoll(name, nullptr, 10);
-    Fd pidFd(Sys::retryOnEintr(
-            [&] { return ::openat(procFd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC); }));
-    int error = pidFd ? 0 : errno;
-    if (!pidFd || !listEndpoints(pidFd.get(), pid, &result, &error)) {
+    const ProcessDir dir { procFd, name };
+    int error = 0;
+    uint owner = 0;
+    if (!listEndpoints(dir, pid, &result, &error, &owner)) {
         result.skipped = skip(procFd, name, pid, error);
         result.skippedValid = true;
         return result;
@@ -96,7 +104,8 @@ ProcessResult ProcessReader::read(int procFd, const char *name) const
     }
     QElapsedTimer timer;
     timer.start();
-    if (!readInfo(pidFd.get(), pid, &result.info, &error)) {
+    result.info.uid = owner;
+    if (!readInfo(dir, pid, &result.info, &error)) {
         // It exited after we listed its fds: count it as gone, not as scanned.
         result.endpoints.clear();
         result.skipped = skip(procFd, name, pid, error);
@@ -108,46 +117,64 @@ ProcessResult ProcessReader::read(int procFd, const char *name) const
     return result;
 }
 
-bool ProcessReader::listEndpoints(int pidFd, qint64 pid, ProcessResult *result, int *error) const
+bool ProcessReader::listEndpoints(const ProcessDir &dir, qint64 pid, ProcessResult *result,
+                                  int *error, uint *owner) const
 {
-    ProcDirectory fds(pidFd, "fd");
+    ProcDirectory fds(dir.procFd, dir.path("fd").data(),
+                      m_procfs ? ProcDirectory::Listing::ShortReadEnds : ProcDirectory::Listing::UntilEmpty);
     if (!fds.isValid()) {
         *error = fds.error();
         return false;
     }
+    // /proc/PID/fd belongs to the process's user, like /proc/PID.
+    struct stat status = {};
+    if (Sys::retryOnEintr([&] { return ::fstat(fds.fd(), &status); }) == 0)
+        *owner = status.st_uid;
     while (const char *fdName = fds.next()) {
         ++result->fds;
-        if (auto endpoint = endpointAt(pidFd, fds.fd(), fdName, pid, result))
+        if (auto endpoint = endpointAt(dir, fds.fd(), fdName, pid, result, error))
             result->endpoints << *endpoint;
+        else if (*error == EACCES || *error == EPERM)
+            return false; // the directory listed, but its links need ptrace access we lack
     }
     return true;
 }
 
-std::optional<FoundEndpoint> ProcessReader::endpointAt(int pidFd, int fdDir, const char *fdName,
-                                                       qint64 pid, ProcessResult *result) const
+std::optional<FoundEndpoint> ProcessReader::endpointAt(const ProcessDir &dir, int fdDir,
+                                                       const char *fdName,
+                                                       qint64 pid, ProcessResult *result,
+                                                       int *error) const
 {
-    int error = 0;
-    const std::optional<QByteArray> link = ProcDirectory::readLink(fdDir, fdName, &error);
-    if (!link) {
-        result->fdsVanished += isGone(error);
+    *error = 0;
+    char buffer[4096];
+    const ssize_t length = ProcDirectory::readLink(fdDir, fdName, buffer, sizeof buffer, error);
+    if (length < 0) {
+        result->fdsVanished += isGone(*error);
         return std::nullopt;
     }
-    const FdTarget target = ProcParsers::parseFdTarget(*link);
+    // No copy: most links are parsed and dropped ("socket:[..]", "/dev/null").
+    const QByteArray link = QByteArray::fromRawData(buffer, length);
+    const FdTarget::Kind kind = ProcParsers::targetKind(link);
     FoundEndpoint found;
-    if (target.kind == FdTarget::Kind::Pipe) {
+    if (kind == FdTarget::Kind::Pipe) {
+        const FdTarget target = ProcParsers::parseFdTarget(link);
+        if (target.kind != FdTarget::Kind::Pipe)
+            return std::nullopt;
         found.key = { PipeKind::Pipe, 0, target.inode };
-    } else if (target.kind == FdTarget::Kind::Path && !cannotBeFifo(*link)) {
+    } else if (kind == FdTarget::Kind::Path && !cannotBeFifo(link)) {
         // Following the magic link stats the open file itself, whatever its path is now.
         struct stat status = {};
-        if (!ProcDirectory::stat(fdDir, fdName, true, &status, &error) || !S_ISFIFO(status.st_mode))
+        int statError = 0;
+        if (!ProcDirectory::stat(fdDir, fdName, true, &status, &statError) || !S_ISFIFO(status.st_mode))
             return std::nullopt;
+        const FdTarget target = ProcParsers::parseFdTarget(link);
         found.key = { PipeKind::Fifo, quint64(status.st_dev), quint64(status.st_ino) };
         found.path = target.path;
         found.deleted = target.deleted;
     } else {
         return std::nullopt;
     }
-    const std::optional<EndpointMode> mode = modeOf(pidFd, fdDir, fdName);
+    const std::optional<EndpointMode> mode = modeOf(dir, fdDir, fdName);
     if (!mode) {
         ++result->fdsVanished;
         return std::nullopt;
@@ -158,9 +185,10 @@ std::optional<FoundEndpoint> ProcessReader::endpointAt(int pidFd, int fdDir, con
     return found;
 }
 
-bool ProcessReader::readInfo(int pidFd, qint64 pid, ProcessInfo *info, int *error) const
+bool ProcessReader::readInfo(const ProcessDir &dir, qint64 pid, ProcessInfo *info, int *error) const
 {
-    const std::optional<QByteArray> statText = ProcDirectory::readSmallFile(pidFd, "stat", error);
+    const std::optional<QByteArray> statText =
+            ProcDirectory::readSmallFile(dir.procFd, dir.path("stat").data(), error);
     if (!statText)
         return false;
     info->pid = pid;
@@ -175,40 +203,38 @@ bool ProcessReader::readInfo(int pidFd, qint64 pid, ProcessInfo *info, int *erro
         info->startTime = stat->startTime;
     }
     int ignored = 0;
-    if (const auto cmdline = ProcDirectory::readFile(pidFd, "cmdline", MaxCmdline, &ignored))
+    if (const auto cmdline = ProcDirectory::readFile(dir.procFd, dir.path("cmdline").data(),
+                                                     MaxCmdline, &ignored))
         info->arguments = ProcParsers::parseCmdline(*cmdline);
     info->command = ProcParsers::commandLine(info->arguments, info->comm);
-    struct stat owner = {};
-    if (Sys::retryOnEintr([&] { return ::fstat(pidFd, &owner); }) == 0)
-        info->uid = owner.st_uid;
     if (m_options.states && info->statKnown)
-        readWaits(pidFd, info);
+        readWaits(dir, info);
     return true;
 }
 
-void ProcessReader::readWaits(int pidFd, ProcessInfo *info) const
+void ProcessReader::readWaits(const ProcessDir &dir, ProcessInfo *info) const
 {
     if (info->threads > 1)
-        readTaskWaits(pidFd, info);
+        readTaskWaits(dir, info);
     if (info->runState != 'S' && info->runState != 'D')
         return;
     int error = 0;
-    const std::optional<QByteArray> wchan = ProcDirectory::readSmallFile(pidFd, "wchan", &error);
+    const std::optional<QByteArray> wchan = ProcDirectory::readSmallFile(dir.procFd, dir.path("wchan").data(), &error);
     info->wchan = wchan ? ProcParsers::parseWchan(*wchan) : QString();
     info->wait = ProcParsers::classifyWchan(info->wchan);
     if (info->wait == WaitKind::Poll || info->wait == WaitKind::Other || info->threads > 1)
         return; // not in a pipe operation; or tasks were read above, the main one included
     std::optional<SyscallInfo> syscall;
-    if (const auto text = ProcDirectory::readSmallFile(pidFd, "syscall", &error))
+    if (const auto text = ProcDirectory::readSmallFile(dir.procFd, dir.path("syscall").data(), &error))
         syscall = ProcParsers::parseSyscall(*text);
     const ThreadWait wait = EndpointStates::taskWait(info->pid, info->runState, info->wchan, syscall);
     if (wait.kind != WaitKind::None)
         info->pipeWaits << wait;
 }
 
-void ProcessReader::readTaskWaits(int pidFd, ProcessInfo *info) const
+void ProcessReader::readTaskWaits(const ProcessDir &dir, ProcessInfo *info) const
 {
-    ProcDirectory tasks(pidFd, "task");
+    ProcDirectory tasks(dir.procFd, dir.path("task").data());
     int count = 0;
     while (const char *tid = tasks.next()) {
         if (++count > MaxTasks)
@@ -216,13 +242,13 @@ void ProcessReader::readTaskWaits(int pidFd, ProcessInfo *info) const
         char path[96];
         std::snprintf(path, sizeof path, "task/%s/wchan", tid);
         int error = 0;
-        const auto wchanText = ProcDirectory::readSmallFile(pidFd, path, &error);
+        const auto wchanText = ProcDirectory::readSmallFile(dir.procFd, dir.path(path).data(), &error);
         const QString wchan = wchanText ? ProcParsers::parseWchan(*wchanText) : QString();
         if (!isPipeWait(ProcParsers::classifyWchan(wchan)))
             continue;
         std::snprintf(path, sizeof path, "task/%s/syscall", tid);
         std::optional<SyscallInfo> syscall;
-        if (const auto text = ProcDirectory::readSmallFile(pidFd, path, &error))
+        if (const auto text = ProcDirectory::readSmallFile(dir.procFd, dir.path(path).data(), &error))
             syscall = ProcParsers::parseSyscall(*text);
         info->pipeWaits << EndpointStates::taskWait(std::strtoll(tid, nullptr, 10), 'S', wchan,
                                                     syscall);

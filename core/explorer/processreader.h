@@ -7,6 +7,8 @@
 
 #include "procscanner.h"
 
+#include <array>
+
 namespace PipeScope {
 
 /// One pipe or FIFO end found in a process's fd table.
@@ -16,6 +18,17 @@ struct FoundEndpoint
     QString path;
     bool deleted = false;
     PipeEndpoint endpoint;
+};
+
+/// One /proc/PID, named relative to the procfs root: every file is opened as "PID/name" from
+/// the root's fd, which costs one path walk per file but saves opening and closing /proc/PID
+/// itself for every process.
+struct ProcessDir
+{
+    int procFd = -1;
+    const char *pid = nullptr;
+    /// "PID/suffix", for the *at() calls relative to procFd.
+    std::array<char, 160> path(const char *suffix) const;
 };
 
 /// What reading one /proc/PID gave.
@@ -34,20 +47,23 @@ struct ProcessResult
 class ProcessReader
 {
 public:
-    explicit ProcessReader(const ScanOptions &options) : m_options(options) { }
+    /// \a procfs: the root is a real procfs (see ProcDirectory::Listing::ShortReadEnds).
+    ProcessReader(const ScanOptions &options, bool procfs) : m_options(options), m_procfs(procfs) { }
     /// Reads process \a name (a pid) under the procfs directory \a procFd.
     ProcessResult read(int procFd, const char *name) const;
 
 private:
-    bool listEndpoints(int pidFd, qint64 pid, ProcessResult *result, int *error) const;
-    std::optional<FoundEndpoint> endpointAt(int pidFd, int fdDir, const char *fdName, qint64 pid,
-                                            ProcessResult *result) const;
-    bool readInfo(int pidFd, qint64 pid, ProcessInfo *info, int *error) const;
-    void readWaits(int pidFd, ProcessInfo *info) const;
-    void readTaskWaits(int pidFd, ProcessInfo *info) const;
+    bool listEndpoints(const ProcessDir &dir, qint64 pid, ProcessResult *result, int *error,
+                       uint *owner) const;
+    std::optional<FoundEndpoint> endpointAt(const ProcessDir &dir, int fdDir, const char *fdName,
+                                            qint64 pid, ProcessResult *result, int *error) const;
+    bool readInfo(const ProcessDir &dir, qint64 pid, ProcessInfo *info, int *error) const;
+    void readWaits(const ProcessDir &dir, ProcessInfo *info) const;
+    void readTaskWaits(const ProcessDir &dir, ProcessInfo *info) const;
     static SkippedProcess skip(int procFd, const char *name, qint64 pid, int error);
 
     ScanOptions m_options;
+    bool m_procfs;
 };
 
 } // namespace PipeScope

@@ -2,6 +2,7 @@
 
 #include <QList>
 
+#include <charconv>
 #include <fcntl.h>
 #include <sys/syscall.h>
 
@@ -71,21 +72,36 @@ std::optional<ProcStat> parseStat(const QByteArray &text)
     if (!pid)
         return std::nullopt;
     stat.pid = *pid;
-    stat.comm = QString::fromUtf8(text.mid(open + 1, close - open - 1));
-    // Counted from the field after ')': state is field 3 of proc(5), so index = field - 3.
-    const QList<QByteArray> fields = text.mid(close + 1).simplified().split(' ');
-    if (fields.size() < 20 || fields[0].size() != 1)
-        return std::nullopt;
-    stat.state = fields[0].at(0);
-    const auto ppid = toInt(fields[1]), pgrp = toInt(fields[2]), session = toInt(fields[3]);
-    const auto threads = toInt(fields[17]), start = toInt(fields[19]);
-    if (!ppid || !pgrp || !session || !threads || !start)
-        return std::nullopt;
-    stat.ppid = *ppid;
-    stat.pgrp = *pgrp;
-    stat.session = *session;
-    stat.threads = int(*threads);
-    stat.startTime = quint64(*start);
+    stat.comm = QString::fromUtf8(text.constData() + open + 1, close - open - 1);
+    // Fields are counted from the one after ')': state is field 3 of proc(5), so the index is
+    // field - 3. Walked in place: this runs for every process of every scan.
+    const char *cursor = text.constData() + close + 1;
+    const char *const end = text.constData() + text.size();
+    qint64 numbers[20] = {};
+    char state = 0;
+    int index = 0;
+    for (; index < 20; ++index) {
+        while (cursor < end && (*cursor == ' ' || *cursor == '\n'))
+            ++cursor;
+        const char *field = cursor;
+        while (cursor < end && *cursor != ' ' && *cursor != '\n')
+            ++cursor;
+        if (cursor == field)
+            return std::nullopt; // fewer than 20 fields
+        if (index == 0) {
+            if (cursor - field != 1)
+                return std::nullopt;
+            state = *field;
+        } else if (std::from_chars(field, cursor, numbers[index]).ptr != cursor) {
+            return std::nullopt;
+        }
+    }
+    stat.state = state;
+    stat.ppid = numbers[1];
+    stat.pgrp = numbers[2];
+    stat.session = numbers[3];
+    stat.threads = int(numbers[17]);
+    stat.startTime = quint64(numbers[19]);
     return stat;
 }
 
@@ -227,34 +243,48 @@ std::optional<FdInfo> parseFdInfo(const QByteArray &text)
     return haveFlags ? std::optional<FdInfo>(info) : std::nullopt;
 }
 
+FdTarget::Kind targetKind(const QByteArray &link)
+{
+    if (link.startsWith("pipe:["))
+        return FdTarget::Kind::Pipe;
+    // "socket:[N]", "anon_inode:[eventfd]", "net:[N]": a lower-case type and a colon, no path.
+    // Real /proc paths are absolute; fixtures may use relative ones.
+    if (link.isEmpty())
+        return FdTarget::Kind::Other;
+    if (link.startsWith('/'))
+        return FdTarget::Kind::Path;
+    const qsizetype colon = link.indexOf(':');
+    bool typed = colon > 0;
+    for (qsizetype i = 0; typed && i < colon; ++i)
+        typed = (link.at(i) >= 'a' && link.at(i) <= 'z') || link.at(i) == '_';
+    return typed ? FdTarget::Kind::Other : FdTarget::Kind::Path;
+}
+
 FdTarget parseFdTarget(const QByteArray &link)
 {
     FdTarget target;
-    if (link.startsWith("pipe:[") && link.endsWith(']')) {
-        bool ok = false;
-        const quint64 inode = link.mid(6, link.size() - 7).toULongLong(&ok);
-        if (ok) {
+    switch (targetKind(link)) {
+    case FdTarget::Kind::Pipe: {
+        // In place, without a copy: most fds of a pipeline are pipes.
+        quint64 inode = 0;
+        const char *digits = link.constData() + 6;
+        const char *last = link.constData() + link.size() - 1;
+        if (link.endsWith(']') && last > digits && std::from_chars(digits, last, inode).ptr == last) {
             target.kind = FdTarget::Kind::Pipe;
             target.inode = inode;
         }
         return target;
     }
-    // "socket:[N]", "anon_inode:[eventfd]", "net:[N]": a lower-case type and a colon, no path.
-    // Real /proc paths are absolute; fixtures may use relative ones.
-    if (link.isEmpty())
+    case FdTarget::Kind::Path: {
+        static const QByteArray deletedSuffix(" (deleted)");
+        target.kind = FdTarget::Kind::Path;
+        target.deleted = link.endsWith(deletedSuffix);
+        target.path = QString::fromUtf8(target.deleted ? link.chopped(deletedSuffix.size()) : link);
         return target;
-    if (!link.startsWith('/')) {
-        const qsizetype colon = link.indexOf(':');
-        bool typed = colon > 0;
-        for (qsizetype i = 0; typed && i < colon; ++i)
-            typed = (link.at(i) >= 'a' && link.at(i) <= 'z') || link.at(i) == '_';
-        if (typed)
-            return target;
     }
-    static const QByteArray deletedSuffix(" (deleted)");
-    target.kind = FdTarget::Kind::Path;
-    target.deleted = link.endsWith(deletedSuffix);
-    target.path = QString::fromUtf8(target.deleted ? link.chopped(deletedSuffix.size()) : link);
+    case FdTarget::Kind::Other:
+        break;
+    }
     return target;
 }
 

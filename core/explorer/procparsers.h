@@ -109,6 +109,9 @@ std::optional<FdInfo> parseFdInfo(const QByteArray &text);
 
 /// A readlink target of /proc/PID/fd/N: "pipe:[123]", "/path", "/path (deleted)", "socket:[..]".
 FdTarget parseFdTarget(const QByteArray &link);
+/// Just the kind of \a link, without building the path (cheaper: most paths are no FIFO).
+/// Pipe only says "pipe:[" prefix; parseFdTarget also checks the inode.
+FdTarget::Kind targetKind(const QByteArray &link);
 
 /// The end an fd holds from its open flags (flags & O_ACCMODE).
 EndpointMode modeFromFlags(int flags);

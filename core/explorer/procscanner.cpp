@@ -88,6 +88,7 @@ SystemSnapshot ScanPass::run()
     QElapsedTimer timer;
     timer.start();
     ProcDirectory proc(AT_FDCWD, QFile::encodeName(m_root).constData());
+    const bool procfs = proc.isValid() && ProcDirectory::isProcfs(proc.fd());
     if (!proc.isValid()) {
         qCWarning(lcExplorer, "open %s: %s", qPrintable(m_root), std::strerror(proc.error()));
         return m_snapshot;
@@ -101,7 +102,7 @@ SystemSnapshot ScanPass::run()
             pids << QByteArray(name);
     }
     std::vector<ProcessResult> results(size_t(pids.size()));
-    const ProcessReader reader(m_options);
+    const ProcessReader reader(m_options, procfs);
     forEachParallel(pids.size(), workerCount(m_options.threads, pids.size()), [&](qsizetype i) {
         results[size_t(i)] = reader.read(proc.fd(), pids[i].constData());
     });
