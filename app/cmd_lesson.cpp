@@ -100,7 +100,7 @@ int lessonCommand(const QStringList &arguments)
 
 } // namespace
 
-PIPESCOPE_REGISTER_COMMAND("lesson", "run a guided lesson on real pipes (list, run NAME)",
+PIPESCOPE_REGISTER_COMMAND("lesson", "Run a guided lesson on real pipes (list, run NAME)",
                            lessonCommand)
 
 } // namespace PipeScope::App
