@@ -27,6 +27,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
@@ -77,7 +78,11 @@ MainWindow::MainWindow(QWidget *parent)
     m_refresh.setInterval(DefaultRefreshIntervalMs);
     connect(&m_refresh, &QTimer::timeout, this, &MainWindow::refresh);
     m_refresh.start();
-    resize(1400, 900);
+    // 1400×900 shows every panel without scrolling; smaller screens get 90 % of their area.
+    QSize size(1400, 900);
+    if (const QScreen *screen = QGuiApplication::primaryScreen())
+        size = size.boundedTo(screen->availableSize() * 0.9);
+    resize(size);
     restoreSettings();
 }
 

@@ -119,6 +119,7 @@ LabChild *Lab::addChild(const QString &commandLine, QString *error)
         return nullptr;
     }
     m_children.append(child);
+    qCDebug(lcLab, "child %s started, pid %d", qUtf8Printable(child->commandLine()), int(child->pid()));
     m_log->append(in->id(), in->name(), QStringLiteral("child"), QStringLiteral("started"),
                   QStringLiteral("%1 (pid %2)").arg(child->commandLine()).arg(child->pid()));
     const int inId = in->id();
@@ -286,6 +287,8 @@ bool Lab::fromJson(const QJsonObject &json, QString *error)
             LabJson::applyPipeSettings(pipe, entry.value(key).toObject(), &errors);
         }
     }
+    for (const QString &problem : std::as_const(errors))
+        qCWarning(lcLab, "loading a lab: %s", qUtf8Printable(problem));
     if (!errors.isEmpty() && error)
         *error = errors.join(u'\n');
     return errors.isEmpty();

@@ -167,8 +167,10 @@ void LabPipe::connectFifoOpener()
             Sys::close(fd);
         }
     });
-    connect(m_fifoOpener, &FifoWriterOpener::failed, this,
-            [this, end](const QString &message) { log(end, QStringLiteral("error"), message); });
+    connect(m_fifoOpener, &FifoWriterOpener::failed, this, [this, end](const QString &message) {
+        qCWarning(lcLab, "%s: %s", qUtf8Printable(m_name), qUtf8Printable(message));
+        log(end, QStringLiteral("error"), message);
+    });
 }
 
 bool LabPipe::openFifo(const QString &path, bool openReader, QString *error)
