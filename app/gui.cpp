@@ -1,6 +1,7 @@
 // The GUI entry point: the Pipe Lab window, with the demo pipe or a saved lab.
 #include "gui.h"
 
+#include "lessonspanel.h"
 #include "mainwindow.h"
 
 #include <pipescope/lab.h>
@@ -15,6 +16,7 @@ int runGui(int &argc, char **argv, const GuiOptions &options)
     QApplication::setApplicationDisplayName(QStringLiteral("PipeScope"));
     QApplication::setDesktopFileName(QStringLiteral("io.github.pipescope"));
     Ui::MainWindow window;
+    window.addPage(new Ui::LessonsPanel(&window), QStringLiteral("Lessons"));
     // options.pid belongs to the System page, which registers itself through addPage().
     if (!options.labFile.isEmpty())
         window.openLab(options.labFile); // a failure is shown in the window, which starts empty
