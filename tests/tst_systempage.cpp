@@ -1,0 +1,229 @@
+// The System page: its table model merges row by row (under QAbstractItemModelTester), the
+// graph lays pipelines out left to right, and on real processes the page shows the pipe, its
+// fill level and peek, follows a pid, and "Pause this reader" stops the reader with the
+// effect visible (the writer blocks, the gauge fills).
+#include "explorertestsupport.h"
+#include "testsupport.h"
+
+#include "endpointgraph.h"
+#include "graphlayout.h"
+#include "hexview.h"
+#include "kernelbuffergauge.h"
+#include "systempage.h"
+#include "systempipesmodel.h"
+
+#include <pipescope/fd.h>
+#include <pipescope/sys.h>
+
+#include <QAbstractItemModelTester>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSortFilterProxyModel>
+#include <QTest>
+
+#include <csignal>
+
+using namespace PipeScope;
+using namespace PipeScope::Test;
+using namespace PipeScope::Ui;
+
+namespace {
+
+PipeInfo pipeWith(quint64 inode, QList<PipeEndpoint> endpoints, qint64 queued = 0)
+{
+    PipeInfo pipe;
+    pipe.key = { PipeKind::Pipe, 0, inode };
+    pipe.endpoints = endpoints;
+    pipe.queued = queued;
+    pipe.capacity = 65536;
+    return pipe;
+}
+
+SystemSnapshot snapshotOf(QList<PipeInfo> pipes)
+{
+    SystemSnapshot snapshot;
+    snapshot.pipes = pipes;
+    for (const PipeInfo &pipe : pipes) {
+        for (const PipeEndpoint &endpoint : pipe.endpoints) {
+            ProcessInfo process;
+            process.pid = endpoint.pid;
+            process.comm = QStringLiteral("p%1").arg(endpoint.pid);
+            process.statKnown = true;
+            process.runState = 'S';
+            snapshot.processes.insert(endpoint.pid, process);
+        }
+    }
+    return snapshot;
+}
+
+PipeEndpoint end(qint64 pid, int fd, EndpointMode mode)
+{
+    return PipeEndpoint { pid, fd, mode, EndpointState::Sleeping, -1 };
+}
+
+QString key(quint64 inode)
+{
+    return QStringLiteral("pipe:%1").arg(inode);
+}
+
+} // namespace
+
+class TestSystemPage : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void modelMergesRowByRow();
+    void layoutReadsLeftToRight();
+    void livePipelineOnThePage();
+    void pauseThisReader();
+};
+
+void TestSystemPage::modelMergesRowByRow()
+{
+    SystemPipesModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const auto w = EndpointMode::Write;
+    const auto r = EndpointMode::Read;
+    const PipeInfo a = pipeWith(1, { end(10, 1, w), end(11, 0, r) });
+    const PipeInfo b = pipeWith(2, { end(11, 1, w), end(12, 0, r) });
+    const PipeInfo c = pipeWith(3, { end(20, 1, w), end(21, 0, r) });
+    model.update(snapshotOf({ a, b, c }));
+    QCOMPARE(model.rowCount(), 3);
+    QPersistentModelIndex second(model.index(1, 0));
+    QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    QVERIFY(reset.isValid() && changed.isValid());
+
+    PipeInfo fuller = b;
+    fuller.queued = 4096;
+    model.update(snapshotOf({ a, fuller, c }));
+    QCOMPARE(changed.size(), 1); // only the row whose values changed
+    QCOMPARE(changed[0][0].toModelIndex().row(), 1);
+    QCOMPARE(model.index(1, SystemPipesModel::FillColumn).data().toString(), QStringLiteral("4096 / 65536"));
+
+    // c moves before b, a goes away, d arrives: b keeps its persistent index.
+    const PipeInfo d = pipeWith(4, { end(30, 1, w) });
+    model.update(snapshotOf({ c, fuller, d }));
+    QCOMPARE(reset.size(), 0);
+    QCOMPARE(model.rowCount(), 3);
+    QCOMPARE(model.index(0, 0).data(SystemPipesModel::KeyRole).toString(), key(3));
+    QCOMPARE(second.data(SystemPipesModel::KeyRole).toString(), key(2));
+    QCOMPARE(model.index(2, 0).data(SystemPipesModel::KeyRole).toString(), key(4));
+    QCOMPARE(model.index(2, SystemPipesModel::ReadersColumn).data().toString(), QString());
+    QCOMPARE(model.index(1, SystemPipesModel::WritersColumn).data().toString(), QStringLiteral("p11 11 sleeping"));
+    QCOMPARE(model.index(1, 0).data(SystemPipesModel::FillRole).toDouble(), 4096.0 / 65536.0);
+    model.update(snapshotOf({}));
+    QCOMPARE(model.rowCount(), 0);
+}
+
+void TestSystemPage::layoutReadsLeftToRight()
+{
+    // a | b | c, and two processes writing to each other (a cycle).
+    GraphLayout layout;
+    layout.addEdge(QStringLiteral("a"), QStringLiteral("p1"));
+    layout.addEdge(QStringLiteral("p1"), QStringLiteral("b"));
+    layout.addEdge(QStringLiteral("b"), QStringLiteral("p2"));
+    layout.addEdge(QStringLiteral("p2"), QStringLiteral("c"));
+    layout.addEdge(QStringLiteral("x"), QStringLiteral("q1"));
+    layout.addEdge(QStringLiteral("q1"), QStringLiteral("y"));
+    layout.addEdge(QStringLiteral("y"), QStringLiteral("q2"));
+    layout.addEdge(QStringLiteral("q2"), QStringLiteral("x"));
+    const QHash<QString, QPoint> at = layout.compute();
+    QCOMPARE(at[QStringLiteral("a")].x(), 0);
+    QCOMPARE(at[QStringLiteral("p1")].x(), 1);
+    QCOMPARE(at[QStringLiteral("b")].x(), 2);
+    QCOMPARE(at[QStringLiteral("p2")].x(), 3);
+    QCOMPARE(at[QStringLiteral("c")].x(), 4);
+    QCOMPARE(at.size(), 9);
+    // The cycle is cut at its smallest node and laid out in order after it.
+    QVERIFY(at[QStringLiteral("q1")].x() < at[QStringLiteral("y")].x());
+    QVERIFY(at[QStringLiteral("y")].x() < at[QStringLiteral("q2")].x());
+    QVERIFY(at[QStringLiteral("q2")].x() < at[QStringLiteral("x")].x());
+}
+
+void TestSystemPage::livePipelineOnThePage()
+{
+    ChildProcesses children;
+    const auto [readEnd, writeEnd] = makePipe();
+    const pid_t reader = children.spawn({ QStringLiteral("sleep"), QStringLiteral("600") }, { { readEnd, 0 } });
+    const pid_t writer = children.spawn({ helperPath(QStringLiteral("explorer_source")), QStringLiteral("10000"),
+                                          QStringLiteral("1000"), QStringLiteral("hold"), QStringLiteral("3") },
+                                        { { writeEnd, 1 } });
+    Sys::close(readEnd);
+    Sys::close(writeEnd);
+    QTRY_VERIFY_WITH_TIMEOUT(scanSystem().pipeAt(reader, 0) && *scanSystem().pipeAt(reader, 0)->queued == 10000, 5000);
+    const QString pipeKey = SystemPipesModel::keyString(scanSystem().pipeAt(reader, 0)->key);
+
+    SystemPage page;
+    page.resize(1200, 800);
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    page.refreshNow();
+    QAbstractItemModelTester tester(page.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const int row = page.model()->rowOf(pipeKey);
+    QVERIFY(row >= 0);
+    QCOMPARE(page.model()->index(row, SystemPipesModel::ReadersColumn).data().toString(),
+             QStringLiteral("sleep %1 sleeping").arg(reader));
+
+    // The graph: writer box, then the pipe's gauge, then the reader box, left to right.
+    QVERIFY(page.graph()->processPosition(writer).x() < page.graph()->pipePosition(pipeKey).x());
+    QVERIFY(page.graph()->pipePosition(pipeKey).x() < page.graph()->processPosition(reader).x());
+    QVERIFY2(page.graph()->processText(reader).startsWith(QStringLiteral("sleep (pid %1)\n").arg(reader)),
+             qPrintable(page.graph()->processText(reader)));
+
+    // Following the reader selects its pipe; the inspector shows the live fill and the bytes.
+    page.followPid(reader);
+    QCOMPARE(page.selectedPipe(), pipeKey);
+    QCOMPARE(page.gauge()->queued(), qint64(10000));
+    QCOMPARE(page.gauge()->capacity(), qint64(65536));
+    QCOMPARE(page.peekView()->peek().size(), 4096);
+    QVERIFY(page.inspectorText()->text().contains(QStringLiteral("`sleep` (pid %1) fd 0 (r): sleeping").arg(reader)));
+    // Peeking consumed nothing.
+    page.refreshNow();
+    QCOMPARE(page.gauge()->queued(), qint64(10000));
+
+    // The filter narrows table and graph.
+    page.filterEdit()->setText(page.model()->index(row, SystemPipesModel::PipeColumn).data().toString());
+    QCOMPARE(page.proxy()->rowCount(), 1);
+    QCOMPARE(page.graph()->pipeCount(), 1);
+    QCOMPARE(page.graph()->processCount(), 2);
+}
+
+void TestSystemPage::pauseThisReader()
+{
+    ChildProcesses children;
+    const auto [readEnd, writeEnd] = makePipe();
+    Fd devNull(Sys::open("/dev/null", O_WRONLY));
+    const pid_t reader = children.spawn({ QStringLiteral("cat") }, { { readEnd, 0 }, { devNull.get(), 1 } });
+    const pid_t writer = children.spawn({ QStringLiteral("yes") }, { { writeEnd, 1 } });
+    Sys::close(readEnd);
+    Sys::close(writeEnd);
+    QTRY_VERIFY_WITH_TIMEOUT(scanSystem().pipeAt(reader, 0) != nullptr, 5000);
+
+    SystemPage page;
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    page.refreshNow();
+    page.followPid(reader);
+    // Only ever signal our own child: the button names the process it will stop.
+    QCOMPARE(page.selectedPipe(), SystemPipesModel::keyString(scanSystem().pipeAt(reader, 0)->key));
+    QVERIFY(page.pauseButton()->isEnabled());
+    QCOMPARE(page.pauseButton()->text(), QStringLiteral("Pause reader `cat` (pid %1)").arg(reader));
+    QTest::mouseClick(page.pauseButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(processState(reader), 'T', 5000);
+    // The effect, visible: the writer blocks on the full pipe and the gauge shows it.
+    QTRY_VERIFY_WITH_TIMEOUT((page.refreshNow(), page.graph()->processText(writer).contains(u"⛔ blocked writing")), 5000);
+    QCOMPARE(page.gauge()->queued(), qint64(65536));
+    QVERIFY(page.graph()->processText(reader).contains(u"⏸ stopped"));
+    QCOMPARE(page.pauseButton()->text(), QStringLiteral("Resume reader `cat` (pid %1)").arg(reader));
+    QVERIFY(page.inspectorText()->text().contains(u"is stopped (SIGSTOP)"));
+    QTest::mouseClick(page.pauseButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(processState(reader) != 'T', 5000);
+    QTRY_VERIFY_WITH_TIMEOUT((page.refreshNow(), page.pauseButton()->text().startsWith(u"Pause reader")), 5000);
+}
+
+QTEST_MAIN(TestSystemPage)
+#include "tst_systempage.moc"

@@ -1,0 +1,334 @@
+#include "endpointgraph.h"
+
+#include "graphlayout.h"
+#include "systempipesmodel.h"
+
+#include <pipescope/pipediagnostics.h>
+#include <pipescope/snapshotformat.h>
+
+#include <QGraphicsLineItem>
+#include <QGraphicsRectItem>
+#include <QGraphicsScene>
+#include <QGraphicsSimpleTextItem>
+#include <QMouseEvent>
+#include <QSet>
+#include <QWheelEvent>
+
+#include <cmath>
+
+namespace PipeScope::Ui {
+
+namespace {
+
+constexpr double ColumnWidth = 190;
+constexpr double RowHeight = 64;
+constexpr double BoxWidth = 160;
+constexpr double BoxHeight = 42;
+constexpr double GaugeWidth = 80;
+constexpr double GaugeHeight = 14;
+constexpr int PidRole = 0;
+constexpr int PipeRole = 1;
+
+QString processNode(qint64 pid)
+{
+    return QStringLiteral("proc:%1").arg(pid, 10, 10, QLatin1Char('0'));
+}
+
+/// "⛔ blocked writing pipe 812" / "⏸ stopped" / "running": the words under a process name.
+QString endpointWords(const PipeEndpoint &endpoint, const PipeInfo &pipe, bool *alarming)
+{
+    *alarming = true;
+    const QString where = pipe.key.kind == PipeKind::Fifo ? QStringLiteral("a FIFO")
+                                                          : QStringLiteral("pipe %1").arg(pipe.key.inode);
+    switch (endpoint.state) {
+    case EndpointState::BlockedWrite:
+        return QStringLiteral("⛔ blocked writing %1").arg(where);
+    case EndpointState::BlockedRead:
+        return QStringLiteral("⛔ blocked reading %1").arg(where);
+    case EndpointState::BlockedOpen:
+        return QStringLiteral("⛔ blocked opening a FIFO");
+    case EndpointState::Stopped:
+        return QStringLiteral("⏸ stopped");
+    case EndpointState::Zombie:
+        return QStringLiteral("✝ zombie");
+    default:
+        *alarming = false;
+        return endpointStateName(endpoint.state);
+    }
+}
+
+QColor fillColor(double fill)
+{
+    if (fill >= 0.9)
+        return QColor(0xe0, 0x1b, 0x24);
+    if (fill >= 0.5)
+        return QColor(0xf5, 0xa6, 0x23);
+    return QColor(0x33, 0xa1, 0x4b);
+}
+
+} // namespace
+
+EndpointGraph::EndpointGraph(QWidget *parent) : QGraphicsView(parent)
+{
+    setScene(new QGraphicsScene(this));
+    setRenderHint(QPainter::Antialiasing);
+    setDragMode(QGraphicsView::ScrollHandDrag);
+    setTransformationAnchor(QGraphicsView::AnchorUnderMouse);
+}
+
+QString EndpointGraph::structureOf(const QList<const PipeInfo *> &pipes) const
+{
+    QString text;
+    for (const PipeInfo *pipe : pipes) {
+        text += SystemPipesModel::keyString(pipe->key) + u'=';
+        for (const PipeEndpoint &endpoint : pipe->endpoints)
+            text += QStringLiteral("%1:%2%3,").arg(endpoint.pid).arg(endpoint.fd).arg(int(endpoint.mode));
+        text += u';';
+    }
+    return text;
+}
+
+void EndpointGraph::setSnapshot(const SystemSnapshot &snapshot, const QList<const PipeInfo *> &pipes)
+{
+    // Keep at most MaxProcesses boxes: a pipe leaked into every process of a session would
+    // otherwise turn the graph into a hairball.
+    QList<const PipeInfo *> shown;
+    QSet<qint64> pids;
+    m_truncated = false;
+    for (const PipeInfo *pipe : pipes) {
+        QSet<qint64> more = pids;
+        for (const PipeEndpoint &endpoint : pipe->endpoints)
+            more.insert(endpoint.pid);
+        if (more.size() > MaxProcesses) {
+            m_truncated = true;
+            continue;
+        }
+        pids = more;
+        shown << pipe;
+    }
+    const QString structure = structureOf(shown);
+    if (structure != m_structure) {
+        m_structure = structure;
+        rebuild(snapshot, shown);
+    }
+    updateItems(snapshot, shown);
+}
+
+void EndpointGraph::rebuild(const SystemSnapshot &snapshot, const QList<const PipeInfo *> &pipes)
+{
+    scene()->clear();
+    m_processes.clear();
+    m_pipes.clear();
+    GraphLayout layout;
+    for (const PipeInfo *pipe : pipes) {
+        const QString key = SystemPipesModel::keyString(pipe->key);
+        layout.addNode(key);
+        for (const PipeEndpoint &endpoint : pipe->endpoints) {
+            if (endpoint.writes())
+                layout.addEdge(processNode(endpoint.pid), key);
+            if (endpoint.reads())
+                layout.addEdge(key, processNode(endpoint.pid));
+        }
+    }
+    const QHash<QString, QPoint> grid = layout.compute();
+    const auto centerOf = [&](const QString &node) {
+        const QPoint cell = grid.value(node);
+        return QPointF(cell.x() * ColumnWidth, cell.y() * RowHeight);
+    };
+    const QPen edgePen(QColor(0x77, 0x77, 0x77), 1.5);
+    for (const PipeInfo *pipe : pipes) {
+        const QString key = SystemPipesModel::keyString(pipe->key);
+        const QPointF at = centerOf(key);
+        QSet<qint64> drawn;
+        for (const PipeEndpoint &endpoint : pipe->endpoints) {
+            const QPointF process = centerOf(processNode(endpoint.pid));
+            if (drawn.contains(endpoint.pid * 4 + int(endpoint.mode)))
+                continue;
+            drawn.insert(endpoint.pid * 4 + int(endpoint.mode));
+            if (endpoint.writes())
+                scene()->addLine(QLineF(process + QPointF(BoxWidth / 2, 0), at - QPointF(GaugeWidth / 2, 0)), edgePen)->setZValue(-1);
+            if (endpoint.reads())
+                scene()->addLine(QLineF(at + QPointF(GaugeWidth / 2, 0), process - QPointF(BoxWidth / 2, 0)), edgePen)->setZValue(-1);
+        }
+        PipeItem item;
+        item.frame = scene()->addRect(QRectF(at.x() - GaugeWidth / 2, at.y() - GaugeHeight / 2, GaugeWidth, GaugeHeight),
+                                      QPen(Qt::black), QBrush(Qt::white));
+        item.fill = scene()->addRect(QRectF(), Qt::NoPen, QBrush());
+        item.label = scene()->addSimpleText(SnapshotFormat::pipeTitle(*pipe));
+        QFont small = item.label->font();
+        small.setPointSizeF(small.pointSizeF() * 0.8);
+        item.label->setFont(small);
+        item.label->setPos(at.x() - GaugeWidth / 2, at.y() + GaugeHeight / 2 + 1);
+        item.frame->setData(PipeRole, key);
+        item.fill->setData(PipeRole, key);
+        m_pipes.insert(key, item);
+    }
+    for (const PipeInfo *pipe : pipes) {
+        for (const PipeEndpoint &endpoint : pipe->endpoints) {
+            if (m_processes.contains(endpoint.pid))
+                continue;
+            const QPointF at = centerOf(processNode(endpoint.pid));
+            ProcessItem item;
+            item.box = scene()->addRect(QRectF(at.x() - BoxWidth / 2, at.y() - BoxHeight / 2, BoxWidth, BoxHeight));
+            item.label = scene()->addSimpleText(QString(), QFont());
+            item.label->setParentItem(item.box);
+            item.label->setPos(at.x() - BoxWidth / 2 + 6, at.y() - BoxHeight / 2 + 4);
+            item.box->setData(PidRole, endpoint.pid);
+            m_processes.insert(endpoint.pid, item);
+        }
+    }
+    Q_UNUSED(snapshot);
+    scene()->setSceneRect(scene()->itemsBoundingRect().adjusted(-20, -20, 20, 20));
+}
+
+void EndpointGraph::updateItems(const SystemSnapshot &snapshot, const QList<const PipeInfo *> &pipes)
+{
+    // What each box says: its first alarming endpoint (blocked, stopped), else its first state.
+    QHash<qint64, QPair<QString, bool>> words;
+    for (const PipeInfo *pipe : pipes) {
+        updatePipe(*pipe);
+        for (const PipeEndpoint &endpoint : pipe->endpoints) {
+            bool alarming = false;
+            const QString text = endpointWords(endpoint, *pipe, &alarming);
+            const auto it = words.constFind(endpoint.pid);
+            if (it == words.cend() || (alarming && !it->second))
+                words.insert(endpoint.pid, qMakePair(text, alarming));
+        }
+    }
+    for (auto it = m_processes.cbegin(); it != m_processes.cend(); ++it)
+        updateProcess(snapshot, it.key(), words.value(it.key()).first, words.value(it.key()).second);
+    highlight();
+}
+
+void EndpointGraph::updateProcess(const SystemSnapshot &snapshot, qint64 pid, const QString &words,
+                                  bool alarming)
+{
+    const ProcessItem &item = m_processes[pid];
+    const ProcessInfo *process = snapshot.process(pid);
+    QString name = PipeDiagnostics::processName(snapshot, pid).remove(u'`');
+    item.label->setText(SnapshotFormat::escaped(name) + u'\n' + words);
+    item.box->setToolTip(SnapshotFormat::escaped(process ? process->command : name));
+    item.box->setBrush(alarming ? QColor(0xfd, 0xe2, 0xe1) : QColor(0xf6, 0xf5, 0xf4));
+    item.box->setPen(QPen(alarming ? QColor(0xc0, 0x1c, 0x28) : QColor(0x5e, 0x5c, 0x64), 1.5));
+}
+
+void EndpointGraph::updatePipe(const PipeInfo &pipe)
+{
+    const PipeItem &item = m_pipes[SystemPipesModel::keyString(pipe.key)];
+    const QRectF frame = item.frame->rect();
+    QString tip = SnapshotFormat::pipeTitle(pipe) + u'\n' + SnapshotFormat::fillText(pipe);
+    for (const Diagnostic &diagnostic : pipe.diagnostics)
+        tip += u'\n' + severityName(diagnostic.severity) + QStringLiteral(": ") + diagnostic.text;
+    item.frame->setToolTip(tip);
+    if (!pipe.queued || !pipe.capacity || *pipe.capacity <= 0) {
+        item.fill->setRect(frame);
+        item.fill->setBrush(QBrush(QColor(0xc0, 0xbf, 0xbc), Qt::BDiagPattern));
+        return;
+    }
+    const double fill = std::clamp(double(*pipe.queued) / double(*pipe.capacity), 0.0, 1.0);
+    item.fill->setRect(QRectF(frame.topLeft(), QSizeF(frame.width() * fill, frame.height())));
+    item.fill->setBrush(fillColor(fill));
+}
+
+void EndpointGraph::highlight()
+{
+    for (auto it = m_processes.cbegin(); it != m_processes.cend(); ++it) {
+        if (it.key() == m_followed)
+            it->box->setPen(QPen(QColor(0x1c, 0x71, 0xd8), 3));
+    }
+    for (auto it = m_pipes.cbegin(); it != m_pipes.cend(); ++it)
+        it->frame->setPen(QPen(it.key() == m_selectedPipe ? QColor(0x1c, 0x71, 0xd8) : QColor(Qt::black),
+                               it.key() == m_selectedPipe ? 3 : 1));
+}
+
+QStringList EndpointGraph::visiblePipeKeys() const
+{
+    const QRectF visible = mapToScene(viewport()->rect()).boundingRect();
+    QStringList keys;
+    for (auto it = m_pipes.cbegin(); it != m_pipes.cend(); ++it) {
+        if (visible.intersects(it->frame->sceneBoundingRect()))
+            keys << it.key();
+    }
+    return keys;
+}
+
+QString EndpointGraph::processText(qint64 pid) const
+{
+    const auto it = m_processes.constFind(pid);
+    return it == m_processes.cend() ? QString() : it->label->text();
+}
+
+QPointF EndpointGraph::processPosition(qint64 pid) const
+{
+    const auto it = m_processes.constFind(pid);
+    return it == m_processes.cend() ? QPointF() : it->box->rect().center();
+}
+
+QPointF EndpointGraph::pipePosition(const QString &key) const
+{
+    const auto it = m_pipes.constFind(key);
+    return it == m_pipes.cend() ? QPointF() : it->frame->rect().center();
+}
+
+void EndpointGraph::zoomIn()
+{
+    scale(1.25, 1.25);
+}
+
+void EndpointGraph::zoomOut()
+{
+    scale(0.8, 0.8);
+}
+
+void EndpointGraph::fit()
+{
+    fitInView(scene()->itemsBoundingRect().adjusted(-10, -10, 10, 10), Qt::KeepAspectRatio);
+}
+
+bool EndpointGraph::followPid(qint64 pid)
+{
+    m_followed = pid;
+    const auto it = m_processes.constFind(pid);
+    if (it == m_processes.cend())
+        return false;
+    highlight();
+    centerOn(it->box);
+    return true;
+}
+
+void EndpointGraph::selectPipe(const QString &key)
+{
+    m_selectedPipe = key;
+    highlight();
+    const auto it = m_pipes.constFind(key);
+    if (it != m_pipes.cend())
+        ensureVisible(it->frame);
+}
+
+void EndpointGraph::wheelEvent(QWheelEvent *event)
+{
+    if (!(event->modifiers() & Qt::ControlModifier)) {
+        QGraphicsView::wheelEvent(event);
+        return;
+    }
+    const double factor = std::pow(1.0015, event->angleDelta().y());
+    scale(factor, factor);
+    event->accept();
+}
+
+void EndpointGraph::mousePressEvent(QMouseEvent *event)
+{
+    for (QGraphicsItem *item = itemAt(event->position().toPoint()); item; item = item->parentItem()) {
+        if (item->data(PipeRole).isValid()) {
+            Q_EMIT pipeClicked(item->data(PipeRole).toString());
+            break;
+        }
+        if (item->data(PidRole).isValid()) {
+            Q_EMIT processClicked(item->data(PidRole).toLongLong());
+            break;
+        }
+    }
+    QGraphicsView::mousePressEvent(event);
+}
+
+} // namespace PipeScope::Ui

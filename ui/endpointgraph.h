@@ -1,0 +1,90 @@
+#pragma once
+/// \file endpointgraph.h
+/// The System page's live endpoint graph: processes as boxes, pipes as small gauges between
+/// them (writer → pipe → reader), laid out left to right the way shell pipelines read. A
+/// blocked or stopped endpoint marks its process box in red with an icon and the words
+/// ("⛔ blocked writing pipe 812", "⏸ stopped").
+///
+/// setSnapshot() rebuilds the scene only when the set of processes, pipes or edges changed;
+/// otherwise it updates gauges and labels in place, so zoom, scroll and selection stay put.
+/// Ctrl+wheel zooms; fit() shows everything; followPid() centers and highlights a process.
+
+#include <pipescope/systemsnapshot.h>
+
+#include <QGraphicsView>
+#include <QHash>
+
+class QGraphicsRectItem;
+class QGraphicsSimpleTextItem;
+
+namespace PipeScope::Ui {
+
+class EndpointGraph : public QGraphicsView
+{
+    Q_OBJECT
+public:
+    /// More processes than this are not drawn (the page asks to filter instead).
+    static constexpr int MaxProcesses = 150;
+
+    explicit EndpointGraph(QWidget *parent = nullptr);
+
+    /// Shows \a pipes (in \a snapshot, keyed by SystemPipesModel::keyString()).
+    void setSnapshot(const SystemSnapshot &snapshot, const QList<const PipeInfo *> &pipes);
+
+    /// Keys of the pipes whose gauges are inside the viewport (these get fill levels probed).
+    QStringList visiblePipeKeys() const;
+    int processCount() const { return int(m_processes.size()); }
+    int pipeCount() const { return int(m_pipes.size()); }
+    bool isTruncated() const { return m_truncated; }
+    /// The label text of process \a pid's box ("" if not drawn).
+    QString processText(qint64 pid) const;
+    /// The scene position of a process box or pipe gauge (for tests and following).
+    QPointF processPosition(qint64 pid) const;
+    QPointF pipePosition(const QString &key) const;
+    /// The key of the highlighted pipe, empty if none.
+    QString selectedPipe() const { return m_selectedPipe; }
+
+public Q_SLOTS:
+    void zoomIn();
+    void zoomOut();
+    void fit();
+    /// Centers on \a pid's box and highlights it; false if it is not drawn.
+    bool followPid(qint64 pid);
+    void selectPipe(const QString &key);
+
+Q_SIGNALS:
+    void pipeClicked(const QString &key);
+    void processClicked(qint64 pid);
+
+protected:
+    void wheelEvent(QWheelEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+
+private:
+    struct ProcessItem
+    {
+        QGraphicsRectItem *box = nullptr;
+        QGraphicsSimpleTextItem *label = nullptr;
+    };
+    struct PipeItem
+    {
+        QGraphicsRectItem *frame = nullptr;
+        QGraphicsRectItem *fill = nullptr;
+        QGraphicsSimpleTextItem *label = nullptr;
+    };
+    QString structureOf(const QList<const PipeInfo *> &pipes) const;
+    void rebuild(const SystemSnapshot &snapshot, const QList<const PipeInfo *> &pipes);
+    void updateItems(const SystemSnapshot &snapshot, const QList<const PipeInfo *> &pipes);
+    void updateProcess(const SystemSnapshot &snapshot, qint64 pid, const QString &words, bool alarming);
+    void updatePipe(const PipeInfo &pipe);
+    void highlight();
+
+    QString m_structure;
+    QHash<qint64, ProcessItem> m_processes;
+    QHash<QString, PipeItem> m_pipes;
+    qint64 m_followed = -1;
+    QString m_selectedPipe;
+    bool m_truncated = false;
+};
+
+} // namespace PipeScope::Ui

@@ -1,0 +1,388 @@
+#include "systempage.h"
+
+#include "endpointgraph.h"
+#include "hexview.h"
+#include "kernelbuffergauge.h"
+#include "systempipesmodel.h"
+
+#include <pipescope/pipediagnostics.h>
+#include <pipescope/pipeprobe.h>
+#include <pipescope/snapshotformat.h>
+
+#include <QCheckBox>
+#include <QElapsedTimer>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSet>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include <csignal>
+#include <cstring>
+#include <unistd.h>
+
+namespace PipeScope::Ui {
+
+namespace {
+
+constexpr qsizetype PeekBytes = 4096;
+constexpr int FirstFrameProbes = 64; // before anything is on screen: the first rows
+
+QPushButton *toolButton(const QString &text, const QString &tip, QWidget *parent)
+{
+    auto *button = new QPushButton(text, parent);
+    button->setToolTip(tip);
+    return button;
+}
+
+} // namespace
+
+SystemPage::SystemPage(QWidget *parent, const QString &procRoot)
+    : QWidget(parent), m_scanner(procRoot), m_model(new SystemPipesModel(this)),
+      m_proxy(new QSortFilterProxyModel(this))
+{
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setFilterKeyColumn(-1);
+    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_proxy->setSortRole(SystemPipesModel::SortRole);
+
+    m_table = new QTableView(this);
+    m_table->setModel(m_proxy);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setSortingEnabled(true);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_graph = new EndpointGraph(this);
+
+    auto *views = new QSplitter(Qt::Vertical, this);
+    views->addWidget(m_graph);
+    views->addWidget(m_table);
+    auto *body = new QSplitter(Qt::Horizontal, this);
+    body->addWidget(views);
+    body->addWidget(createInspector());
+    body->setStretchFactor(0, 3);
+    body->setStretchFactor(1, 1);
+
+    m_permissions = new QLabel(this);
+    m_permissions->setWordWrap(true);
+    m_permissions->hide();
+    m_status = new QLabel(this);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(createToolbar());
+    layout->addWidget(m_permissions);
+    layout->addWidget(body, 1);
+    layout->addWidget(m_status);
+
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &SystemPage::onCurrentRowChanged);
+    connect(m_graph, &EndpointGraph::pipeClicked, this, &SystemPage::selectPipe);
+    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &text) {
+        m_proxy->setFilterFixedString(text);
+        updateGraph();
+    });
+    connect(m_showAll, &QCheckBox::toggled, this, &SystemPage::refreshNow);
+    m_scanTimer.setInterval(DefaultScanIntervalMs);
+    connect(&m_scanTimer, &QTimer::timeout, this, &SystemPage::refreshNow);
+    m_inspectTimer.setInterval(InspectorIntervalMs);
+    connect(&m_inspectTimer, &QTimer::timeout, this, &SystemPage::refreshInspector);
+}
+
+QWidget *SystemPage::createToolbar()
+{
+    auto *bar = new QWidget(this);
+    auto *row = new QHBoxLayout(bar);
+    row->setContentsMargins(0, 0, 0, 0);
+    m_filter = new QLineEdit(bar);
+    m_filter->setPlaceholderText(QStringLiteral("Filter: pid, command, inode, state…"));
+    m_filter->setClearButtonEnabled(true);
+    m_showAll = new QCheckBox(QStringLiteral("Self-pipes too"), bar);
+    m_showAll->setToolTip(QStringLiteral("Also pipes one process holds both ends of (event-loop wake-ups)."));
+    auto *zoomIn = toolButton(QStringLiteral("+"), QStringLiteral("Zoom in (Ctrl+wheel)"), bar);
+    auto *zoomOut = toolButton(QStringLiteral("−"), QStringLiteral("Zoom out (Ctrl+wheel)"), bar);
+    auto *fit = toolButton(QStringLiteral("Fit"), QStringLiteral("Show the whole graph"), bar);
+    auto *now = toolButton(QStringLiteral("Rescan"), QStringLiteral("Scan /proc now"), bar);
+    connect(zoomIn, &QPushButton::clicked, m_graph, &EndpointGraph::zoomIn);
+    connect(zoomOut, &QPushButton::clicked, m_graph, &EndpointGraph::zoomOut);
+    connect(fit, &QPushButton::clicked, m_graph, &EndpointGraph::fit);
+    connect(now, &QPushButton::clicked, this, &SystemPage::refreshNow);
+    row->addWidget(m_filter, 1);
+    row->addWidget(m_showAll);
+    for (QPushButton *button : { zoomIn, zoomOut, fit, now })
+        row->addWidget(button);
+    return bar;
+}
+
+QWidget *SystemPage::createInspector()
+{
+    auto *panel = new QWidget(this);
+    auto *column = new QVBoxLayout(panel);
+    m_title = new QLabel(QStringLiteral("Select a pipe in the graph or the table."), panel);
+    QFont bold = m_title->font();
+    bold.setBold(true);
+    m_title->setFont(bold);
+    m_title->setWordWrap(true);
+    m_gauge = new KernelBufferGauge(panel);
+    m_details = new QLabel(panel);
+    m_details->setWordWrap(true);
+    m_details->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_details->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    m_pause = new QPushButton(QStringLiteral("Pause this reader"), panel);
+    m_pause->setToolTip(QStringLiteral("SIGSTOP the reader's process: watch the buffer fill and the "
+                                       "writer block. Press again to resume it (SIGCONT)."));
+    m_pause->setEnabled(false);
+    connect(m_pause, &QPushButton::clicked, this, [this] {
+        if (readerPid(true) > 0)
+            resumeReader();
+        else
+            pauseReader();
+    });
+    m_peek = new HexView(panel);
+    column->addWidget(m_title);
+    column->addWidget(m_gauge);
+    column->addWidget(m_pause);
+    column->addWidget(m_details);
+    column->addWidget(m_peek, 1);
+    return panel;
+}
+
+void SystemPage::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    refreshNow();
+    m_scanTimer.start();
+    m_inspectTimer.start();
+}
+
+void SystemPage::hideEvent(QHideEvent *event)
+{
+    m_scanTimer.stop();
+    m_inspectTimer.stop();
+    QWidget::hideEvent(event);
+}
+
+void SystemPage::setScanInterval(int ms)
+{
+    m_scanTimer.setInterval(ms);
+}
+
+QList<PipeKey> SystemPage::onScreen(const SystemSnapshot &snapshot) const
+{
+    const QStringList visible = m_graph->visiblePipeKeys();
+    QSet<QString> keys(visible.cbegin(), visible.cend());
+    const int top = m_table->rowAt(0);
+    const int bottom = m_table->rowAt(m_table->viewport()->height() - 1);
+    for (int row = std::max(top, 0); top >= 0 && row <= (bottom < 0 ? m_proxy->rowCount() - 1 : bottom); ++row)
+        keys.insert(m_proxy->index(row, 0).data(SystemPipesModel::KeyRole).toString());
+    if (!m_selected.isEmpty())
+        keys.insert(m_selected);
+    QList<PipeKey> result;
+    for (const PipeInfo &pipe : snapshot.pipes) {
+        const bool firstFrame = m_model->rowCount() == 0 && result.size() < FirstFrameProbes;
+        if (firstFrame || keys.contains(SystemPipesModel::keyString(pipe.key)))
+            result << pipe.key;
+    }
+    return result;
+}
+
+void SystemPage::refreshNow()
+{
+    QElapsedTimer timer;
+    timer.start();
+    ScanOptions options;
+    options.fillLevels = false;
+    SystemSnapshot snapshot = m_scanner.scan(options);
+    m_tracker.update(snapshot);
+    m_scanner.sampleFillLevels(snapshot, onScreen(snapshot));
+    PipeDiagnostics::annotate(snapshot);
+    showSnapshot(snapshot);
+    m_status->setText(QStringLiteral("%1 pipes shown of %2 · %3 processes scanned · scan %4 ms")
+                              .arg(m_model->rowCount())
+                              .arg(snapshot.pipes.size())
+                              .arg(snapshot.processesScanned)
+                              .arg(timer.elapsed()));
+}
+
+void SystemPage::showSnapshot(const SystemSnapshot &snapshot)
+{
+    m_model->update(snapshot, SnapshotFormat::cliFilter(-1, m_showAll->isChecked(), ::getpid()));
+    updatePermissions(snapshot);
+    updateGraph();
+    if (m_followPid > 0)
+        applyFollow(m_selected.isEmpty());
+    refreshInspector();
+}
+
+void SystemPage::updateGraph()
+{
+    QList<const PipeInfo *> pipes;
+    for (int row = 0; row < m_proxy->rowCount(); ++row) {
+        const int source = m_proxy->mapToSource(m_proxy->index(row, 0)).row();
+        if (const PipeInfo *pipe = m_model->pipeAt(source))
+            pipes << pipe;
+    }
+    m_graph->setSnapshot(m_model->snapshot(), pipes);
+    m_graph->selectPipe(m_selected);
+}
+
+void SystemPage::updatePermissions(const SystemSnapshot &snapshot)
+{
+    int denied = 0;
+    QStringList examples;
+    for (const SkippedProcess &skipped : snapshot.skipped) {
+        if (skipped.error != EACCES && skipped.error != EPERM)
+            continue;
+        if (++denied <= 8)
+            examples << QStringLiteral("%1 %2 (uid %3)").arg(skipped.pid).arg(skipped.comm).arg(skipped.uid);
+    }
+    m_permissions->setVisible(denied > 0);
+    m_permissions->setText(QStringLiteral("%1 processes are not ours, so their pipes are not shown. "
+                                          "Run as their user, or as root, or give pipescope "
+                                          "CAP_SYS_PTRACE + CAP_DAC_READ_SEARCH (read-only access).")
+                                   .arg(denied));
+    m_permissions->setToolTip(examples.join(u'\n'));
+}
+
+void SystemPage::followPid(qint64 pid)
+{
+    m_followPid = pid;
+    applyFollow(true);
+}
+
+void SystemPage::applyFollow(bool select)
+{
+    // The pipe on the process's lowest fd: its stdin or stdout for a pipeline stage.
+    const PipeInfo *best = nullptr;
+    int bestFd = -1;
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        const PipeInfo *pipe = m_model->pipeAt(row);
+        for (const PipeEndpoint &endpoint : pipe->endpoints) {
+            if (endpoint.pid == m_followPid && (bestFd < 0 || endpoint.fd < bestFd)) {
+                best = pipe;
+                bestFd = endpoint.fd;
+            }
+        }
+    }
+    if (!best)
+        return; // not (yet) holding a pipe we can see: retried after each scan
+    if (select)
+        selectPipe(SystemPipesModel::keyString(best->key));
+    m_graph->followPid(m_followPid);
+}
+
+void SystemPage::selectPipe(const QString &key)
+{
+    m_selected = key;
+    const int row = m_model->rowOf(key);
+    const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
+    if (index.isValid() && m_table->currentIndex().row() != index.row())
+        m_table->setCurrentIndex(index);
+    m_graph->selectPipe(key);
+    refreshInspector();
+}
+
+void SystemPage::onCurrentRowChanged()
+{
+    const QString key = m_table->currentIndex().data(SystemPipesModel::KeyRole).toString();
+    if (!key.isEmpty() && key != m_selected)
+        selectPipe(key);
+}
+
+qint64 SystemPage::readerPid(bool stopped) const
+{
+    const PipeInfo *pipe = m_model->pipe(m_selected);
+    if (!pipe)
+        return -1;
+    for (const PipeEndpoint &endpoint : pipe->endpoints) {
+        if (endpoint.reads() && (endpoint.state == EndpointState::Stopped) == stopped)
+            return endpoint.pid;
+    }
+    return -1;
+}
+
+void SystemPage::refreshInspector()
+{
+    const PipeInfo *pipe = m_model->pipe(m_selected);
+    m_pause->setEnabled(pipe && pipe->hasReader());
+    if (!pipe) {
+        m_gauge->setValues(-1, -1);
+        return;
+    }
+    const SystemSnapshot &snapshot = m_model->snapshot();
+    m_title->setText(SnapshotFormat::pipeTitle(*pipe));
+    // The button names the process it signals.
+    const qint64 stopped = readerPid(true);
+    const qint64 running = readerPid(false);
+    if (stopped > 0)
+        m_pause->setText(QStringLiteral("Resume reader %1").arg(PipeDiagnostics::processName(snapshot, stopped)));
+    else if (running > 0)
+        m_pause->setText(QStringLiteral("Pause reader %1").arg(PipeDiagnostics::processName(snapshot, running)));
+    else
+        m_pause->setText(QStringLiteral("Pause this reader"));
+    // Live values: re-probe through a read end (never opening one where none exists).
+    qint64 queued = -1, capacity = -1;
+    QString peekError = pipe->unreachableReason;
+    QByteArray peeked;
+    for (const PipeEndpoint &endpoint : pipe->endpoints) {
+        if (!endpoint.reads())
+            continue;
+        const PipeProbe probe = PipeProbe::forProcessFd(endpoint.pid, endpoint.fd, m_scanner.root());
+        const PipeSample sample = probe.sample();
+        if (!sample.ok || sample.inode != pipe->key.inode) {
+            peekError = sample.errorString;
+            continue;
+        }
+        queued = sample.queued;
+        capacity = sample.capacity;
+        peeked = probe.peek(PeekBytes, &peekError).value_or(QByteArray());
+        break;
+    }
+    m_gauge->setValues(queued, capacity);
+    m_peek->setData({}, 0, peeked, queued < 0 ? peekError : QString());
+    QStringList lines;
+    for (const PipeEndpoint &endpoint : pipe->endpoints) {
+        lines << SnapshotFormat::escaped(QStringLiteral("%1 fd %2 (%3): %4")
+                                                 .arg(PipeDiagnostics::processName(snapshot, endpoint.pid))
+                                                 .arg(endpoint.fd)
+                                                 .arg(endpointModeName(endpoint.mode), endpointStateName(endpoint.state)));
+    }
+    for (const Diagnostic &diagnostic : pipe->diagnostics)
+        lines << severityName(diagnostic.severity) + QStringLiteral(": ") + SnapshotFormat::escaped(diagnostic.text);
+    m_details->setText(lines.join(u'\n'));
+}
+
+bool SystemPage::pauseReader()
+{
+    return signalReader(true);
+}
+
+bool SystemPage::resumeReader()
+{
+    return signalReader(false);
+}
+
+bool SystemPage::signalReader(bool stop)
+{
+    const qint64 pid = readerPid(!stop);
+    if (pid <= 0) {
+        Q_EMIT errorOccurred(stop ? QStringLiteral("The selected pipe has no running reader to pause.")
+                                  : QStringLiteral("The selected pipe has no stopped reader to resume."));
+        return false;
+    }
+    if (::kill(pid_t(pid), stop ? SIGSTOP : SIGCONT) != 0) {
+        Q_EMIT errorOccurred(QStringLiteral("kill %1 %2: %3")
+                                     .arg(stop ? QStringLiteral("SIGSTOP") : QStringLiteral("SIGCONT"))
+                                     .arg(pid)
+                                     .arg(QString::fromLocal8Bit(std::strerror(errno))));
+        return false;
+    }
+    refreshNow();
+    return true;
+}
+
+} // namespace PipeScope::Ui
