@@ -92,8 +92,7 @@ ProcessResult ProcessReader::read(int procFd, const char *name) const
     const qint64 pid = std::strtoll(name, nullptr, 10);
     const ProcessDir dir { procFd, name };
     int error = 0;
-    uint owner = 0;
-    if (!listEndpoints(dir, pid, &result, &error, &owner)) {
+    if (!listEndpoints(dir, pid, &result, &error)) {
         result.skipped = skip(procFd, name, pid, error);
         result.skippedValid = true;
         return result;
@@ -104,7 +103,6 @@ ProcessResult ProcessReader::read(int procFd, const char *name) const
     }
     QElapsedTimer timer;
     timer.start();
-    result.info.uid = owner;
     if (!readInfo(dir, pid, &result.info, &error)) {
         // It exited after we listed its fds: count it as gone, not as scanned.
         result.endpoints.clear();
@@ -118,7 +116,7 @@ ProcessResult ProcessReader::read(int procFd, const char *name) const
 }
 
 bool ProcessReader::listEndpoints(const ProcessDir &dir, qint64 pid, ProcessResult *result,
-                                  int *error, uint *owner) const
+                                  int *error) const
 {
     ProcDirectory fds(dir.procFd, dir.path("fd").data(),
                       m_procfs ? ProcDirectory::Listing::ShortReadEnds : ProcDirectory::Listing::UntilEmpty);
@@ -126,10 +124,6 @@ bool ProcessReader::listEndpoints(const ProcessDir &dir, qint64 pid, ProcessResu
         *error = fds.error();
         return false;
     }
-    // /proc/PID/fd belongs to the process's user, like /proc/PID.
-    struct stat status = {};
-    if (Sys::retryOnEintr([&] { return ::fstat(fds.fd(), &status); }) == 0)
-        *owner = status.st_uid;
     while (const char *fdName = fds.next()) {
         ++result->fds;
         if (auto endpoint = endpointAt(dir, fds.fd(), fdName, pid, result, error))

@@ -53,8 +53,7 @@ public:
     ProcessResult read(int procFd, const char *name) const;
 
 private:
-    bool listEndpoints(const ProcessDir &dir, qint64 pid, ProcessResult *result, int *error,
-                       uint *owner) const;
+    bool listEndpoints(const ProcessDir &dir, qint64 pid, ProcessResult *result, int *error) const;
     std::optional<FoundEndpoint> endpointAt(const ProcessDir &dir, int fdDir, const char *fdName,
                                             qint64 pid, ProcessResult *result, int *error) const;
     bool readInfo(const ProcessDir &dir, qint64 pid, ProcessInfo *info, int *error) const;

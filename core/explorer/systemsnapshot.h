@@ -69,7 +69,6 @@ struct ProcessInfo
     qint64 pgrp = 0;
     qint64 session = 0;
     int threads = 1;
-    uint uid = 0;
     QString comm;
     QStringList arguments;
     QString command;       ///< arguments joined by spaces, or "[comm]"
