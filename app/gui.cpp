@@ -3,6 +3,7 @@
 
 #include "lessonspanel.h"
 #include "mainwindow.h"
+#include "systempage.h"
 
 #include <pipescope/lab.h>
 
@@ -16,8 +17,14 @@ int runGui(int &argc, char **argv, const GuiOptions &options)
     QApplication::setApplicationDisplayName(QStringLiteral("PipeScope"));
     QApplication::setDesktopFileName(QStringLiteral("io.github.pipescope"));
     Ui::MainWindow window;
+    auto *system = new Ui::SystemPage(&window);
+    window.addPage(system, QStringLiteral("System"));
+    QObject::connect(system, &Ui::SystemPage::errorOccurred, &window, &Ui::MainWindow::showError);
     window.addPage(new Ui::LessonsPanel(&window), QStringLiteral("Lessons"));
-    // options.pid belongs to the System page, which registers itself through addPage().
+    if (options.pid > 0) {
+        window.pages()->setCurrentWidget(system);
+        system->followPid(options.pid); // applied once the process shows up in a scan
+    }
     if (!options.labFile.isEmpty())
         window.openLab(options.labFile); // a failure is shown in the window, which starts empty
     else if (options.demo)
