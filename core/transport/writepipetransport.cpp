@@ -213,10 +213,15 @@ void WritePipeTransport::clearBuffer()
 void WritePipeTransport::dropWrite()
 {
     ++m_droppedWrites;
-    if (!m_warnedDrop) {
-        m_warnedDrop = true;
+    if (m_warnedDrop)
+        return;
+    m_warnedDrop = true;
+    if (isClosing()) {
         qCWarning(lcTransport, "write after the pipe transport closed (reader gone or close() "
                                "called): data dropped; further drops are only counted");
+    } else {
+        qCWarning(lcTransport, "write on a pipe transport that was never opened: data dropped; "
+                               "further drops are only counted");
     }
 }
 
