@@ -3,6 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 .ci/install-deps.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DPIPESCOPE_BUILD_TESTS=OFF >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DPIPESCOPE_BUILD_TESTS=OFF -DPIPESCOPE_BUILD_BENCH=OFF >/dev/null
 cmake --build build --parallel "$(nproc)"
 exec build/app/pipescope "$@"
