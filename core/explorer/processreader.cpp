@@ -33,7 +33,7 @@ QString skipReason(int error, uint uid)
                               "CAP_DAC_READ_SEARCH")
                 .arg(uid);
     }
-    return QStringLiteral("cannot list its fds: %1").arg(QString::fromLocal8Bit(std::strerror(error)));
+    return QStringLiteral("cannot list its fds: %1").arg(Sys::errorText(error));
 }
 
 bool startsWith(const QByteArray &text, const char *prefix)

@@ -17,10 +17,6 @@ const QLatin1String foreignPermissionHint(
         " (needs the same user and a pipe that user created, "
         "or CAP_SYS_PTRACE + CAP_DAC_READ_SEARCH)");
 
-QString errnoString(int error)
-{
-    return QString::fromLocal8Bit(std::strerror(error));
-}
 
 bool isPermissionError(int error)
 {
@@ -101,7 +97,7 @@ PipeHandle &PipeHandle::failSyscall(const char *syscall, const QString &path, in
                                     const QString &hint)
 {
     return fail(error, QStringLiteral("%1 %2: %3%4")
-                               .arg(QLatin1String(syscall), path, errnoString(error), hint));
+                               .arg(QLatin1String(syscall), path, Sys::errorText(error), hint));
 }
 
 PipeHandle &PipeHandle::failMissing(qint64 pid, int fd, const QString &procRoot, int error)

@@ -13,10 +13,6 @@ namespace PipeScope {
 
 namespace {
 
-QString errnoString(int error)
-{
-    return QString::fromLocal8Bit(std::strerror(error));
-}
 
 template<typename T>
 std::optional<T> failure(QString *error, const QString &message)
@@ -150,12 +146,12 @@ PipeSample PipeProbe::sample() const
     sample.queued = Sys::queuedBytes(handle.fd());
     if (sample.queued < 0) {
         return failedSample(errno, QStringLiteral("ioctl FIONREAD on %1: %2")
-                                           .arg(handle.name(), errnoString(errno)));
+                                           .arg(handle.name(), Sys::errorText(errno)));
     }
     sample.capacity = Sys::fcntl(handle.fd(), F_GETPIPE_SZ);
     if (sample.capacity < 0) {
         return failedSample(errno, QStringLiteral("fcntl F_GETPIPE_SZ on %1: %2")
-                                           .arg(handle.name(), errnoString(errno)));
+                                           .arg(handle.name(), Sys::errorText(errno)));
     }
     sample.ok = true;
     return sample;
@@ -174,7 +170,7 @@ std::optional<QByteArray> PipeProbe::peek(qsizetype n, QString *error) const
     const int capacity = Sys::fcntl(handle.fd(), F_GETPIPE_SZ);
     if (capacity < 0) {
         return failure<QByteArray>(error, QStringLiteral("fcntl F_GETPIPE_SZ on %1: %2")
-                                                  .arg(handle.name(), errnoString(errno)));
+                                                  .arg(handle.name(), Sys::errorText(errno)));
     }
     return PipeTee::peek(handle.fd(), n, capacity, handle.name(), error);
 }
@@ -193,7 +189,7 @@ std::optional<int> PipeProbe::setCapacity(int bytes, QString *error) const
                                                         Sys::queuedBytes(handle.fd()), m_procRoot);
     QString message = QStringLiteral("fcntl F_SETPIPE_SZ %1 on %2: %3")
                               .arg(bytes)
-                              .arg(handle.name(), errnoString(setError));
+                              .arg(handle.name(), Sys::errorText(setError));
     if (!why.isEmpty())
         message += QLatin1String(": ") + why;
     return failure<int>(error, message);

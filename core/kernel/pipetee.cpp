@@ -13,10 +13,6 @@ namespace {
 
 constexpr qint64 maxPrivateCapacity = 1024 * 1024;
 
-QString errnoString(int error)
-{
-    return QString::fromLocal8Bit(std::strerror(error));
-}
 
 std::optional<QByteArray> failure(QString *error, const QString &message)
 {
@@ -49,7 +45,7 @@ void growPrivatePipe(int fd, qint64 capacity)
         && Sys::fcntl(fd, F_SETPIPE_SZ, int(maxSize)) >= 0)
         return;
     qCDebug(lcKernel) << "peek: private pipe stays at" << Sys::fcntl(fd, F_GETPIPE_SZ)
-                      << "bytes, wanted" << capacity << ":" << errnoString(errno);
+                      << "bytes, wanted" << capacity << ":" << Sys::errorText(errno);
 }
 
 } // namespace
@@ -63,7 +59,7 @@ std::optional<QByteArray> PipeTee::peek(int source, qsizetype n, int sourceCapac
         return QByteArray();
     int fds[2];
     if (Sys::pipe2(fds, O_NONBLOCK) != 0)
-        return failure(error, QStringLiteral("pipe2 for peeking %1: %2").arg(name, errnoString(errno)));
+        return failure(error, QStringLiteral("pipe2 for peeking %1: %2").arg(name, Sys::errorText(errno)));
     const Fd privateRead(fds[0]);
     const Fd privateWrite(fds[1]);
     growPrivatePipe(privateWrite.get(), neededCapacity(n, sourceCapacity));
@@ -75,7 +71,7 @@ std::optional<QByteArray> PipeTee::peek(int source, qsizetype n, int sourceCapac
     if (copied < 0 && errno == EAGAIN)
         return QByteArray();
     if (copied < 0)
-        return failure(error, QStringLiteral("tee from %1: %2").arg(name, errnoString(errno)));
+        return failure(error, QStringLiteral("tee from %1: %2").arg(name, Sys::errorText(errno)));
 
     QByteArray bytes(qsizetype(copied), Qt::Uninitialized);
     qsizetype done = 0;
@@ -83,7 +79,7 @@ std::optional<QByteArray> PipeTee::peek(int source, qsizetype n, int sourceCapac
         const ssize_t got = Sys::read(privateRead.get(), bytes.data() + done, size_t(bytes.size() - done));
         if (got <= 0)
             return failure(error, QStringLiteral("read of the private peek pipe for %1: %2")
-                                          .arg(name, errnoString(got < 0 ? errno : EIO)));
+                                          .arg(name, Sys::errorText(got < 0 ? errno : EIO)));
         done += got;
     }
     return bytes;

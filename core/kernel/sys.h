@@ -8,7 +8,10 @@
 /// Return values keep the kernel's convention (-1 and errno), so callers can tell
 /// "would block" (EAGAIN) apart from a real error.
 
+#include <QString>
+
 #include <cerrno>
+#include <cstring>
 #include <fcntl.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -68,6 +71,12 @@ inline int queuedBytes(int fd)
     int queued = 0;
     const int rc = retryOnEintr([&] { return ::ioctl(fd, FIONREAD, &queued); });
     return rc == -1 ? -1 : queued;
+}
+
+/// strerror(3) as a QString, for messages that name the syscall, the path or fd, and this.
+inline QString errorText(int error)
+{
+    return QString::fromLocal8Bit(std::strerror(error));
 }
 
 /// close(2) without the EINTR retry (the fd is released either way on Linux).

@@ -55,7 +55,7 @@ QString LabPipe::errnoText(int error)
 {
     if (error == EPIPE)
         return QStringLiteral("EPIPE (Broken pipe)");
-    return QStringLiteral("errno %1 (%2)").arg(error).arg(QString::fromLocal8Bit(strerror(error)));
+    return QStringLiteral("errno %1 (%2)").arg(error).arg(Sys::errorText(error));
 }
 
 void LabPipe::log(const QString &end, const QString &event, const QString &detail) const

@@ -52,7 +52,7 @@ std::optional<PipeFds> LessonContext::makePipe(QString *error, int flags)
 {
     int fds[2];
     if (Sys::pipe2(fds, flags) != 0) {
-        *error = QStringLiteral("pipe2: %1").arg(QString::fromLocal8Bit(strerror(errno)));
+        *error = QStringLiteral("pipe2: %1").arg(Sys::errorText(errno));
         return std::nullopt;
     }
     m_fds << fds[0] << fds[1];

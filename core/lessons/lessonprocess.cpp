@@ -27,10 +27,6 @@ QByteArray readSmallFile(const QString &path)
     return file.read(4096);
 }
 
-QString errnoText(int error)
-{
-    return QString::fromLocal8Bit(strerror(error));
-}
 
 /// posix_spawn attributes and file actions, released in one place.
 class SpawnSetup {
@@ -148,7 +144,7 @@ bool LessonProcess::start(const Spec &spec, QString *error)
     const int rc = ::posix_spawn(&m_pid, file.constData(), &setup.actions, &setup.attributes,
                                  args.data(), environ);
     if (rc != 0) {
-        *error = QStringLiteral("cannot run %1: %2").arg(spec.program, errnoText(rc));
+        *error = QStringLiteral("cannot run %1: %2").arg(spec.program, Sys::errorText(rc));
         m_pid = -1;
         return false;
     }

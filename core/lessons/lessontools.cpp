@@ -93,7 +93,7 @@ QString errnoName(int error)
 
 QString errnoText(int error)
 {
-    return QStringLiteral("%1 (%2)").arg(errnoName(error), QString::fromLocal8Bit(strerror(error)));
+    return QStringLiteral("%1 (%2)").arg(errnoName(error), Sys::errorText(error));
 }
 
 QString bytes(qint64 n)

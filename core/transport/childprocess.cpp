@@ -32,10 +32,6 @@ int pidfdOpen(pid_t pid)
 #endif
 }
 
-QString errnoText(int error)
-{
-    return QString::fromLocal8Bit(strerror(error));
-}
 
 } // namespace
 
@@ -114,7 +110,7 @@ bool ChildProcess::spawn(const QByteArray &file, const QList<QByteArray> &argv)
     posix_spawnattr_destroy(&attributes);
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0) {
-        m_errorString = QStringLiteral("cannot run %1: %2").arg(QString::fromLocal8Bit(argv.first()), errnoText(rc));
+        m_errorString = QStringLiteral("cannot run %1: %2").arg(QString::fromLocal8Bit(argv.first()), Sys::errorText(rc));
         return false;
     }
     m_pid = pid;
@@ -156,7 +152,7 @@ void ChildProcess::reap(int options)
     if (m_exitNotifier)
         m_exitNotifier->setEnabled(false);
     if (rc < 0) {
-        m_errorString = QStringLiteral("waitpid %1: %2").arg(m_pid).arg(errnoText(errno));
+        m_errorString = QStringLiteral("waitpid %1: %2").arg(m_pid).arg(Sys::errorText(errno));
     } else if (WIFSIGNALED(status)) {
         m_exitSignal = WTERMSIG(status);
     } else {

@@ -25,7 +25,7 @@ bool FifoWriterOpener::start(const QString &path)
     m_errorString.clear();
     struct stat st {};
     if (::stat(QFile::encodeName(path).constData(), &st) != 0) {
-        m_errorString = QStringLiteral("stat %1: %2").arg(path, QString::fromLocal8Bit(strerror(errno)));
+        m_errorString = QStringLiteral("stat %1: %2").arg(path, Sys::errorText(errno));
         return false;
     }
     if (!S_ISFIFO(st.st_mode)) {
@@ -70,7 +70,7 @@ void FifoWriterOpener::tryOpen()
     }
     m_waiting = false;
     m_retry.stop();
-    m_errorString = QStringLiteral("open %1: %2").arg(m_path, QString::fromLocal8Bit(strerror(err)));
+    m_errorString = QStringLiteral("open %1: %2").arg(m_path, Sys::errorText(err));
     Q_EMIT failed(m_errorString);
 }
 

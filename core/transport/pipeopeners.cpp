@@ -14,10 +14,6 @@ namespace PipeScope::Openers {
 
 namespace {
 
-QString errnoText(int error)
-{
-    return QString::fromLocal8Bit(strerror(error));
-}
 
 void report(QString *error, const QString &message)
 {
@@ -31,7 +27,7 @@ std::optional<PipeFds> anonymousPipe(QString *error)
 {
     int fds[2];
     if (Sys::pipe2(fds, 0) != 0) {
-        report(error, QStringLiteral("pipe2: %1").arg(errnoText(errno)));
+        report(error, QStringLiteral("pipe2: %1").arg(Sys::errorText(errno)));
         return std::nullopt;
     }
     return PipeFds { fds[0], fds[1] };
@@ -68,7 +64,7 @@ bool makeFifo(const QString &path, QString *error, int mode)
     if (err == EEXIST && ::stat(native.constData(), &st) == 0 && S_ISFIFO(st.st_mode))
         return true;
     report(error, err == EEXIST ? QStringLiteral("mkfifo %1: exists and is not a FIFO").arg(path)
-                                : QStringLiteral("mkfifo %1: %2").arg(path, errnoText(err)));
+                                : QStringLiteral("mkfifo %1: %2").arg(path, Sys::errorText(err)));
     return false;
 }
 
@@ -78,7 +74,7 @@ int openFifoReader(const QString &path, QString *error)
     // O_NONBLOCK: a blocking O_RDONLY open waits until a writer opens (fifo(7)).
     Fd fd(Sys::open(native.constData(), O_RDONLY | O_NONBLOCK));
     if (!fd) {
-        report(error, QStringLiteral("open %1: %2").arg(path, errnoText(errno)));
+        report(error, QStringLiteral("open %1: %2").arg(path, Sys::errorText(errno)));
         return -1;
     }
     struct stat st {};

@@ -94,7 +94,7 @@ bool PipeTransport::acceptFd(int fd)
     struct stat st {};
     if (::fstat(fd, &st) != 0) {
         const int err = errno;
-        setError(err, QStringLiteral("fstat fd %1: %2").arg(fd).arg(QString::fromLocal8Bit(strerror(err))));
+        setError(err, QStringLiteral("fstat fd %1: %2").arg(fd).arg(Sys::errorText(err)));
         return false;
     }
     if (!isPipeLike(st.st_mode)) {
@@ -119,7 +119,7 @@ bool PipeTransport::acceptFd(int fd)
         const int err = errno;
         setError(err, QStringLiteral("fcntl(F_SETFL, O_NONBLOCK) fd %1: %2")
                               .arg(fd)
-                              .arg(QString::fromLocal8Bit(strerror(err))));
+                              .arg(Sys::errorText(err)));
         return false;
     }
     return true;
@@ -167,7 +167,7 @@ void PipeTransport::closeWithError(int error)
     m_closing = true;
     m_lostQueued = true;
     if (error != 0 && m_error == 0)
-        setError(error, QStringLiteral("fd %1: %2").arg(m_fd).arg(QString::fromLocal8Bit(strerror(error))));
+        setError(error, QStringLiteral("fd %1: %2").arg(m_fd).arg(Sys::errorText(error)));
     aboutToClose();
     // Notifiers off before close(): a closed fd left in the poll set is reported as POLLNVAL.
     disableNotifiers();
