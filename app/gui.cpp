@@ -20,11 +20,22 @@ int runGui(int &argc, char **argv, const GuiOptions &options)
     auto *system = new Ui::SystemPage(&window);
     window.addPage(system, QStringLiteral("System"));
     QObject::connect(system, &Ui::SystemPage::errorOccurred, &window, &Ui::MainWindow::showError);
-    window.addPage(new Ui::LessonsPanel(&window), QStringLiteral("Lessons"));
+    auto *lessons = new Ui::LessonsPanel(&window);
+    window.addPage(lessons, QStringLiteral("Lessons"));
+    QObject::connect(lessons, &Ui::LessonsPanel::openInSystemPage, system,
+                     [&window, system](const QString &pipeKey) {
+                         window.pages()->setCurrentWidget(system);
+                         system->revealPipe(pipeKey);
+                     });
     if (options.pid > 0) {
         window.pages()->setCurrentWidget(system);
         system->followPid(options.pid); // applied once the process shows up in a scan
     }
+    if (!options.lesson.isEmpty()) {
+        window.pages()->setCurrentWidget(lessons);
+        lessons->selectLesson(options.lesson); // main() checked the name
+    }
+    lessons->setPresentationMode(options.presentation);
     if (!options.labFile.isEmpty())
         window.openLab(options.labFile); // a failure is shown in the window, which starts empty
     else if (options.demo)

@@ -10,6 +10,8 @@ struct GuiOptions
     QString labFile;   ///< a saved lab to open instead of the demo lab
     qint64 pid = -1;   ///< `--pid PID`: open the System page focused on this process
     bool demo = true;  ///< `--no-demo`: start with an empty lab
+    QString lesson;    ///< `--lesson NAME`: open the Lessons page at this lesson
+    bool presentation = false; ///< `--presentation`: lessons with large fonts
 };
 
 /// Opens the PipeScope window and runs the event loop; returns the exit status.

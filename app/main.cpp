@@ -2,6 +2,8 @@
 #include "command.h"
 #include "gui.h"
 
+#include <pipescope/lessoncatalog.h>
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QFileInfo>
@@ -9,6 +11,7 @@
 
 #include <algorithm>
 
+using namespace PipeScope;
 using namespace PipeScope::App;
 
 namespace {
@@ -77,7 +80,14 @@ int main(int argc, char **argv)
                                  QStringLiteral("PID"));
     const QCommandLineOption noDemo(QStringLiteral("no-demo"),
                                     QStringLiteral("Start with an empty lab (no demo pipe)."));
-    parser.addOptions({ pid, noDemo });
+    const QCommandLineOption lesson(QStringLiteral("lesson"),
+                                    QStringLiteral("Open the Lessons page at lesson NAME (see "
+                                                   "`pipescope lesson list`)."),
+                                    QStringLiteral("NAME"));
+    const QCommandLineOption presentation(QStringLiteral("presentation"),
+                                          QStringLiteral("Lessons in presentation mode: large "
+                                                         "fonts for a projector."));
+    parser.addOptions({ pid, noDemo, lesson, presentation });
     parser.addPositionalArgument(QStringLiteral("lab.json"),
                                  QStringLiteral("A lab saved with File > Save lab."),
                                  QStringLiteral("[lab.json]"));
@@ -113,6 +123,16 @@ int main(int argc, char **argv)
             return usageError(QStringLiteral("--pid needs a process id, got '%1'")
                                       .arg(parser.value(pid)),
                               helpText(parser));
+    }
+    options.lesson = parser.value(lesson);
+    options.presentation = parser.isSet(presentation);
+    if (!options.lesson.isEmpty() && !LessonCatalog::find(options.lesson)) {
+        QStringList names;
+        for (const Lesson &known : LessonCatalog::all())
+            names << known.id;
+        return usageError(QStringLiteral("no lesson named '%1'; the lessons are: %2")
+                                  .arg(options.lesson, names.join(QStringLiteral(", "))),
+                          helpText(parser));
     }
     return runGui(argc, argv, options);
 }

@@ -4,6 +4,7 @@
 
 #include <QCryptographicHash>
 #include <QDir>
+#include <QFile>
 #include <QRandomGenerator>
 
 #include <cstdlib>
@@ -25,6 +26,15 @@ std::pair<int, int> makePipe()
 int openFdCount()
 {
     return int(QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::Files | QDir::System).size());
+}
+
+QMap<int, QString> fdLinks(qint64 pid)
+{
+    QMap<int, QString> links;
+    const QString dir = QStringLiteral("/proc/%1/fd").arg(pid);
+    for (const QString &name : QDir(dir).entryList(QDir::Files | QDir::System))
+        links.insert(name.toInt(), QFile::symLinkTarget(dir + u'/' + name).section(u'/', -1));
+    return links;
 }
 
 bool isClosedFd(int fd)

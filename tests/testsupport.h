@@ -3,6 +3,7 @@
 /// Small helpers shared by the tests: real pipes, fd checks, checksums, helper programs.
 
 #include <QByteArray>
+#include <QMap>
 #include <QString>
 #include <QStringList>
 
@@ -14,6 +15,9 @@ namespace PipeScope::Test {
 std::pair<int, int> makePipe();
 /// Number of entries in /proc/self/fd.
 int openFdCount();
+/// fd number → the last part of its link target ("pipe:[812]", "null") for every open fd of
+/// process \a pid (/proc/PID/fd).
+QMap<int, QString> fdLinks(qint64 pid);
 /// True if \a fd is not an open descriptor (F_GETFD gives EBADF).
 bool isClosedFd(int fd);
 bool isNonBlocking(int fd);

@@ -60,6 +60,9 @@ private Q_SLOTS:
                                           << QStringLiteral("--pid needs a process id, got 'abc'");
         QTest::newRow("pid without value") << QStringList { QStringLiteral("--pid") }
                                            << QStringLiteral("Missing value after '--pid'");
+        QTest::newRow("unknown lesson") << QStringList { QStringLiteral("--lesson"), QStringLiteral("nosuch") }
+                                        << QStringLiteral("no lesson named 'nosuch'; the lessons are: "
+                                                          "capacity, backpressure,");
     }
 
     void wrongArguments()

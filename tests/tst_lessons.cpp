@@ -4,7 +4,10 @@
 
 #include <pipescope/lessoncatalog.h>
 #include <pipescope/lessoncontext.h>
+#include <pipescope/lessonprocess.h>
 #include <pipescope/lessonrunner.h>
+
+#include <QCoreApplication>
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -73,6 +76,8 @@ private Q_SLOTS:
     void nonblocking();
     void closeNeedsLoop();
     void subprocessDeadlock();
+    void scanPipesShowsTheLessonLive();
+    void lessonProcessGetsOnlyItsFds();
     void runnerSignalsAndJson();
     void abandonedMidway_data();
     void abandonedMidway();
@@ -324,7 +329,7 @@ void TestLessons::closeNeedsLoop()
 void TestLessons::subprocessDeadlock()
 {
     const QList<Observation> o = run(QStringLiteral("subprocess-deadlock"));
-    QCOMPARE(o.size(), 2);
+    QCOMPARE(o.size(), 3);
     const int capacity = freshCapacity();
     QCOMPARE(o[0].values.value(QStringLiteral("lastErrno")).toString(), QStringLiteral("EAGAIN"));
     QCOMPARE(o[0].values.value(QStringLiteral("catState")).toString(), QStringLiteral("S"));
@@ -336,9 +341,86 @@ void TestLessons::subprocessDeadlock()
     const qint64 accepted = o[0].values.value(QStringLiteral("accepted")).toLongLong();
     QCOMPARE(accepted, 2 * capacity + o[0].values.value(QStringLiteral("inCat")).toLongLong());
     QVERIFY(accepted < 1024 * 1024); // stuck long before the megabyte was in
-    QCOMPARE(o[1].values.value(QStringLiteral("echoed")).toLongLong(), 1024 * 1024);
-    QCOMPARE(o[1].values.value(QStringLiteral("intact")).toBool(), true);
-    QCOMPARE(o[1].values.value(QStringLiteral("exitCode")).toInt(), 0);
+
+    // The explorer's diagnosis names both processes of the real deadlock, both pipes full.
+    const QString diagnosis = o[1].values.value(QStringLiteral("diagnosis")).toString();
+    const QString head = o[1].values.value(QStringLiteral("headPid")).toString();
+    const QString cat = o[1].values.value(QStringLiteral("catPid")).toString();
+    QVERIFY2(diagnosis.startsWith(QLatin1String("deadlock: ")), qPrintable(diagnosis));
+    QVERIFY2(diagnosis.contains(QStringLiteral("`head` (pid %1)").arg(head))
+                 && diagnosis.contains(QStringLiteral("`cat` (pid %1)").arg(cat)),
+             qPrintable(diagnosis));
+    QCOMPARE(o[1].values.value(QStringLiteral("queued")).toList(),
+             QVariantList({capacity, capacity}));
+
+    QCOMPARE(o[2].values.value(QStringLiteral("echoed")).toLongLong(), 1024 * 1024);
+    QCOMPARE(o[2].values.value(QStringLiteral("intact")).toBool(), true);
+    QCOMPARE(o[2].values.value(QStringLiteral("exitCode")).toInt(), 0);
+}
+
+void TestLessons::scanPipesShowsTheLessonLive()
+{
+    // Our stderr becomes a pipe, as under a pipeline: children inherit it, yet it is not one
+    // of the lesson's pipes.
+    const auto [stderrRead, stderrWrite] = Test::makePipe();
+    const int savedStderr = ::dup(STDERR_FILENO);
+    QVERIFY(savedStderr >= 0 && ::dup2(stderrWrite, STDERR_FILENO) == STDERR_FILENO);
+    LessonRunner runner(*LessonCatalog::find(QStringLiteral("backpressure")));
+    const bool ran = runner.runNextStep(); // `yes` fills the pipe and blocks
+    const SystemSnapshot snapshot = runner.context()->scanPipes();
+    ::dup2(savedStderr, STDERR_FILENO);
+    for (int fd : {savedStderr, stderrRead, stderrWrite})
+        ::close(fd);
+    QVERIFY(ran && runner.observations().constFirst().matches);
+
+    // yes's stdin and stdout pipes, nothing else (not our stderr, which yes inherits).
+    const qint64 yes = runner.context()->startedPids().constFirst();
+    const qint64 self = QCoreApplication::applicationPid();
+    QCOMPARE(snapshot.pipes.size(), 2);
+    const PipeInfo *stdinPipe = snapshot.pipeAt(yes, 0);
+    QVERIFY(stdinPipe && stdinPipe->writerPids() == QList<qint64> {self});
+    QCOMPARE(stdinPipe->queued.value_or(-1), 0);
+    QVERIFY(snapshot.pipeAt(yes, 1));
+    const PipeInfo &pipe = *snapshot.pipeAt(yes, 1);
+    QCOMPARE(pipe.queued.value_or(-1), freshCapacity());
+    QCOMPARE(pipe.writerPids(), QList<qint64> {yes});
+    QCOMPARE(pipe.readerPids(), QList<qint64> {self});
+    const auto writer = std::find_if(pipe.endpoints.cbegin(), pipe.endpoints.cend(),
+                                     [&](const PipeEndpoint &end) { return end.pid == yes; });
+    QCOMPARE(writer->fd, 1);
+    QCOMPARE(writer->state, EndpointState::BlockedWrite);
+    QCOMPARE(QSet<qint64>(snapshot.processes.keyBegin(), snapshot.processes.keyEnd()),
+             QSet<qint64>({yes, self}));
+    QVERIFY(std::any_of(pipe.diagnostics.cbegin(), pipe.diagnostics.cend(), [](const Diagnostic &d) {
+        return d.kind == Diagnostic::Kind::WriterBlockedOnFullPipe;
+    }));
+
+    // Once the run is over nothing is left to show.
+    runner.restart();
+    QCOMPARE(runner.context()->scanPipes().pipes.size(), 0);
+}
+
+void TestLessons::lessonProcessGetsOnlyItsFds()
+{
+    // Pipe ends without O_CLOEXEC (leaked to us by a careless host) must not reach the child,
+    // neither below the highest fd it is given (250) nor above it.
+    int leaked[2];
+    QCOMPARE(::pipe(leaked), 0);
+    const int high = ::fcntl(leaked[1], F_DUPFD, 300);
+    QVERIFY(leaked[1] < 250 && high >= 300);
+    const auto [input, unused] = Test::makePipe();
+    LessonProcess child;
+    QString error;
+    const bool started = child.start(
+        {QStringLiteral("sleep"), {QStringLiteral("30")}, {{input, 0}, {input, 250}}}, &error);
+    const QMap<int, QString> links = Test::fdLinks(child.pid());
+    for (int fd : {leaked[0], leaked[1], high, input, unused})
+        ::close(fd);
+    child.kill();
+    QVERIFY2(started, qPrintable(error));
+    QCOMPARE(links.keys(), QList<int>({0, 1, 2, 250}));
+    QCOMPARE(links.value(1), QStringLiteral("null"));
+    QCOMPARE(links.value(0), links.value(250));
 }
 
 void TestLessons::runnerSignalsAndJson()
@@ -389,6 +471,7 @@ void TestLessons::abandonedMidway_data()
     QTest::newRow("sleep holding a write end") << QStringLiteral("eof-leak") << 2;
     QTest::newRow("cat blocked in open") << QStringLiteral("fifo-rendezvous") << 4;
     QTest::newRow("cat deadlocked") << QStringLiteral("subprocess-deadlock") << 1;
+    QTest::newRow("head and cat deadlocked") << QStringLiteral("subprocess-deadlock") << 2;
 }
 
 void TestLessons::abandonedMidway()

@@ -59,16 +59,6 @@ ino_t inodeOf(int fd)
     return ::fstat(fd, &st) == 0 ? st.st_ino : 0;
 }
 
-/// fd number → link target of every open fd of \a pid (/proc/PID/fd).
-QMap<int, QString> fdLinks(pid_t pid)
-{
-    QMap<int, QString> links;
-    const QString dir = QStringLiteral("/proc/%1/fd").arg(pid);
-    for (const QString &name : QDir(dir).entryList(QDir::Files | QDir::System))
-        links.insert(name.toInt(), QFile::symLinkTarget(dir + u'/' + name).section(u'/', -1));
-    return links;
-}
-
 } // namespace
 
 class TestOpeners : public QObject
@@ -98,6 +88,7 @@ private Q_SLOTS:
     void childExitStatus_data();
     void childExitStatus();
     void childGetsOnlyItsOwnEnds();
+    void childDoesNotInheritLeakedFds();
     void childDiesOfSigpipeWhenItsReaderLeaves();
     void childDestructorKillsAndReaps();
 
@@ -615,6 +606,24 @@ void TestOpeners::childGetsOnlyItsOwnEnds()
     QCOMPARE(readAll(out.get()), QByteArray());
     QTRY_VERIFY(child.state() == ChildProcess::State::Exited);
     QCOMPARE(child.exitCode(), 0);
+}
+
+void TestOpeners::childDoesNotInheritLeakedFds()
+{
+    // A pipe without O_CLOEXEC, as a careless host process might have: the child must not
+    // get it, or it would hold a write end that keeps the pipe's reader from seeing EOF.
+    int leaked[2];
+    QCOMPARE(::pipe(leaked), 0);
+    Fd leakedRead(leaked[0]), leakedWrite(leaked[1]);
+    ChildProcess child;
+    QVERIFY2(child.start(QStringLiteral("cat")), qPrintable(child.errorString()));
+    Fd in(child.takeStdinFd()), out(child.takeStdoutFd());
+    const QMap<int, QString> links = fdLinks(child.pid());
+    QVERIFY2(links.lastKey() <= STDERR_FILENO, qPrintable(QStringList(links.values()).join(u' ')));
+    leakedWrite.close();
+    QCOMPARE(readAll(leakedRead.get()), QByteArray()); // EOF: nobody else holds the write end
+    in.close();
+    QTRY_VERIFY(child.state() == ChildProcess::State::Exited);
 }
 
 void TestOpeners::childDestructorKillsAndReaps()

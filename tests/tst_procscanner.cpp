@@ -27,10 +27,19 @@ Q_DECLARE_METATYPE(PipeScope::EndpointState)
 
 namespace {
 
+/// Endpoints and commands only: no states, no fill levels.
+ScanOptions endpointsOnly()
+{
+    ScanOptions options;
+    options.states = false;
+    options.fillLevels = false;
+    return options;
+}
+
 /// The first process of \a pids whose comm is \a comm, or -1.
 pid_t findByComm(const QList<pid_t> &pids, const QString &comm)
 {
-    const SystemSnapshot snapshot = ProcScanner().scan({ false, false });
+    const SystemSnapshot snapshot = ProcScanner().scan(endpointsOnly());
     for (pid_t pid : pids) {
         const ProcessInfo *process = snapshot.process(pid);
         if (process && process->comm == comm)
@@ -88,6 +97,7 @@ private Q_SLOTS:
     void observedPipelineDeliversSameSha256();
     void endpointScanWithoutStatesOrFill();
     void sameResultOnOneOrManyThreads();
+    void onlyTheGivenProcesses();
 };
 
 void TestProcScanner::shellPipelineMatchesLsof()
@@ -269,8 +279,11 @@ void TestProcScanner::stoppedAndZombieStates()
     QTRY_COMPARE_WITH_TIMEOUT(stateOf(scanSystem(), stopped, 0), EndpointState::Stopped, 5000);
     QCOMPARE(::kill(stopped, SIGCONT), 0);
     QTRY_COMPARE_WITH_TIMEOUT(stateOf(scanSystem(), stopped, 0), EndpointState::Sleeping, 5000);
-    // Our own write end: this process holds it, and it is running the scan.
-    const SystemSnapshot snapshot = scanSystem();
+    // Our own write end: this process holds it, and it is running the scan. One thread: with
+    // a pool, the main thread may already wait for the workers (asleep) when ours is read.
+    ScanOptions oneThread;
+    oneThread.threads = 1;
+    const SystemSnapshot snapshot = ProcScanner().scan(oneThread);
     QCOMPARE(stateOf(snapshot, ::getpid(), pipeWrite), EndpointState::Running);
     Sys::close(pipeWrite);
 }
@@ -360,8 +373,8 @@ void TestProcScanner::endpointScanWithoutStatesOrFill()
     const pid_t reader = children.spawn({ QStringLiteral("sleep"), QStringLiteral("600") },
                                         { { pipeRead, 0 } });
     Sys::close(pipeRead);
-    QTRY_VERIFY_WITH_TIMEOUT(ProcScanner().scan({ false, false }).pipeAt(reader, 0) != nullptr, 5000);
-    const SystemSnapshot snapshot = ProcScanner().scan({ false, false });
+    QTRY_VERIFY_WITH_TIMEOUT(ProcScanner().scan(endpointsOnly()).pipeAt(reader, 0) != nullptr, 5000);
+    const SystemSnapshot snapshot = ProcScanner().scan(endpointsOnly());
     const PipeInfo *pipe = snapshot.pipeAt(reader, 0);
     QCOMPARE(pipe->endpoints.size(), 2); // sleep's read end and our write end
     QVERIFY(!pipe->queued);
@@ -400,6 +413,29 @@ void TestProcScanner::sameResultOnOneOrManyThreads()
     QTRY_COMPARE_WITH_TIMEOUT(scanWith(1).filter(QRegularExpression(QStringLiteral(" -[12] "))).size(), 0, 5000);
     QTRY_COMPARE_WITH_TIMEOUT(scanWith(4), scanWith(1), 5000);
     QCOMPARE(scanWith(2), scanWith(1));
+}
+
+void TestProcScanner::onlyTheGivenProcesses()
+{
+    ChildProcesses children;
+    const auto [readEnd, writeEnd] = makePipe();
+    const pid_t reader = children.spawn({ QStringLiteral("sleep"), QStringLiteral("600") }, { { readEnd, 0 } });
+    const pid_t other = children.spawn({ QStringLiteral("sleep"), QStringLiteral("600") }, { { readEnd, 0 } });
+    Sys::close(readEnd);
+    ScanOptions options;
+    options.pids = { reader, 999999999 }; // the second cannot exist (above pid_max)
+    SystemSnapshot snapshot;
+    QTRY_VERIFY_WITH_TIMEOUT((snapshot = ProcScanner().scan(options)).pipeAt(reader, 0), 5000);
+    QCOMPARE(snapshot.processesScanned, 1);
+    QCOMPARE(snapshot.processes.keys(), QList<qint64> { reader });
+    QCOMPARE(snapshot.skipped.size(), 1);
+    QCOMPARE(snapshot.skipped.constFirst().pid, 999999999);
+    QCOMPARE(snapshot.skipped.constFirst().error, ENOENT);
+    // Only the scanned holders are listed: neither `other` nor our write end.
+    QCOMPARE(snapshot.pipeAt(reader, 0)->endpoints.size(), 1);
+    QVERIFY(!snapshot.process(other));
+    QCOMPARE(snapshot.pipeAt(reader, 0)->queued.value_or(-1), 0);
+    Sys::close(writeEnd);
 }
 
 QTEST_GUILESS_MAIN(TestProcScanner)

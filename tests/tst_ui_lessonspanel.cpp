@@ -1,6 +1,9 @@
 // The Lessons panel, driven by its buttons: step through a lesson on real pipes, revisit a
-// result, run the rest, restart, presentation mode, and the live process list.
+// result, run the rest, restart, presentation mode, and the live view of the lesson's pipes.
+#include "endpointgraph.h"
+#include "lessonliveview.h"
 #include "lessonspanel.h"
+#include "systempipesmodel.h"
 #include "testsupport.h"
 
 #include <pipescope/lessoncatalog.h>
@@ -48,6 +51,7 @@ private Q_SLOTS:
     void runAllAndRestart();
     void presentationMode();
     void showsLiveProcessesAndReapsThem();
+    void liveGraphShowsTheFullPipeAndOpensIt();
 };
 
 void TestLessonsPanel::initTestCase()
@@ -171,6 +175,52 @@ void TestLessonsPanel::showsLiveProcessesAndReapsThem()
     QVERIFY(panel.selectLesson(QStringLiteral("nonblocking")));
     QVERIFY(::kill(pid_t(pid), 0) == -1 && errno == ESRCH);
     QTRY_COMPARE(panel.processesText(), QStringLiteral("(none running)"));
+}
+
+void TestLessonsPanel::liveGraphShowsTheFullPipeAndOpensIt()
+{
+    LessonsPanel panel;
+    panel.resize(1200, 900);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    Ui::LessonLiveView *live = panel.liveView();
+    QVERIFY(panel.selectLesson(QStringLiteral("backpressure")));
+    QCOMPARE(live->pipesText(), QStringLiteral("(no pipes open)"));
+    QCOMPARE(live->graph()->processCount(), 0);
+    QVERIFY(clickNextAndWait(panel)); // `yes` fills its stdout pipe and blocks
+
+    const qint64 yes = panel.processesText().section(u' ', 1, 1).section(u':', 0, 0).toLongLong();
+    QVERIFY(yes > 0);
+    const QString full = QStringLiteral("%1/%1 (100%)").arg(freshCapacity());
+    QTRY_VERIFY2(live->pipesText().contains(full), qPrintable(live->pipesText()));
+    QVERIFY2(live->pipesText().contains(QStringLiteral("⚠ writer `yes` (pid %1, fd 1) blocked").arg(yes)),
+             qPrintable(live->pipesText()));
+    // Boxes for yes and for us; yes's stdin and stdout pipes between them.
+    QCOMPARE(live->graph()->processCount(), 2);
+    QCOMPARE(live->graph()->pipeCount(), 2);
+    QVERIFY2(live->graph()->processText(yes).contains(QStringLiteral("blocked writing")),
+             qPrintable(live->graph()->processText(yes)));
+
+    // Selecting the full pipe in the graph offers it to the System page.
+    const PipeInfo *stdoutPipe = live->snapshot().pipeAt(yes, 1);
+    QVERIFY(stdoutPipe);
+    const QString key = Ui::SystemPipesModel::keyString(stdoutPipe->key);
+    QVERIFY(!live->openButton()->isEnabled());
+    Ui::EndpointGraph *graph = live->graph();
+    QTest::mouseClick(graph->viewport(), Qt::LeftButton, {},
+                      graph->mapFromScene(graph->pipePosition(key)));
+    QCOMPARE(graph->selectedPipe(), key);
+    QVERIFY(live->openButton()->isEnabled());
+    QSignalSpy open(&panel, &LessonsPanel::openInSystemPage);
+    QVERIFY(open.isValid());
+    QTest::mouseClick(live->openButton(), Qt::LeftButton);
+    QCOMPARE(open.size(), 1);
+    QCOMPARE(open.at(0).at(0).toString(), key);
+
+    // A fresh run: the old pipes are gone from the view at once.
+    panel.restart();
+    QCOMPARE(live->pipesText(), QStringLiteral("(no pipes open)"));
+    QCOMPARE(live->graph()->processCount(), 0);
 }
 
 QTEST_MAIN(TestLessonsPanel)

@@ -1,8 +1,9 @@
 #include "lessonspanel.h"
 
+#include "lessonliveview.h"
+
 #include <pipescope/lessoncatalog.h>
 #include <pipescope/lessoncontext.h>
-#include <pipescope/lessonprocess.h>
 #include <pipescope/lessonrunner.h>
 
 #include <QCheckBox>
@@ -65,9 +66,7 @@ LessonsPanel::LessonsPanel(QWidget *parent) : QWidget(parent), m_baseFont(font()
     connect(m_runAll, &QPushButton::clicked, this, &LessonsPanel::runAll);
     connect(m_restart, &QPushButton::clicked, this, &LessonsPanel::restart);
     connect(m_presentationBox, &QCheckBox::toggled, this, &LessonsPanel::setPresentationMode);
-    m_processTimer = new QTimer(this);
-    connect(m_processTimer, &QTimer::timeout, this, &LessonsPanel::refreshProcesses);
-    m_processTimer->start(ProcessRefreshMs);
+    connect(m_live, &LessonLiveView::openInSystemPage, this, &LessonsPanel::openInSystemPage);
     if (m_lessons->count() > 0)
         m_lessons->setCurrentRow(0);
     updateButtons();
@@ -100,7 +99,6 @@ void LessonsPanel::buildLayout()
     m_verdict = caption(QString(), detail);
     m_observed = wrappingLabel(detail);
     m_why = wrappingLabel(detail);
-    m_processes = wrappingLabel(detail);
 
     auto *column = new QVBoxLayout(detail);
     column->addWidget(m_lessonTitle);
@@ -115,17 +113,28 @@ void LessonsPanel::buildLayout()
     column->addWidget(m_verdict);
     column->addWidget(m_observed);
     column->addWidget(m_why);
-    column->addWidget(caption(tr("Processes of this lesson"), detail));
-    column->addWidget(m_processes);
     column->addStretch(1);
 
     auto *scroll = new QScrollArea(this);
     scroll->setWidget(detail);
     scroll->setWidgetResizable(true);
 
+    auto *live = new QWidget(this);
+    m_live = new LessonLiveView(live);
+    auto *liveColumn = new QVBoxLayout(live);
+    liveColumn->setContentsMargins(0, 0, 0, 0);
+    liveColumn->addWidget(caption(tr("This lesson's pipes and processes, live"), live));
+    liveColumn->addWidget(m_live, 1);
+
+    auto *stepAndLive = new QSplitter(Qt::Vertical, this);
+    stepAndLive->addWidget(scroll);
+    stepAndLive->addWidget(live);
+    stepAndLive->setStretchFactor(0, 3);
+    stepAndLive->setStretchFactor(1, 2);
+
     auto *splitter = new QSplitter(this);
     splitter->addWidget(m_lessons);
-    splitter->addWidget(scroll);
+    splitter->addWidget(stepAndLive);
     splitter->setStretchFactor(1, 3);
 
     m_back = new QPushButton(tr("Back"), this);
@@ -178,6 +187,9 @@ void LessonsPanel::onLessonRowChanged(int row)
     if (!lesson)
         return;
     m_runner = std::make_unique<LessonRunner>(*lesson);
+    m_live->setContext(m_runner->context());
+    connect(m_runner.get(), &LessonRunner::contextChanged, m_live,
+            [this] { m_live->setContext(m_runner->context()); });
     m_lessonTitle->setText(lesson->title);
     m_lessonSummary->setText(lesson->summary);
     m_steps->clear();
@@ -306,19 +318,6 @@ void LessonsPanel::updateButtons()
     m_steps->setEnabled(!m_busy);
 }
 
-void LessonsPanel::refreshProcesses()
-{
-    QStringList lines;
-    if (m_runner) {
-        for (qint64 pid : m_runner->context()->startedPids()) {
-            const ProcessActivity activity = ProcessActivity::of(pid_t(pid));
-            if (activity.state != 0 && activity.state != 'Z')
-                lines << tr("pid %1: %2").arg(pid).arg(activity.text());
-        }
-    }
-    m_processes->setText(lines.isEmpty() ? tr("(none running)") : lines.join(u'\n'));
-}
-
 void LessonsPanel::setPresentationMode(bool on)
 {
     if (m_presentation == on)
@@ -374,7 +373,7 @@ QString LessonsPanel::verdictText() const
 
 QString LessonsPanel::processesText() const
 {
-    return m_processes->text();
+    return m_live->processesText();
 }
 
 } // namespace PipeScope::Ui

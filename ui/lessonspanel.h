@@ -10,9 +10,10 @@
 /// waits, so the window keeps painting; the controls are disabled meanwhile. Each step takes
 /// well under a second (see lessoncontext.h).
 ///
-/// The processes a lesson starts are listed live (state and wchan, 5 Hz), so a blocked
-/// writer is seen blocked while the step runs. Presentation mode enlarges every font for a
-/// projector and hides the lesson list.
+/// Below the step, a LessonLiveView shows the lesson's pipes and processes live (the endpoint
+/// graph, fill levels, the explorer's diagnostics, 5 Hz), so a blocked writer is seen blocked
+/// while the step runs. Presentation mode enlarges every font for a projector and hides the
+/// lesson list.
 
 #include <QFont>
 #include <QWidget>
@@ -23,7 +24,6 @@ class QCheckBox;
 class QLabel;
 class QListWidget;
 class QPushButton;
-class QTimer;
 
 namespace PipeScope {
 class LessonRunner;
@@ -32,12 +32,13 @@ struct Observation;
 
 namespace PipeScope::Ui {
 
+class LessonLiveView;
+
 class LessonsPanel : public QWidget {
     Q_OBJECT
 public:
     /// Font scale of presentation mode.
     static constexpr double PresentationScale = 1.8;
-    static constexpr int ProcessRefreshMs = 200;
 
     explicit LessonsPanel(QWidget *parent = nullptr);
     ~LessonsPanel() override;
@@ -68,6 +69,7 @@ public:
     QString whyText() const;
     QString verdictText() const;
     QString processesText() const;
+    LessonLiveView *liveView() const { return m_live; }
     QPushButton *nextButton() const { return m_next; }
     QPushButton *backButton() const { return m_back; }
     QPushButton *runAllButton() const { return m_runAll; }
@@ -78,6 +80,8 @@ Q_SIGNALS:
     void stepRan(int index, bool matches);
     /// The shown step changed.
     void stepShown(int index);
+    /// The user asked to inspect one of the lesson's pipes on the System page.
+    void openInSystemPage(const QString &pipeKey);
 
 private:
     void buildLayout();
@@ -87,7 +91,6 @@ private:
     void showStep(int index);
     void showObservation(const Observation *observation);
     void updateButtons();
-    void refreshProcesses();
     void applyFontScale();
 
     std::unique_ptr<LessonRunner> m_runner;
@@ -107,13 +110,12 @@ private:
     QLabel *m_verdict;
     QLabel *m_observed;
     QLabel *m_why;
-    QLabel *m_processes;
+    LessonLiveView *m_live;
     QPushButton *m_back;
     QPushButton *m_next;
     QPushButton *m_runAll;
     QPushButton *m_restart;
     QCheckBox *m_presentationBox;
-    QTimer *m_processTimer;
 };
 
 } // namespace PipeScope::Ui

@@ -286,6 +286,14 @@ void SystemPage::selectPipe(const QString &key)
     refreshInspector();
 }
 
+void SystemPage::revealPipe(const QString &key)
+{
+    refreshNow();
+    if (m_model->rowOf(key) < 0 && !m_showAll->isChecked())
+        m_showAll->setChecked(true); // rescans
+    selectPipe(key);
+}
+
 void SystemPage::onCurrentRowChanged()
 {
     const QString key = m_table->currentIndex().data(SystemPipesModel::KeyRole).toString();

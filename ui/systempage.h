@@ -46,6 +46,9 @@ public:
     /// across scans, and applied once the process shows up (for `pipescope --pid PID`).
     void followPid(qint64 pid);
     void selectPipe(const QString &key);
+    /// Scans now and selects \a key, turning on "Self-pipes too" if that is what shows it
+    /// (a lesson's pipe that only PipeScope holds).
+    void revealPipe(const QString &key);
     QString selectedPipe() const { return m_selected; }
     void setScanInterval(int ms);
     int scanInterval() const { return m_scanTimer.interval(); }

@@ -97,7 +97,9 @@ SystemSnapshot ScanPass::run()
     if (const auto status = ProcDirectory::readFile(proc.fd(), "self/status", 8192, &ignored))
         m_snapshot.nestedPidNamespace = ProcParsers::pidNamespaceDepth(*status) > 1;
     QByteArrayList pids;
-    while (const char *name = proc.next()) {
+    for (qint64 pid : std::as_const(m_options.pids))
+        pids << QByteArray::number(pid);
+    while (const char *name = m_options.pids.isEmpty() ? proc.next() : nullptr) {
         if (isPidName(name))
             pids << QByteArray(name);
     }

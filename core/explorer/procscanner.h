@@ -36,6 +36,9 @@ struct ScanOptions
     /// Threads reading /proc: 0 picks up to 4 (QThread::idealThreadCount()); small scans (under
     /// 64 processes or pipes) always use the calling thread alone.
     int threads = 0;
+    /// Only these processes (e.g. one program and its children); every process when empty.
+    /// A pid that does not exist is counted in SystemSnapshot::skipped (ENOENT).
+    QList<qint64> pids;
 };
 
 class ProcScanner

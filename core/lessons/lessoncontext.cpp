@@ -1,7 +1,13 @@
 #include "lessoncontext.h"
 
 #include "childprocess.h"
+#include "pipediagnostics.h"
+#include "pipeprobe.h"
+#include "procscanner.h"
 #include "sys.h"
+
+#include <QCoreApplication>
+#include <QSet>
 
 #include <QEventLoop>
 #include <QTemporaryDir>
@@ -56,14 +62,16 @@ std::optional<PipeFds> LessonContext::makePipe(QString *error, int flags)
         return std::nullopt;
     }
     m_fds << fds[0] << fds[1];
-    Q_EMIT pipeCreated(fds[0], fds[1]);
+    notePipe(fds[0]);
     return PipeFds {fds[0], fds[1]};
 }
 
 int LessonContext::adoptFd(int fd)
 {
-    if (fd >= 0 && !m_fds.contains(fd))
+    if (fd >= 0 && !m_fds.contains(fd)) {
         m_fds << fd;
+        notePipe(fd);
+    }
     return fd;
 }
 
@@ -91,7 +99,6 @@ LessonProcess *LessonContext::spawn(const LessonProcess::Spec &spec, QString *er
     }
     m_children << process;
     m_pids << process->pid();
-    Q_EMIT processStarted(process->pid(), spec.program);
     return process;
 }
 
@@ -106,8 +113,78 @@ ChildProcess *LessonContext::startChild(const QString &program, const QStringLis
     }
     m_children << child;
     m_pids << child->pid();
-    Q_EMIT processStarted(child->pid(), program);
+    notePipe(child->stdinFd());
+    notePipe(child->stdoutFd());
     return child;
+}
+
+void LessonContext::notePipe(int fd)
+{
+    const PipeSample sample = PipeProbe::forFd(fd).sample();
+    if (!sample.ok)
+        return; // not a pipe: a file, /dev/null
+    const PipeKey key = sample.isFifo ? PipeKey {PipeKind::Fifo, sample.device, sample.inode}
+                                      : PipeKey {PipeKind::Pipe, 0, sample.inode};
+    if (!m_pipeKeys.contains(key))
+        m_pipeKeys << key;
+}
+
+QList<qint64> LessonContext::unreapedPids() const
+{
+    QList<qint64> pids;
+    for (const QPointer<QObject> &child : m_children) {
+        if (auto *process = qobject_cast<LessonProcess *>(child.data())) {
+            if (process->isRunning()) // reaps an exited one (WNOHANG)
+                pids << process->pid();
+        } else if (auto *process = qobject_cast<ChildProcess *>(child.data())) {
+            if (process->state() == ChildProcess::State::Running) // reaped when Exited
+                pids << process->pid();
+        }
+    }
+    return pids;
+}
+
+namespace {
+
+bool heldByAnyOf(const PipeInfo &pipe, const QSet<qint64> &pids)
+{
+    return std::any_of(pipe.endpoints.cbegin(), pipe.endpoints.cend(),
+                       [&](const PipeEndpoint &end) { return pids.contains(end.pid); });
+}
+
+} // namespace
+
+SystemSnapshot LessonContext::scanPipes(const QString &procRoot) const
+{
+    const qint64 self = QCoreApplication::applicationPid();
+    const QList<qint64> children = unreapedPids();
+    ScanOptions options;
+    options.pids = QList<qint64> {self} + children;
+    options.fillLevels = false; // probed below, for the lesson's pipes only
+    options.threads = 1;        // a few processes: no pool
+    const ProcScanner scanner(procRoot);
+    SystemSnapshot snapshot = scanner.scan(options);
+
+    const QSet<PipeKey> made(m_pipeKeys.cbegin(), m_pipeKeys.cend());
+    const QSet<qint64> childSet(children.cbegin(), children.cend());
+    // A pipe only a child holds is the child's own (a pipeline inside `sh -c`); one the
+    // lesson did not make but this process holds too came from our host (an inherited fd).
+    snapshot.pipes.removeIf([&](const PipeInfo &pipe) {
+        return !made.contains(pipe.key)
+                && (heldByAnyOf(pipe, {self}) || !heldByAnyOf(pipe, childSet));
+    });
+    QSet<qint64> holders;
+    for (const PipeInfo &pipe : std::as_const(snapshot.pipes)) {
+        for (const PipeEndpoint &end : pipe.endpoints)
+            holders.insert(end.pid);
+    }
+    snapshot.processes.removeIf([&](const auto &it) { return !holders.contains(it.key()); });
+    // A child that exited between unreapedPids() and the scan is not news.
+    snapshot.skipped.removeIf([](const SkippedProcess &p) { return p.error == ENOENT || p.error == ESRCH; });
+    snapshot.processesSkipped = int(snapshot.skipped.size());
+    scanner.sampleFillLevels(snapshot, {}, 1);
+    PipeDiagnostics::annotate(snapshot);
+    return snapshot;
 }
 
 QString LessonContext::tempDir()

@@ -8,9 +8,14 @@
 /// kernel), it calls waitUntil(), which spins a nested QEventLoop with a timeout: the same
 /// code works headless (CLI, tests) and in the GUI, where the window keeps repainting while
 /// the step runs. Keep every wait short (well under a second per step).
+///
+/// The pipes a lesson makes or adopts here, and every pipe its children hold, are the lesson's
+/// pipes: scanPipes() shows them as the System explorer sees them (holders, their states, fill
+/// levels, diagnostics), which is how the GUI shows a lesson live while it runs.
 
 #include "lessonprocess.h"
 #include "pipeopeners.h"
+#include "systemsnapshot.h"
 
 #include <QList>
 #include <QObject>
@@ -46,7 +51,8 @@ public:
     /// A new anonymous pipe (O_CLOEXEC, plus \a flags such as O_NONBLOCK) whose fds the
     /// context owns until closeFd() or cleanup(). nullopt and *error on failure.
     std::optional<PipeFds> makePipe(QString *error, int flags = 0);
-    /// The context closes \a fd at cleanup unless closeFd() closed it first.
+    /// The context closes \a fd at cleanup unless closeFd() closed it first. A pipe or FIFO
+    /// adopted here becomes one of the lesson's pipes (see scanPipes()).
     int adoptFd(int fd);
     /// Closes an fd the context owns (or any fd, if not owned); sets \a fd to -1.
     void closeFd(int &fd);
@@ -60,6 +66,20 @@ public:
     ChildProcess *startChild(const QString &program, const QStringList &arguments, QString *error);
     /// Pids of every child started so far (also those already reaped).
     QList<qint64> startedPids() const { return m_pids; }
+    /// Pids of the children not reaped yet (running, or exited and still a zombie): their
+    /// pids cannot have been reused by another process.
+    QList<qint64> unreapedPids() const;
+
+    /// Every pipe made by makePipe() or adopted by adoptFd() so far, also after it closed.
+    QList<PipeKey> pipeKeys() const { return m_pipeKeys; }
+    /// The lesson's pipes right now, scanned from \a procRoot like the System page does: the
+    /// pipes in pipeKeys() (startChild()'s stdin and stdout pipes included) and those only the
+    /// unreaped children hold (a pipeline inside `sh -c`), but not a pipe this process got
+    /// from its host (its stderr, which children inherit); their holders among this process
+    /// and the children, states, fill levels (read-only probes of existing read ends) and
+    /// PipeDiagnostics. Other processes are not scanned, so a pipe shared with one outside the
+    /// lesson shows only the lesson's holders.
+    SystemSnapshot scanPipes(const QString &procRoot = QStringLiteral("/proc")) const;
 
     /// A private directory for FIFOs and files, removed at cleanup; empty on failure.
     QString tempDir();
@@ -79,13 +99,11 @@ public:
     /// Kills and reaps every child, destroys the state, transports and fds. Idempotent.
     void cleanup();
 
-Q_SIGNALS:
-    /// A lesson pipe or process appeared; the GUI may show it live.
-    void pipeCreated(int readFd, int writeFd);
-    void processStarted(qint64 pid, const QString &program);
-
 private:
+    void notePipe(int fd);
+
     QList<int> m_fds;
+    QList<PipeKey> m_pipeKeys;
     QList<QPointer<QObject>> m_children;
     QList<qint64> m_pids;
     std::any m_state;

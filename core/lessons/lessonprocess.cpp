@@ -128,6 +128,16 @@ bool LessonProcess::start(const Spec &spec, QString *error)
         posix_spawn_file_actions_adddup2(&setup.actions, scratch + i, spec.fds[i].second);
         posix_spawn_file_actions_addclose(&setup.actions, scratch + i);
     }
+    // Only the mapped fds (and stderr): an fd leaked to us without O_CLOEXEC by whoever
+    // started PipeScope must not turn up in a lesson's child, e.g. as a second write end.
+    int highest = STDERR_FILENO;
+    for (const auto &pair : spec.fds)
+        highest = qMax(highest, pair.second);
+    for (int childFd = STDERR_FILENO + 1; childFd < highest; ++childFd) {
+        if (!isMapped(spec.fds, childFd))
+            posix_spawn_file_actions_addclose(&setup.actions, childFd);
+    }
+    posix_spawn_file_actions_addclosefrom_np(&setup.actions, highest + 1);
     // Unmapped stdin/stdout would be whatever the lesson's host has (a terminal, ctest's pipe).
     for (int childFd : {STDIN_FILENO, STDOUT_FILENO}) {
         if (!isMapped(spec.fds, childFd))

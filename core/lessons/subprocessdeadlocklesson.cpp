@@ -5,14 +5,17 @@
 #include "lessoncontext.h"
 #include "lessonprocess.h"
 #include "lessontools.h"
+#include "pipediagnostics.h"
 #include "readpipetransport.h"
 #include "sys.h"
 #include "writepipetransport.h"
 
 #include <QCryptographicHash>
+#include <QSet>
 #include <QVariantMap>
 
 #include <memory>
+#include <optional>
 
 namespace PipeScope::Lessons {
 
@@ -24,6 +27,7 @@ constexpr qsizetype PayloadSize = 1024 * 1024;
 constexpr int StuckWaitMs = 1500;
 constexpr int StillStuckMs = 200;
 constexpr int FixTimeoutMs = 3000;
+constexpr int DeadlockWaitMs = 2000;
 
 struct State {
     ChildProcess *cat = nullptr;
@@ -35,6 +39,8 @@ struct State {
     std::unique_ptr<ReadPipeTransport> reader;
     QByteArray echoed;
     bool eof = false;
+    LessonProcess *parent = nullptr; ///< step 2: `head`, blocking writes, never reads
+    LessonProcess *child = nullptr;  ///< step 2: its `cat`
 };
 
 QByteArray makePayload()
@@ -114,11 +120,97 @@ Observation bothBlock(LessonContext &context)
     return o;
 }
 
+/// The deadlock diagnostic among the lesson's pipes that involves \a pids, if there is one.
+std::optional<Diagnostic> deadlockOf(const SystemSnapshot &snapshot, const QSet<qint64> &pids)
+{
+    for (const PipeInfo &pipe : snapshot.pipes) {
+        for (const Diagnostic &diagnostic : pipe.diagnostics) {
+            if (diagnostic.kind != Diagnostic::Kind::Deadlock)
+                continue;
+            QSet<qint64> involved;
+            for (const auto &[pid, fd] : diagnostic.endpoints)
+                involved.insert(pid);
+            if (involved == pids)
+                return diagnostic;
+        }
+    }
+    return std::nullopt;
+}
+
+/// `head -c 1 MiB` writes into cat's stdin with blocking writes and holds cat's stdout as its
+/// fd 3 without reading it: a parent making the classic mistake, in a process the explorer can
+/// see blocked.
+bool startDeadlockedPair(LessonContext &context, State &state, QString *error)
+{
+    std::optional<PipeFds> toCat = context.makePipe(error);
+    std::optional<PipeFds> fromCat = toCat ? context.makePipe(error) : std::nullopt;
+    if (!fromCat)
+        return false;
+    state.child = context.spawn({QStringLiteral("cat"), {}, {{toCat->read, 0}, {fromCat->write, 1}}},
+                                error);
+    state.parent = state.child ? context.spawn({QStringLiteral("head"),
+                                                {QStringLiteral("-c"),
+                                                 QString::number(PayloadSize),
+                                                 QStringLiteral("/dev/zero")},
+                                                {{toCat->write, 1}, {fromCat->read, 3}}},
+                                               error)
+                               : nullptr;
+    // Our copies must go, as in a parent after fork: a reader of cat's stdout that is not
+    // blocked (this process) could still break the cycle.
+    for (int *fd : {&toCat->read, &toCat->write, &fromCat->read, &fromCat->write})
+        context.closeFd(*fd);
+    return state.parent != nullptr;
+}
+
+Observation explorerNamesIt(LessonContext &context)
+{
+    State &state = context.state<State>();
+    QString error;
+    if (!startDeadlockedPair(context, state, &error))
+        return Observation::failure(error);
+    const QSet<qint64> pair {state.parent->pid(), state.child->pid()};
+    std::optional<Diagnostic> deadlock;
+    SystemSnapshot snapshot;
+    context.waitUntil(
+        [&] {
+            if (!state.parent->activity().isBlockedWriting()
+                || !state.child->activity().isBlockedWriting())
+                return false;
+            snapshot = context.scanPipes();
+            deadlock = deadlockOf(snapshot, pair);
+            return deadlock.has_value();
+        },
+        DeadlockWaitMs);
+    Observation o = Observation::check(
+        deadlock.has_value(),
+        deadlock ? QStringLiteral("the explorer says: %1").arg(deadlock->text)
+                 : QStringLiteral("no deadlock diagnosed: head %1, cat %2")
+                           .arg(state.parent->activity().text(), state.child->activity().text()));
+    o.why = QStringLiteral("Each process sleeps in write() on a full pipe whose only reader is "
+                           "the other one, itself asleep in write(): a closed cycle in the wait "
+                           "graph. No timeout or signal inside the pair ends it; only killing "
+                           "one of them does (the lesson does, in the next step).");
+    QVariantList queued; // of the pair's two pipes
+    for (const PipeInfo &pipe : std::as_const(snapshot.pipes)) {
+        if (pair.contains(pipe.writerPids().value(0)))
+            queued << pipe.queued.value_or(-1);
+    }
+    o.values = {{QStringLiteral("diagnosis"), deadlock ? deadlock->text : QString()},
+                {QStringLiteral("headPid"), state.parent->pid()},
+                {QStringLiteral("catPid"), state.child->pid()},
+                {QStringLiteral("queued"), queued}};
+    return o;
+}
+
 Observation readWhileWriting(LessonContext &context)
 {
     State &state = context.state<State>();
     if (!state.cat || state.inFd < 0)
-        return Observation::failure(QStringLiteral("the previous step did not run"));
+        return Observation::failure(QStringLiteral("the first step did not run"));
+    for (LessonProcess *process : {state.parent, state.child}) {
+        if (process)
+            process->kill(); // the deadlocked pair of step 2: nothing else ends it
+    }
     state.reader = std::make_unique<ReadPipeTransport>();
     state.writer = std::make_unique<WritePipeTransport>();
     QObject::connect(state.reader.get(), &ReadPipeTransport::dataReceived, state.reader.get(),
@@ -161,7 +253,8 @@ Lesson subprocessDeadlock()
     lesson.id = QStringLiteral("subprocess-deadlock");
     lesson.title = QStringLiteral("The subprocess deadlock");
     lesson.summary = QStringLiteral("Writing a child's stdin without reading its stdout: both "
-                                    "block. The fix: read while writing.");
+                                    "block, and the explorer names the deadlock. The fix: read "
+                                    "while writing.");
     lesson.steps = {
         {QStringLiteral("Write everything first, read later"),
          QStringLiteral("We start `cat` and write 1 MiB into its stdin, planning to read its "
@@ -171,8 +264,16 @@ Lesson subprocessDeadlock()
          QStringLiteral("after a few hundred KiB our write gets EAGAIN and cat sleeps in "
                         "write(): wchan anon_pipe_write, both pipes full — nothing moves"),
          bothBlock},
+        {QStringLiteral("Blocking writes: the explorer diagnoses the deadlock"),
+         QStringLiteral("The same mistake with blocking writes, made by a real parent: `head` "
+                        "writes 1 MiB into cat's stdin and holds cat's stdout as its fd 3 "
+                        "without ever reading it. Both end up asleep in the kernel. PipeScope's "
+                        "explorer reads their states from /proc and follows who waits for whom."),
+         QStringLiteral("the explorer reports a deadlock: head waits to write a pipe read only "
+                        "by cat, and cat waits to write a pipe read only by head"),
+         explorerNamesIt},
         {QStringLiteral("The fix: read while writing"),
-         QStringLiteral("Same cat, same fds: a ReadPipeTransport now reads cat's stdout while a "
+         QStringLiteral("Back to the cat of step 1, same fds: a ReadPipeTransport now reads cat's stdout while a "
                         "WritePipeTransport writes the rest of the megabyte and then EOF."),
          QStringLiteral("all 1048576 bytes come back identical; cat exits with status 0"),
          readWhileWriting},

@@ -82,12 +82,15 @@ bool ChildProcess::spawn(const QByteArray &file, const QList<QByteArray> &argv)
     }
     Fd childIn(input->read), ourIn(input->write), ourOut(output->read), childOut(output->write);
 
-    // The child gets its two ends as fds 0 and 1 (dup2 clears O_CLOEXEC on the copies); every
-    // other pipe fd of ours is O_CLOEXEC and vanishes at exec.
+    // The child gets its two ends as fds 0 and 1 (dup2 clears O_CLOEXEC on the copies) and
+    // our stderr. Every fd of ours is O_CLOEXEC, but whoever started us may have leaked some
+    // without it: the child closes everything above 2, as subprocess's close_fds does, so it
+    // cannot hold a stray write end that keeps some reader from seeing EOF.
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, childIn.get(), STDIN_FILENO);
     posix_spawn_file_actions_adddup2(&actions, childOut.get(), STDOUT_FILENO);
+    posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
     std::vector<char *> args;
     for (const QByteArray &arg : argv)
         args.push_back(const_cast<char *>(arg.constData()));

@@ -37,6 +37,9 @@ public:
     /// Our end of the child's stdin (write) / stdout (read); the caller takes ownership.
     int takeStdinFd();
     int takeStdoutFd();
+    /// Our end of the child's stdin / stdout while we still hold it, -1 once taken.
+    int stdinFd() const { return m_stdinFd; }
+    int stdoutFd() const { return m_stdoutFd; }
 
     pid_t pid() const { return m_pid; }
     State state() const { return m_state; }

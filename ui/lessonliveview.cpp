@@ -1,0 +1,152 @@
+#include "lessonliveview.h"
+
+#include "endpointgraph.h"
+#include "systempipesmodel.h"
+
+#include <pipescope/lessoncontext.h>
+#include <pipescope/lessonprocess.h>
+#include <pipescope/pipediagnostics.h>
+#include <pipescope/snapshotformat.h>
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace PipeScope::Ui {
+
+namespace {
+
+QString severityMark(Diagnostic::Severity severity)
+{
+    switch (severity) {
+    case Diagnostic::Severity::Error:
+        return QStringLiteral("⛔");
+    case Diagnostic::Severity::Warning:
+        return QStringLiteral("⚠");
+    case Diagnostic::Severity::Info:
+        break;
+    }
+    return QStringLiteral("ℹ");
+}
+
+QLabel *liveLabel(QWidget *parent)
+{
+    auto *label = new QLabel(parent);
+    label->setWordWrap(true);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    label->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    return label;
+}
+
+} // namespace
+
+LessonLiveView::LessonLiveView(QWidget *parent)
+    : QWidget(parent),
+      m_graph(new EndpointGraph(this)),
+      m_pipes(liveLabel(this)),
+      m_processes(liveLabel(this)),
+      m_open(new QPushButton(tr("Open in System page"), this))
+{
+    m_graph->setMinimumHeight(160);
+    m_open->setEnabled(false);
+    m_open->setToolTip(tr("Inspect the selected pipe on the System page: peek at its bytes, "
+                          "every holder, pause its reader."));
+    auto *text = new QVBoxLayout;
+    text->addWidget(m_pipes);
+    text->addWidget(m_processes);
+    text->addStretch(1);
+    text->addWidget(m_open);
+    auto *row = new QHBoxLayout(this);
+    row->setContentsMargins(0, 0, 0, 0);
+    row->addWidget(m_graph, 3);
+    row->addLayout(text, 2);
+
+    connect(m_graph, &EndpointGraph::pipeClicked, this, [this](const QString &key) {
+        m_selectedPipe = key;
+        m_graph->selectPipe(key);
+        m_open->setEnabled(!key.isEmpty());
+    });
+    connect(m_open, &QPushButton::clicked, this, [this] {
+        if (!m_selectedPipe.isEmpty())
+            Q_EMIT openInSystemPage(m_selectedPipe);
+    });
+    m_timer.setInterval(RefreshMs);
+    connect(&m_timer, &QTimer::timeout, this, &LessonLiveView::refresh);
+    showSnapshot();
+}
+
+void LessonLiveView::setContext(LessonContext *context)
+{
+    m_context = context;
+    m_tracker.reset();
+    m_selectedPipe.clear();
+    m_open->setEnabled(false);
+    refresh();
+}
+
+void LessonLiveView::refresh()
+{
+    m_snapshot = m_context ? m_context->scanPipes() : SystemSnapshot();
+    m_tracker.update(m_snapshot);
+    PipeDiagnostics::annotate(m_snapshot); // again, now with "blocked for 3 s"
+    showSnapshot();
+}
+
+void LessonLiveView::showSnapshot()
+{
+    QList<const PipeInfo *> pipes;
+    for (const PipeInfo &pipe : std::as_const(m_snapshot.pipes))
+        pipes << &pipe;
+    const int processesBefore = m_graph->processCount();
+    const int pipesBefore = m_graph->pipeCount();
+    m_graph->setSnapshot(m_snapshot, pipes);
+    if (m_graph->processCount() != processesBefore || m_graph->pipeCount() != pipesBefore)
+        m_graph->fit(); // a pipe or process came or went: keep the whole lesson in view
+    const bool selectedOpen = std::any_of(pipes.cbegin(), pipes.cend(), [this](const PipeInfo *pipe) {
+        return SystemPipesModel::keyString(pipe->key) == m_selectedPipe;
+    });
+    m_open->setEnabled(selectedOpen);
+    m_pipes->setText(pipesText());
+    m_processes->setText(processesText());
+}
+
+QString LessonLiveView::pipesText() const
+{
+    QStringList lines;
+    for (const PipeInfo &pipe : m_snapshot.pipes) {
+        lines << QStringLiteral("%1  %2").arg(SnapshotFormat::pipeTitle(pipe),
+                                              SnapshotFormat::fillText(pipe));
+        for (const Diagnostic &diagnostic : pipe.diagnostics)
+            lines << QStringLiteral("   %1 %2").arg(severityMark(diagnostic.severity), diagnostic.text);
+    }
+    return lines.isEmpty() ? tr("(no pipes open)") : lines.join(u'\n');
+}
+
+QString LessonLiveView::processesText() const
+{
+    QStringList lines;
+    if (m_context) {
+        for (qint64 pid : m_context->unreapedPids()) {
+            const ProcessActivity activity = ProcessActivity::of(pid_t(pid));
+            if (activity.state != 0 && activity.state != 'Z')
+                lines << tr("pid %1: %2").arg(pid).arg(activity.text());
+        }
+    }
+    return lines.isEmpty() ? tr("(none running)") : lines.join(u'\n');
+}
+
+void LessonLiveView::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    refresh();
+    m_timer.start();
+}
+
+void LessonLiveView::hideEvent(QHideEvent *event)
+{
+    QWidget::hideEvent(event);
+    m_timer.stop();
+}
+
+} // namespace PipeScope::Ui
