@@ -352,6 +352,7 @@ void TestLessons::subprocessDeadlock()
              qPrintable(diagnosis));
     QCOMPARE(o[1].values.value(QStringLiteral("queued")).toList(),
              QVariantList({capacity, capacity}));
+    QCOMPARE(o[1].values.value(QStringLiteral("pipesDiagnosed")).toInt(), 2);
 
     QCOMPARE(o[2].values.value(QStringLiteral("echoed")).toLongLong(), 1024 * 1024);
     QCOMPARE(o[2].values.value(QStringLiteral("intact")).toBool(), true);

@@ -38,6 +38,7 @@
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QDockWidget>
 #include <QTest>
 
 #include <csignal>
@@ -72,6 +73,7 @@ private Q_SLOTS:
     void saveAndOpenLab();
     void badLabFileStartsEmpty();
     void settingsAreRemembered();
+    void labDocksOnlyOnTheLabPage();
 
 private:
     MainWindow *newWindow();
@@ -426,6 +428,35 @@ void TestUiMainWindow::settingsAreRemembered()
     w->dataPanel()->peekBox()->setChecked(true);
     w->timelinePanel()->selectedOnlyBox()->setChecked(false);
     w->resize(1400, 900);
+    QVERIFY(w->close());
+}
+
+void TestUiMainWindow::labDocksOnlyOnTheLabPage()
+{
+    m_window->addPage(new QWidget, QStringLiteral("Other"));
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    const auto dock = [this](const char *name) {
+        return m_window->findChild<QDockWidget *>(QString::fromLatin1(name));
+    };
+    QDockWidget *endpoints = dock("endpointsDock"), *data = dock("dataDock"), *timeline = dock("timelineDock");
+    QVERIFY(endpoints && data && timeline);
+    data->close(); // the user's choice on the Lab page
+    m_window->pages()->setCurrentIndex(1);
+    QVERIFY(!endpoints->isVisible() && !data->isVisible() && !timeline->isVisible());
+    // Closing on another page saves the Lab page's layout.
+    QVERIFY(m_window->close());
+    MainWindow *w = newWindow();
+    w->addPage(new QWidget, QStringLiteral("Other"));
+    w->show();
+    QVERIFY(QTest::qWaitForWindowExposed(w));
+    endpoints = dock("endpointsDock"), data = dock("dataDock"), timeline = dock("timelineDock");
+    QVERIFY(endpoints->isVisible() && !data->isVisible() && timeline->isVisible());
+    w->pages()->setCurrentIndex(1);
+    QVERIFY(!endpoints->isVisible() && !timeline->isVisible());
+    w->pages()->setCurrentIndex(0);
+    QVERIFY(endpoints->isVisible() && !data->isVisible() && timeline->isVisible());
+    data->show();
     QVERIFY(w->close());
 }
 

@@ -34,7 +34,7 @@ QString processNode(qint64 pid)
     return QStringLiteral("proc:%1").arg(pid, 10, 10, QLatin1Char('0'));
 }
 
-/// "⛔ blocked writing pipe 812" / "⏸ stopped" / "running": the words under a process name.
+/// "✖ blocked writing pipe 812" / "❚❚ stopped" / "running": the words under a process name.
 QString endpointWords(const PipeEndpoint &endpoint, const PipeInfo &pipe, bool *alarming)
 {
     *alarming = true;
@@ -42,13 +42,13 @@ QString endpointWords(const PipeEndpoint &endpoint, const PipeInfo &pipe, bool *
                                                           : QStringLiteral("pipe %1").arg(pipe.key.inode);
     switch (endpoint.state) {
     case EndpointState::BlockedWrite:
-        return QStringLiteral("⛔ blocked writing %1").arg(where);
+        return QStringLiteral("✖ blocked writing %1").arg(where);
     case EndpointState::BlockedRead:
-        return QStringLiteral("⛔ blocked reading %1").arg(where);
+        return QStringLiteral("✖ blocked reading %1").arg(where);
     case EndpointState::BlockedOpen:
-        return QStringLiteral("⛔ blocked opening a FIFO");
+        return QStringLiteral("✖ blocked opening a FIFO");
     case EndpointState::Stopped:
-        return QStringLiteral("⏸ stopped");
+        return QStringLiteral("❚❚ stopped");
     case EndpointState::Zombie:
         return QStringLiteral("✝ zombie");
     default:

@@ -3,7 +3,7 @@
 /// The System page's live endpoint graph: processes as boxes, pipes as small gauges between
 /// them (writer → pipe → reader), laid out left to right the way shell pipelines read. A
 /// blocked or stopped endpoint marks its process box in red with an icon and the words
-/// ("⛔ blocked writing pipe 812", "⏸ stopped").
+/// ("✖ blocked writing pipe 812", "❚❚ stopped").
 ///
 /// setSnapshot() rebuilds the scene only when the set of processes, pipes or edges changed;
 /// otherwise it updates gauges and labels in place, so zoom, scroll and selection stay put.

@@ -11,6 +11,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QVBoxLayout>
 
 namespace PipeScope::Ui {
@@ -21,7 +22,7 @@ QString severityMark(Diagnostic::Severity severity)
 {
     switch (severity) {
     case Diagnostic::Severity::Error:
-        return QStringLiteral("⛔");
+        return QStringLiteral("✖");
     case Diagnostic::Severity::Warning:
         return QStringLiteral("⚠");
     case Diagnostic::Severity::Info:
@@ -44,23 +45,33 @@ QLabel *liveLabel(QWidget *parent)
 LessonLiveView::LessonLiveView(QWidget *parent)
     : QWidget(parent),
       m_graph(new EndpointGraph(this)),
-      m_pipes(liveLabel(this)),
-      m_processes(liveLabel(this)),
+      m_pipes(liveLabel(nullptr)),
+      m_processes(liveLabel(nullptr)),
       m_open(new QPushButton(tr("Open in System page"), this))
 {
     m_graph->setMinimumHeight(160);
     m_open->setEnabled(false);
     m_open->setToolTip(tr("Inspect the selected pipe on the System page: peek at its bytes, "
                           "every holder, pause its reader."));
-    auto *text = new QVBoxLayout;
-    text->addWidget(m_pipes);
-    text->addWidget(m_processes);
-    text->addStretch(1);
-    text->addWidget(m_open);
+    // Diagnostics can run to many lines (a deadlock names every process): the text scrolls
+    // rather than being cut off.
+    auto *texts = new QWidget;
+    auto *textColumn = new QVBoxLayout(texts);
+    textColumn->setContentsMargins(0, 0, 0, 0);
+    textColumn->addWidget(m_pipes);
+    textColumn->addWidget(m_processes);
+    textColumn->addStretch(1);
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidget(texts);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    auto *side = new QVBoxLayout;
+    side->addWidget(scroll, 1);
+    side->addWidget(m_open, 0, Qt::AlignRight);
     auto *row = new QHBoxLayout(this);
     row->setContentsMargins(0, 0, 0, 0);
     row->addWidget(m_graph, 3);
-    row->addLayout(text, 2);
+    row->addLayout(side, 2);
 
     connect(m_graph, &EndpointGraph::pipeClicked, this, [this](const QString &key) {
         m_selectedPipe = key;

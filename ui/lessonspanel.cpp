@@ -129,8 +129,8 @@ void LessonsPanel::buildLayout()
     auto *stepAndLive = new QSplitter(Qt::Vertical, this);
     stepAndLive->addWidget(scroll);
     stepAndLive->addWidget(live);
-    stepAndLive->setStretchFactor(0, 3);
-    stepAndLive->setStretchFactor(1, 2);
+    stepAndLive->setStretchFactor(0, 1);
+    stepAndLive->setStretchFactor(1, 1);
 
     auto *splitter = new QSplitter(this);
     splitter->addWidget(m_lessons);

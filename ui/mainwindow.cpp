@@ -7,6 +7,7 @@
 #include "kernelpanel.h"
 #include "livelabel.h"
 #include "messagebar.h"
+#include "pagedocks.h"
 #include "pipeinspector.h"
 #include "readerpanel.h"
 #include "statepresentation.h"
@@ -108,6 +109,7 @@ void MainWindow::createDocks()
     resizeDocks({ endpoints }, { 440 }, Qt::Horizontal);
     resizeDocks({ data, timeline }, { 640, 760 }, Qt::Horizontal);
     resizeDocks({ data }, { 230 }, Qt::Vertical);
+    m_labDocks = new PageDocks(m_pages, m_pages->widget(0), { endpoints, data, timeline }, this);
 }
 
 void MainWindow::createStatusBar()
@@ -293,6 +295,7 @@ void MainWindow::togglePause()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    m_labDocks->restore(); // the saved layout is the Lab page's, whatever page is shown now
     saveSettings();
     event->accept();
 }

@@ -1,7 +1,8 @@
 #pragma once
 /// \file mainwindow.h
 /// The PipeScope window: the Pipe Lab page (inspector) in a central tab widget, docks for the
-/// endpoints, the data view and the event timeline, and a status bar with warnings.
+/// endpoints, the data view and the event timeline (shown with the Lab page only, see
+/// pagedocks.h), and a status bar with warnings.
 ///
 /// One timer (refreshInterval(), 15 Hz by default) pulls snapshots from the lab and merges
 /// them into the models and the visible widgets; nothing is updated per read(), and the GUI
@@ -28,6 +29,7 @@ class EndpointsModel;
 class EndpointsPanel;
 class LiveLabel;
 class MessageBar;
+class PageDocks;
 class PipeInspector;
 class TimelinePanel;
 
@@ -96,6 +98,7 @@ private:
     Lab *m_lab;
     QTimer m_refresh;
     QTabWidget *m_pages;
+    PageDocks *m_labDocks = nullptr;
     MessageBar *m_message;
     EndpointsModel *m_endpointsModel;
     EndpointsPanel *m_endpoints = nullptr;

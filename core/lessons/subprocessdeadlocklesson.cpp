@@ -191,14 +191,19 @@ Observation explorerNamesIt(LessonContext &context)
                            "graph. No timeout or signal inside the pair ends it; only killing "
                            "one of them does (the lesson does, in the next step).");
     QVariantList queued; // of the pair's two pipes
+    int diagnosed = 0;   // of those, pipes that carry the deadlock diagnostic
     for (const PipeInfo &pipe : std::as_const(snapshot.pipes)) {
-        if (pair.contains(pipe.writerPids().value(0)))
-            queued << pipe.queued.value_or(-1);
+        if (!pair.contains(pipe.writerPids().value(0)))
+            continue;
+        queued << pipe.queued.value_or(-1);
+        diagnosed += std::any_of(pipe.diagnostics.cbegin(), pipe.diagnostics.cend(),
+                                 [](const Diagnostic &d) { return d.kind == Diagnostic::Kind::Deadlock; });
     }
     o.values = {{QStringLiteral("diagnosis"), deadlock ? deadlock->text : QString()},
                 {QStringLiteral("headPid"), state.parent->pid()},
                 {QStringLiteral("catPid"), state.child->pid()},
-                {QStringLiteral("queued"), queued}};
+                {QStringLiteral("queued"), queued},
+                {QStringLiteral("pipesDiagnosed"), diagnosed}};
     return o;
 }
 
