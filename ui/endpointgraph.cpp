@@ -7,6 +7,8 @@
 #include <pipescope/snapshotformat.h>
 
 #include <QGraphicsLineItem>
+#include <QGraphicsPathItem>
+#include <QPainterPath>
 #include <QGraphicsRectItem>
 #include <QGraphicsScene>
 #include <QGraphicsSimpleTextItem>
@@ -20,9 +22,9 @@ namespace PipeScope::Ui {
 
 namespace {
 
-constexpr double ColumnWidth = 190;
+constexpr double ColumnWidth = 200;
 constexpr double RowHeight = 64;
-constexpr double BoxWidth = 160;
+constexpr double BoxWidth = 180;
 constexpr double BoxHeight = 42;
 constexpr double GaugeWidth = 80;
 constexpr double GaugeHeight = 14;
@@ -119,6 +121,7 @@ void EndpointGraph::rebuild(const SystemSnapshot &snapshot, const QList<const Pi
     scene()->clear();
     m_processes.clear();
     m_pipes.clear();
+    m_backEdges = 0;
     GraphLayout layout;
     for (const PipeInfo *pipe : pipes) {
         const QString key = SystemPipesModel::keyString(pipe->key);
@@ -146,9 +149,9 @@ void EndpointGraph::rebuild(const SystemSnapshot &snapshot, const QList<const Pi
                 continue;
             drawn.insert(endpoint.pid * 4 + int(endpoint.mode));
             if (endpoint.writes())
-                scene()->addLine(QLineF(process + QPointF(BoxWidth / 2, 0), at - QPointF(GaugeWidth / 2, 0)), edgePen)->setZValue(-1);
+                addEdge(process + QPointF(BoxWidth / 2, 0), at - QPointF(GaugeWidth / 2, 0), edgePen);
             if (endpoint.reads())
-                scene()->addLine(QLineF(at + QPointF(GaugeWidth / 2, 0), process - QPointF(BoxWidth / 2, 0)), edgePen)->setZValue(-1);
+                addEdge(at + QPointF(GaugeWidth / 2, 0), process - QPointF(BoxWidth / 2, 0), edgePen);
         }
         PipeItem item;
         item.frame = scene()->addRect(QRectF(at.x() - GaugeWidth / 2, at.y() - GaugeHeight / 2, GaugeWidth, GaugeHeight),
@@ -179,6 +182,29 @@ void EndpointGraph::rebuild(const SystemSnapshot &snapshot, const QList<const Pi
     }
     Q_UNUSED(snapshot);
     scene()->setSceneRect(scene()->itemsBoundingRect().adjusted(-20, -20, 20, 20));
+}
+
+void EndpointGraph::addEdge(const QPointF &from, const QPointF &to, const QPen &pen)
+{
+    if (to.x() >= from.x()) {
+        scene()->addLine(QLineF(from, to), pen)->setZValue(-1);
+        return;
+    }
+    // A back edge closes a cycle (a process that writes a pipe it also, through others,
+    // reads: the shape of every deadlock). Drawn straight it would run hidden along the row's
+    // other edges, so it goes around below the boxes, through the gap between rows, and
+    // ends in an arrow. Each one is a little lower than the last so they stay apart.
+    const double below = std::max(from.y(), to.y()) + BoxHeight / 2 + 5 + 3 * (m_backEdges++ % 4);
+    const double out = from.x() + 12, in = to.x() - 12;
+    QPainterPath path(from);
+    path.lineTo(out, from.y());
+    path.lineTo(out, below);
+    path.lineTo(in, below);
+    path.lineTo(in, to.y());
+    path.lineTo(to);
+    scene()->addPath(path, pen)->setZValue(-1);
+    QPolygonF arrow({to, to + QPointF(-7, -4), to + QPointF(-7, 4)});
+    scene()->addPolygon(arrow, pen, pen.color())->setZValue(-1);
 }
 
 void EndpointGraph::updateItems(const SystemSnapshot &snapshot, const QList<const PipeInfo *> &pipes)

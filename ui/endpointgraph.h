@@ -1,7 +1,8 @@
 #pragma once
 /// \file endpointgraph.h
 /// The System page's live endpoint graph: processes as boxes, pipes as small gauges between
-/// them (writer → pipe → reader), laid out left to right the way shell pipelines read. A
+/// them (writer → pipe → reader), laid out left to right the way shell pipelines read; an
+/// edge that closes a cycle runs back below the row with an arrow. A
 /// blocked or stopped endpoint marks its process box in red with an icon and the words
 /// ("✖ blocked writing pipe 812", "❚❚ stopped").
 ///
@@ -74,6 +75,7 @@ private:
     };
     QString structureOf(const QList<const PipeInfo *> &pipes) const;
     void rebuild(const SystemSnapshot &snapshot, const QList<const PipeInfo *> &pipes);
+    void addEdge(const QPointF &from, const QPointF &to, const QPen &pen);
     void updateItems(const SystemSnapshot &snapshot, const QList<const PipeInfo *> &pipes);
     void updateProcess(const SystemSnapshot &snapshot, qint64 pid, const QString &words, bool alarming);
     void updatePipe(const PipeInfo &pipe);
@@ -85,6 +87,7 @@ private:
     qint64 m_followed = -1;
     QString m_selectedPipe;
     bool m_truncated = false;
+    int m_backEdges = 0; ///< drawn since the last rebuild, to space them apart
 };
 
 } // namespace PipeScope::Ui
