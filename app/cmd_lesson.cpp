@@ -1,5 +1,6 @@
 // pipescope lesson list | run NAME [--json]: the teaching lessons, headless.
 #include "command.h"
+#include "quitonsignals.h"
 
 #include <pipescope/lessoncatalog.h>
 #include <pipescope/lessonrunner.h>
@@ -7,6 +8,8 @@
 #include <QCommandLineParser>
 #include <QJsonDocument>
 #include <QTextStream>
+
+#include <cstring>
 
 namespace PipeScope::App {
 
@@ -48,7 +51,14 @@ int runLesson(const Lesson &lesson, bool json)
                              printStep(out, lesson.steps.at(index), index, observation);
                          });
     }
-    runner.runAll();
+    const QuitOnSignals quitOnSignals; // Ctrl+C ends the run after the current step
+    while (!QuitOnSignals::signalNumber() && runner.runNextStep()) { }
+    if (const int signo = QuitOnSignals::signalNumber()) {
+        QTextStream(stderr) << "Interrupted by signal " << signo << " (" << ::strsignal(signo)
+                            << ") after " << runner.nextStep() << " of "
+                            << runner.stepCount() << " steps; the lesson's processes are killed.\n";
+        return QuitOnSignals::exitStatus(ExitFailure); // ~LessonRunner kills and reaps them
+    }
     if (json) {
         out << QJsonDocument(runner.toJson()).toJson(QJsonDocument::Indented);
     } else {

@@ -1,5 +1,6 @@
 // The GUI entry point: the Pipe Lab window, with the demo pipe or a saved lab.
 #include "gui.h"
+#include "quitonsignals.h"
 
 #include "lessonspanel.h"
 #include "mainwindow.h"
@@ -14,6 +15,7 @@ namespace PipeScope::App {
 int runGui(int &argc, char **argv, const GuiOptions &options)
 {
     QApplication app(argc, argv);
+    const QuitOnSignals quitOnSignals; // Ctrl+C, kill, a closed terminal: clean up and exit
     QApplication::setApplicationDisplayName(QStringLiteral("PipeScope"));
     QApplication::setDesktopFileName(QStringLiteral("io.github.pipescope"));
     Ui::MainWindow window;
@@ -41,7 +43,7 @@ int runGui(int &argc, char **argv, const GuiOptions &options)
     else if (options.demo)
         window.lab()->addDemoPipe();
     window.show();
-    return app.exec();
+    return QuitOnSignals::exitStatus(app.exec()); // then the window's children are reaped
 }
 
 } // namespace PipeScope::App

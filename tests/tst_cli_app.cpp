@@ -1,6 +1,44 @@
-// The pipescope command line itself: --help, --version, and what a wrong argument gets.
+// The pipescope command line itself: --help, --version, what a wrong argument gets, and
+// that Ctrl+C / SIGTERM clean up the processes a lesson or lab started.
+#include "explorertestsupport.h"
+
+#include <QElapsedTimer>
+#include <QFile>
 #include <QProcess>
+#include <QTemporaryDir>
+#include <QThread>
 #include <QTest>
+
+#include <csignal>
+
+using namespace PipeScope::Test;
+
+namespace {
+
+/// Waits up to 20 s for a child of \a parent whose comm is \a comm; its pid, or -1.
+pid_t waitForChild(pid_t parent, const QString &comm)
+{
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < 20000) {
+        for (pid_t pid : ChildProcesses::childrenOf(parent)) {
+            QFile file(QStringLiteral("/proc/%1/comm").arg(pid));
+            if (file.open(QIODevice::ReadOnly) && file.readAll().trimmed() == comm.toLatin1())
+                return pid;
+        }
+        QThread::msleep(2); // no event loop: a lesson's child may live only a second
+    }
+    return -1;
+}
+
+/// Gone, or a zombie nobody reaps (a container's pid 1 may not): not running any more.
+bool isGone(pid_t pid)
+{
+    const char state = processState(pid);
+    return state == 0 || state == 'Z';
+}
+
+} // namespace
 
 class TestCliApp : public QObject
 {
@@ -74,6 +112,52 @@ private Q_SLOTS:
         QVERIFY2(result.err.contains(message), qPrintable(result.err));
         QVERIFY2(result.err.contains(QLatin1String("Usage: pipescope")), qPrintable(result.err));
         QVERIFY(result.out.isEmpty());
+    }
+
+    void interruptedLessonKillsItsProcesses()
+    {
+        // The back-pressure lesson starts `yes` in its first step (of about a second in all).
+        // Ctrl+C ends the run after the current step, and `yes` is killed, not orphaned.
+        QProcess process;
+        process.start(QStringLiteral(PIPESCOPE_BINARY),
+                      { QStringLiteral("lesson"), QStringLiteral("run"), QStringLiteral("backpressure") });
+        QVERIFY(process.waitForStarted());
+        const pid_t pipescope = pid_t(process.processId());
+        const pid_t yes = waitForChild(pipescope, QStringLiteral("yes"));
+        QVERIFY(yes > 0);
+        QCOMPARE(::kill(pipescope, SIGINT), 0);
+        QVERIFY(process.waitForFinished(30000));
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(process.exitCode(), 128 + SIGINT);
+        const QString err = QString::fromLocal8Bit(process.readAllStandardError());
+        QVERIFY2(err.contains(QLatin1String("Interrupted by signal 2")), qPrintable(err));
+        QVERIFY(isGone(yes));
+    }
+
+    void guiQuitsAndCleansUpOnSigterm()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString labFile = dir.filePath(QStringLiteral("lab.json"));
+        QFile file(labFile);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(R"({"format": "pipescope-lab", "version": 1, "pipes": [],
+                      "children": [{"command": "sleep 600"}]})");
+        file.close();
+        QProcess process;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        environment.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.path()); // no saved layout
+        process.setProcessEnvironment(environment);
+        process.start(QStringLiteral(PIPESCOPE_BINARY), { labFile });
+        QVERIFY(process.waitForStarted());
+        const pid_t sleeper = waitForChild(pid_t(process.processId()), QStringLiteral("sleep"));
+        QVERIFY(sleeper > 0);
+        QCOMPARE(::kill(pid_t(process.processId()), SIGTERM), 0);
+        QVERIFY(process.waitForFinished(30000));
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit); // quit through the event loop
+        QCOMPARE(process.exitCode(), 128 + SIGTERM);
+        QVERIFY(isGone(sleeper));
     }
 };
 

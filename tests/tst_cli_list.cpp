@@ -10,6 +10,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QFile>
+#include <QTemporaryDir>
 #include <QRegularExpression>
 #include <QTest>
 
@@ -101,10 +103,12 @@ private Q_SLOTS:
     void unreachablePipeSaysWhy();
     void diagnosticsInJson();
     void textView();
+    void fifoOpenerListed();
     void filters();
     void usageErrors_data();
     void usageErrors();
     void unprivilegedView();
+    void unprivilegedSeesOwnFifoOpener();
 };
 
 void TestCliList::jsonShapeAndValues()
@@ -131,8 +135,9 @@ void TestCliList::jsonShapeAndValues()
     const QJsonObject pipe = pipeHeldBy(root, reader, 0);
     QCOMPARE(sortedKeys(pipe), (QStringList { QStringLiteral("capacity"), QStringLiteral("diagnostics"),
                                               QStringLiteral("endpoints"), QStringLiteral("inode"),
-                                              QStringLiteral("kind"), QStringLiteral("path"),
-                                              QStringLiteral("queued") }));
+                                              QStringLiteral("kind"), QStringLiteral("openers"),
+                                              QStringLiteral("path"), QStringLiteral("queued") }));
+    QCOMPARE(pipe.value(QStringLiteral("openers")).toArray(), QJsonArray());
     struct stat status = {};
     QCOMPARE(::stat(QByteArray("/proc/" + QByteArray::number(reader) + "/fd/0").constData(), &status), 0);
     QCOMPARE(pipe.value(QStringLiteral("inode")).toInteger(), qint64(status.st_ino));
@@ -225,6 +230,52 @@ void TestCliList::textView()
     Sys::close(pipeWrite);
 }
 
+void TestCliList::fifoOpenerListed()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("f"));
+    QCOMPARE(::mkfifo(QFile::encodeName(path).constData(), 0600), 0);
+    const Fd null(Sys::open("/dev/null", O_RDWR));
+    ChildProcesses children;
+    // `sh` waits in open() to write the FIFO; nobody holds it, so only --pid or the opener
+    // finds it, and the text view says what it waits for.
+    const pid_t sh = children.spawn({ QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("exec echo hi > \"$0\""), path },
+                                    { { null.get(), 0 }, { null.get(), 1 }, { null.get(), 2 } });
+    const QStringList onlySh { QStringLiteral("--pid"), QString::number(sh) };
+    const auto fifoOf = [&](const QJsonObject &root) {
+        for (const QJsonValue &pipe : root.value(QStringLiteral("pipes")).toArray()) {
+            if (pipe.toObject().value(QStringLiteral("path")).toString() == path)
+                return pipe.toObject();
+        }
+        return QJsonObject();
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(!fifoOf(listJson(onlySh)).isEmpty(), 5000);
+    const QJsonObject fifo = fifoOf(listJson(onlySh));
+    QCOMPARE(fifo.value(QStringLiteral("kind")).toString(), QStringLiteral("fifo"));
+    QCOMPARE(fifo.value(QStringLiteral("endpoints")).toArray(), QJsonArray());
+    QVERIFY(fifo.value(QStringLiteral("queued")).isNull());
+    const QJsonArray openers = fifo.value(QStringLiteral("openers")).toArray();
+    QCOMPARE(openers.size(), 1);
+    const QJsonObject opener = openers[0].toObject();
+    QCOMPARE(sortedKeys(opener), (QStringList { QStringLiteral("command"), QStringLiteral("mode"), QStringLiteral("pid"),
+                                                QStringLiteral("state"), QStringLiteral("tid"),
+                                                QStringLiteral("waiting_ms") }));
+    QCOMPARE(opener.value(QStringLiteral("pid")).toInteger(), qint64(sh));
+    QCOMPARE(opener.value(QStringLiteral("mode")).toString(), QStringLiteral("w"));
+    QCOMPARE(opener.value(QStringLiteral("state")).toString(), QStringLiteral("blocked-open"));
+    QCOMPARE(opener.value(QStringLiteral("command")).toString(), QStringLiteral("sh -c exec echo hi > \"$0\" ") + path);
+    const QJsonArray diagnostics = fifo.value(QStringLiteral("diagnostics")).toArray();
+    QCOMPARE(diagnostics.size(), 1);
+    QVERIFY(diagnostics[0].toObject().value(QStringLiteral("text")).toString().contains(u"in open() of FIFO"));
+    QVERIFY(!fifoOf(listJson({})).isEmpty()); // listed without --pid too
+
+    const QString text = QString::fromUtf8(list(onlySh).out);
+    QVERIFY2(text.contains(QStringLiteral("FIFO %1 (inode ").arg(path)), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("%1 open() w  blocked-open      sh -c").arg(sh, 7)), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("warning: `sh` (pid %1) is blocked").arg(sh)), qPrintable(text));
+}
+
 void TestCliList::filters()
 {
     ChildProcesses children;
@@ -305,6 +356,44 @@ void TestCliList::unprivilegedView()
                               QStringLiteral("--clear-groups"), QStringLiteral(PIPESCOPE_BINARY), QStringLiteral("list") });
     QVERIFY2(text.out.contains("not ours (needs the same user, or root / CAP_SYS_PTRACE + CAP_DAC_READ_SEARCH)"),
              text.out.right(400).constData());
+}
+
+void TestCliList::unprivilegedSeesOwnFifoOpener()
+{
+    if (::geteuid() != 0)
+        QSKIP("needs root to start processes as nobody");
+    if (!nobodyCanRun(QStringLiteral(PIPESCOPE_BINARY)))
+        QSKIP("nobody cannot reach the built binary (a parent directory is not o+x)");
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QVERIFY(QFile::setPermissions(dir.path(), QFileDevice::Permissions(0x7777)));
+    const QString path = dir.filePath(QStringLiteral("f"));
+    QCOMPARE(::mkfifo(QFile::encodeName(path).constData(), 0666), 0);
+    QCOMPARE(::chmod(QFile::encodeName(path).constData(), 0666), 0); // past the umask
+    const Fd null(Sys::open("/dev/null", O_RDWR));
+    ChildProcesses children;
+    const QStringList asNobody { QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
+                                 QStringLiteral("--clear-groups") };
+    // nobody's shell waits to write the FIFO; nobody's pipescope reads its open() call (same
+    // user: /proc/PID/syscall and mem are readable) and names the FIFO.
+    const pid_t sh = children.spawn(QStringList { QStringLiteral("setpriv") } + asNobody
+                                            + QStringList { QStringLiteral("sh"), QStringLiteral("-c"),
+                                                            QStringLiteral("exec echo hi > \"$0\""), path },
+                                    { { null.get(), 0 }, { null.get(), 1 }, { null.get(), 2 } });
+    const auto openerPids = [&] {
+        const Result result = run(QStringLiteral("setpriv"), asNobody + QStringList { QStringLiteral(PIPESCOPE_BINARY),
+                                                                                      QStringLiteral("list"),
+                                                                                      QStringLiteral("--json") });
+        QList<qint64> pids;
+        for (const QJsonValue &pipe : QJsonDocument::fromJson(result.out).object().value(QStringLiteral("pipes")).toArray()) {
+            if (pipe.toObject().value(QStringLiteral("path")).toString() != path)
+                continue;
+            for (const QJsonValue &opener : pipe.toObject().value(QStringLiteral("openers")).toArray())
+                pids << opener.toObject().value(QStringLiteral("pid")).toInteger();
+        }
+        return pids;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(openerPids(), QList<qint64> { sh }, 5000);
 }
 
 QTEST_GUILESS_MAIN(TestCliList)

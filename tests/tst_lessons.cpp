@@ -281,6 +281,9 @@ void TestLessons::fifoRendezvous()
     QCOMPARE(o[3].values.value(QStringLiteral("state")).toString(), QStringLiteral("S"));
     QCOMPARE(o[3].values.value(QStringLiteral("wchan")).toString(),
              QStringLiteral("wait_for_partner"));
+    QVERIFY2(o[3].values.value(QStringLiteral("explorer")).toString().startsWith(u"opening FIFO /")
+                     && o[3].values.value(QStringLiteral("explorer")).toString().endsWith(u" for reading"),
+             qPrintable(o[3].values.value(QStringLiteral("explorer")).toString()));
     QCOMPARE(o[4].values.value(QStringLiteral("echoed")).toString(),
              QStringLiteral("hello through the FIFO\n"));
     QCOMPARE(o[4].values.value(QStringLiteral("exitCode")).toInt(), 0);

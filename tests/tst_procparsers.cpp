@@ -54,6 +54,7 @@ private Q_SLOTS:
     void syscall_data();
     void syscall();
     void waitedFd();
+    void openCall();
     void fdInfo_data();
     void fdInfo();
     void fdTarget_data();
@@ -252,6 +253,40 @@ void TestProcParsers::waitedFd()
     const auto open = ProcParsers::parseSyscall(openText);
     QVERIFY(open && ProcParsers::isOpenCall(*open));
     QVERIFY(!ProcParsers::isOpenCall(*write));
+}
+
+void TestProcParsers::openCall()
+{
+    const auto parsed = [](long number, const char *args) {
+        return ProcParsers::parseSyscall(QByteArray::number(qlonglong(number)) + ' ' + args);
+    };
+    // openat(AT_FDCWD, path, O_WRONLY), AT_FDCWD as /proc shows it (kernel-facts §6)
+    auto call = ProcParsers::openCall(*parsed(SYS_openat, "0xffffff9c 0x5581 0x1 0x0 0x0 0x0 0x1 0x2"));
+    QVERIFY(call);
+    QCOMPARE(call->dirFd, AT_FDCWD);
+    QCOMPARE(call->pathAddress, quint64(0x5581));
+    QCOMPARE(call->flags.value_or(-1), O_WRONLY);
+    call = ProcParsers::openCall(*parsed(SYS_openat, "0x7 0x6000 0x80000 0x0 0x0 0x0 0x1 0x2"));
+    QVERIFY(call);
+    QCOMPARE(call->dirFd, 7);
+    QCOMPARE(call->flags.value_or(-1), O_RDONLY | O_CLOEXEC);
+#ifdef SYS_open
+    call = ProcParsers::openCall(*parsed(SYS_open, "0x4000 0x241 0x1b6 0x0 0x0 0x0 0x1 0x2"));
+    QVERIFY(call);
+    QCOMPARE(call->dirFd, AT_FDCWD);
+    QCOMPARE(call->pathAddress, quint64(0x4000));
+    QCOMPARE(call->flags.value_or(-1), 0x241);
+#endif
+#ifdef SYS_openat2
+    // openat2(dirfd, path, &how, size): the flags are in memory, at how.
+    call = ProcParsers::openCall(*parsed(SYS_openat2, "0x3 0x5000 0x7ffd0 0x18 0x0 0x0 0x1 0x2"));
+    QVERIFY(call);
+    QCOMPARE(call->dirFd, 3);
+    QVERIFY(!call->flags);
+    QCOMPARE(call->howAddress, quint64(0x7ffd0));
+#endif
+    QVERIFY(!ProcParsers::openCall(*parsed(SYS_write, "0x1 0x5000 0x10 0x0 0x0 0x0 0x1 0x2")));
+    QVERIFY(!ProcParsers::openCall(*ProcParsers::parseSyscall("running")));
 }
 
 void TestProcParsers::fdInfo_data()

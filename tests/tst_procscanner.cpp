@@ -5,6 +5,7 @@
 #include "testsupport.h"
 
 #include <pipescope/fd.h>
+#include <pipescope/pipediagnostics.h>
 #include <pipescope/pipeprobe.h>
 #include <pipescope/procscanner.h>
 #include <pipescope/sys.h>
@@ -92,6 +93,7 @@ private Q_SLOTS:
     void queuedBytesMatchWriterCounts();
     void fifoEndpoints();
     void readWriteFifoEndpoint();
+    void fifoOpenerHoldingNoPipe();
     void stoppedAndZombieStates();
     void vanishingProcessesAreSkipped();
     void observedPipelineDeliversSameSha256();
@@ -213,6 +215,29 @@ void TestProcScanner::fifoEndpoints()
                                         { { outWrite, 1 } });
     Sys::close(outWrite);
     QTRY_COMPARE_WITH_TIMEOUT(stateOf(scanSystem(), reader, 1), EndpointState::BlockedOpen, 5000);
+    struct stat status = {};
+    QCOMPARE(::stat(QFile::encodeName(path).constData(), &status), 0);
+    const PipeKey key { PipeKind::Fifo, quint64(status.st_dev), quint64(status.st_ino) };
+    {
+        // Nobody holds the FIFO yet: sh is listed with it as an opener, found through the
+        // path in its open() call, and the diagnostic says what would release it.
+        const SystemSnapshot waiting = scanSystem();
+        const PipeInfo *pending = waiting.pipe(key);
+        QVERIFY(pending);
+        QVERIFY(pending->endpoints.isEmpty());
+        QCOMPARE(pending->path, path);
+        QCOMPARE(pending->openers.size(), 1);
+        QCOMPARE(pending->openers[0].pid, qint64(reader));
+        QCOMPARE(pending->openers[0].tid, qint64(reader));
+        QCOMPARE(pending->openers[0].mode, EndpointMode::Read);
+        QCOMPARE(pending->diagnostics.size(), 1);
+        const Diagnostic &diagnostic = pending->diagnostics[0];
+        QCOMPARE(diagnostic.kind, Diagnostic::Kind::OpenBlocked);
+        QVERIFY2(diagnostic.text.contains(QStringLiteral("in open() of FIFO %1 for reading").arg(path)),
+                 qPrintable(diagnostic.text));
+        // The path has a space and a parenthesis: the suggested command quotes it.
+        QVERIFY2(diagnostic.text.contains(QStringLiteral("`echo hi > '%1'`").arg(path)), qPrintable(diagnostic.text));
+    }
 
     Fd writeEnd(Sys::open(QFile::encodeName(path).constData(), O_WRONLY | O_NONBLOCK));
     QVERIFY(writeEnd);
@@ -230,8 +255,7 @@ void TestProcScanner::fifoEndpoints()
     QCOMPARE(fifo->key.kind, PipeKind::Fifo);
     QCOMPARE(fifo->path, path);
     QVERIFY(!fifo->deleted);
-    struct stat status = {};
-    QCOMPARE(::stat(QFile::encodeName(path).constData(), &status), 0);
+    QVERIFY(fifo->openers.isEmpty());
     QCOMPARE(fifo->key.inode, quint64(status.st_ino));
     QCOMPARE(fifo->key.device, quint64(status.st_dev));
     QCOMPARE(endpointsOf(snapshot, writer).filter(QStringLiteral(":%1").arg(status.st_ino)),
@@ -266,6 +290,62 @@ void TestProcScanner::readWriteFifoEndpoint()
     QVERIFY(fifo->queued);
     QCOMPARE(*fifo->queued, qint64(0));
     QVERIFY(fifo->diagnostics.isEmpty());
+}
+
+void TestProcScanner::fifoOpenerHoldingNoPipe()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("out"));
+    QCOMPARE(::mkfifo(QFile::encodeName(path).constData(), 0600), 0);
+    const Fd null(Sys::open("/dev/null", O_RDWR));
+    ChildProcesses children;
+    // The shell opens "out" relative to its cwd for writing and waits for a reader. Its stdio
+    // is /dev/null: it holds no pipe at all, only its wait_for_partner gives it away.
+    const pid_t writer = children.spawn({ QStringLiteral("sh"), QStringLiteral("-c"),
+                                          QStringLiteral("cd \"$0\" && exec echo hello > out"), dir.path() },
+                                        { { null.get(), 0 }, { null.get(), 1 }, { null.get(), 2 } });
+    struct stat status = {};
+    QCOMPARE(::stat(QFile::encodeName(path).constData(), &status), 0);
+    const PipeKey key { PipeKind::Fifo, quint64(status.st_dev), quint64(status.st_ino) };
+    ScanOptions options;
+    options.pids = { writer };
+    SystemSnapshot snapshot;
+    // (Any other pipe it lists is one the test runner leaked into us and so into sh.)
+    QTRY_VERIFY_WITH_TIMEOUT((snapshot = ProcScanner().scan(options)).pipe(key), 5000);
+    const PipeInfo fifo = *snapshot.pipe(key);
+    QCOMPARE(fifo.path, path); // resolved against the shell's cwd
+    QVERIFY(fifo.endpoints.isEmpty());
+    QCOMPARE(fifo.openers.size(), 1);
+    QCOMPARE(fifo.openers[0].pid, qint64(writer));
+    QCOMPARE(fifo.openers[0].mode, EndpointMode::Write);
+    QVERIFY(!fifo.queued);
+    QVERIFY2(fifo.unreachableReason.contains(QStringLiteral("nobody has it open")), qPrintable(fifo.unreachableReason));
+    QVERIFY(snapshot.process(writer));
+    QCOMPARE(snapshot.process(writer)->comm, QStringLiteral("sh"));
+    QCOMPARE(snapshot.process(writer)->wchan, QStringLiteral("wait_for_partner"));
+    PipeDiagnostics::annotate(snapshot);
+    const QList<Diagnostic> diagnostics = snapshot.pipe(key)->diagnostics;
+    QCOMPARE(diagnostics.size(), 1);
+    const QString text = diagnostics[0].text;
+    QCOMPARE(diagnostics[0].severity, Diagnostic::Severity::Warning);
+    QVERIFY2(text.contains(QStringLiteral("`sh` (pid %1) is blocked in open() of FIFO %2 for writing").arg(writer).arg(path)),
+             qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("`cat %1`").arg(path)) && text.contains(QStringLiteral("ENXIO")),
+             qPrintable(text));
+    // An endpoint scan (no states) reads no wchan and so does not see it.
+    options.states = false;
+    QVERIFY(!ProcScanner().scan(options).pipe(key));
+
+    // The scans only stat()ed the FIFO: the writer still waits, and when we open the read end
+    // it writes its line, whole, and exits.
+    QCOMPARE(processState(writer), 'S');
+    Fd reader(Sys::open(QFile::encodeName(path).constData(), O_RDONLY | O_NONBLOCK));
+    QVERIFY(reader);
+    QCOMPARE(Sys::fcntl(reader.get(), F_SETFL, 0), 0);
+    QCOMPARE(readAll(reader.get()), QByteArray("hello\n"));
+    const int exit = children.waitExit(writer, 5000);
+    QVERIFY(WIFEXITED(exit) && WEXITSTATUS(exit) == 0);
 }
 
 void TestProcScanner::stoppedAndZombieStates()

@@ -13,17 +13,23 @@
 #include "systempipesmodel.h"
 
 #include <pipescope/fd.h>
+#include <pipescope/snapshotformat.h>
 #include <pipescope/sys.h>
 
 #include <QAbstractItemModelTester>
+#include <QGraphicsLineItem>
+#include <QGraphicsPathItem>
+#include <QGraphicsScene>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <csignal>
+#include <sys/stat.h>
 
 using namespace PipeScope;
 using namespace PipeScope::Test;
@@ -46,13 +52,13 @@ SystemSnapshot snapshotOf(QList<PipeInfo> pipes)
     SystemSnapshot snapshot;
     snapshot.pipes = pipes;
     for (const PipeInfo &pipe : pipes) {
-        for (const PipeEndpoint &endpoint : pipe.endpoints) {
+        for (qint64 pid : SnapshotFormat::participants(pipe)) {
             ProcessInfo process;
-            process.pid = endpoint.pid;
-            process.comm = QStringLiteral("p%1").arg(endpoint.pid);
+            process.pid = pid;
+            process.comm = QStringLiteral("p%1").arg(pid);
             process.statKnown = true;
             process.runState = 'S';
-            snapshot.processes.insert(endpoint.pid, process);
+            snapshot.processes.insert(pid, process);
         }
     }
     return snapshot;
@@ -68,6 +74,20 @@ QString key(quint64 inode)
     return QStringLiteral("pipe:%1").arg(inode);
 }
 
+/// The scene's lines and paths (edges), as "solid" / "dashed" and "line" / "path".
+QStringList edgesOf(EndpointGraph *graph)
+{
+    QStringList edges;
+    for (QGraphicsItem *item : graph->scene()->items(Qt::AscendingOrder)) {
+        if (const auto *line = qgraphicsitem_cast<QGraphicsLineItem *>(item))
+            edges << (line->pen().style() == Qt::DashLine ? QStringLiteral("dashed line") : QStringLiteral("solid line"));
+        else if (const auto *path = qgraphicsitem_cast<QGraphicsPathItem *>(item))
+            edges << (path->pen().style() == Qt::DashLine ? QStringLiteral("dashed path") : QStringLiteral("solid path"));
+    }
+    edges.sort();
+    return edges;
+}
+
 } // namespace
 
 class TestSystemPage : public QObject
@@ -77,8 +97,10 @@ class TestSystemPage : public QObject
 private Q_SLOTS:
     void modelMergesRowByRow();
     void layoutReadsLeftToRight();
+    void graphDrawsCyclesAndOpeners();
     void livePipelineOnThePage();
     void pauseThisReader();
+    void fifoOpenerOnThePage();
 };
 
 void TestSystemPage::modelMergesRowByRow()
@@ -142,6 +164,39 @@ void TestSystemPage::layoutReadsLeftToRight()
     QVERIFY(at[QStringLiteral("q1")].x() < at[QStringLiteral("y")].x());
     QVERIFY(at[QStringLiteral("y")].x() < at[QStringLiteral("q2")].x());
     QVERIFY(at[QStringLiteral("q2")].x() < at[QStringLiteral("x")].x());
+}
+
+void TestSystemPage::graphDrawsCyclesAndOpeners()
+{
+    const auto w = EndpointMode::Write;
+    const auto r = EndpointMode::Read;
+    EndpointGraph graph;
+    graph.resize(800, 400);
+    // 10 and 11 each write a pipe the other reads: one of the four edges closes the cycle.
+    SystemSnapshot snapshot = snapshotOf({ pipeWith(1, { end(10, 1, w), end(11, 0, r) }),
+                                           pipeWith(2, { end(11, 1, w), end(10, 0, r) }) });
+    QList<const PipeInfo *> pipes { &snapshot.pipes[0], &snapshot.pipes[1] };
+    graph.setSnapshot(snapshot, pipes);
+    QCOMPARE(edgesOf(&graph), (QStringList { QStringLiteral("solid line"), QStringLiteral("solid line"), QStringLiteral("solid line"), QStringLiteral("solid path") }));
+
+    // A FIFO nobody holds yet, with 30 asleep in open() to write it: a dashed edge, and the
+    // box says so.
+    PipeInfo fifo;
+    fifo.key = { PipeKind::Fifo, 5, 77 };
+    fifo.path = QStringLiteral("/tmp/f");
+    fifo.openers << FifoOpener { 30, 30, w, -1 };
+    snapshot = snapshotOf({ pipeWith(3, { end(20, 1, w), end(21, 0, r) }), fifo });
+    pipes = { &snapshot.pipes[0], &snapshot.pipes[1] };
+    graph.setSnapshot(snapshot, pipes);
+    QCOMPARE(edgesOf(&graph), (QStringList { QStringLiteral("dashed line"), QStringLiteral("solid line"), QStringLiteral("solid line") }));
+    QCOMPARE(graph.processCount(), 3);
+    QVERIFY2(graph.processText(30).contains(u"✖ blocked opening to write"), qPrintable(graph.processText(30)));
+    QVERIFY(graph.processPosition(30).x() < graph.pipePosition(QStringLiteral("fifo:5:77")).x());
+
+    SystemPipesModel model;
+    model.update(snapshot);
+    QCOMPARE(model.index(model.rowOf(QStringLiteral("fifo:5:77")), SystemPipesModel::WritersColumn).data().toString(),
+             QStringLiteral("p30 30 blocked in open()"));
 }
 
 void TestSystemPage::livePipelineOnThePage()
@@ -223,6 +278,33 @@ void TestSystemPage::pauseThisReader()
     QTest::mouseClick(page.pauseButton(), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(processState(reader) != 'T', 5000);
     QTRY_VERIFY_WITH_TIMEOUT((page.refreshNow(), page.pauseButton()->text().startsWith(u"Pause reader")), 5000);
+}
+
+void TestSystemPage::fifoOpenerOnThePage()
+{
+    // `sh` opens a FIFO to write and waits for a reader; it holds no pipe (stdio /dev/null).
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("f"));
+    QCOMPARE(::mkfifo(QFile::encodeName(path).constData(), 0600), 0);
+    const Fd null(Sys::open("/dev/null", O_RDWR));
+    ChildProcesses children;
+    const pid_t writer = children.spawn({ QStringLiteral("sh"), QStringLiteral("-c"),
+                                          QStringLiteral("exec echo hi > \"$0\""), path },
+                                        { { null.get(), 0 }, { null.get(), 1 }, { null.get(), 2 } });
+    SystemPage page;
+    page.resize(1200, 800);
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    QTRY_VERIFY_WITH_TIMEOUT((page.refreshNow(), page.graph()->processText(writer).contains(u"✖ blocked opening to write")),
+                             5000);
+    page.followPid(writer);
+    QVERIFY2(page.selectedPipe().startsWith(u"fifo:"), qPrintable(page.selectedPipe()));
+    const QString details = page.inspectorText()->text();
+    QVERIFY2(details.contains(QStringLiteral("`sh` (pid %1) in open() for writing").arg(writer)), qPrintable(details));
+    QVERIFY2(details.contains(QStringLiteral("warning: `sh` (pid %1) is blocked").arg(writer)), qPrintable(details));
+    QVERIFY(!page.pauseButton()->isEnabled()); // no reader to pause
+    QCOMPARE(page.gauge()->queued(), qint64(-1));
 }
 
 QTEST_MAIN(TestSystemPage)

@@ -78,13 +78,27 @@ EndpointGraph::EndpointGraph(QWidget *parent) : QGraphicsView(parent)
     setTransformationAnchor(QGraphicsView::AnchorUnderMouse);
 }
 
+QList<EndpointGraph::Link> EndpointGraph::linksOf(const PipeInfo &pipe)
+{
+    QList<Link> links;
+    QSet<qint64> seen; // one edge per process and end, however many fds it holds
+    for (const PipeEndpoint &endpoint : pipe.endpoints) {
+        if (!seen.contains(endpoint.pid * 4 + int(endpoint.mode)))
+            links << Link { endpoint.pid, endpoint.mode, false };
+        seen.insert(endpoint.pid * 4 + int(endpoint.mode));
+    }
+    for (const FifoOpener &opener : pipe.openers)
+        links << Link { opener.pid, opener.mode, true };
+    return links;
+}
+
 QString EndpointGraph::structureOf(const QList<const PipeInfo *> &pipes) const
 {
     QString text;
     for (const PipeInfo *pipe : pipes) {
         text += SystemPipesModel::keyString(pipe->key) + u'=';
-        for (const PipeEndpoint &endpoint : pipe->endpoints)
-            text += QStringLiteral("%1:%2%3,").arg(endpoint.pid).arg(endpoint.fd).arg(int(endpoint.mode));
+        for (const Link &link : linksOf(*pipe))
+            text += QStringLiteral("%1:%2%3,").arg(link.pid).arg(int(link.mode)).arg(link.opening ? u'o' : u'h');
         text += u';';
     }
     return text;
@@ -98,9 +112,7 @@ void EndpointGraph::setSnapshot(const SystemSnapshot &snapshot, const QList<cons
     QSet<qint64> pids;
     m_truncated = false;
     for (const PipeInfo *pipe : pipes) {
-        QSet<qint64> more = pids;
-        for (const PipeEndpoint &endpoint : pipe->endpoints)
-            more.insert(endpoint.pid);
+        const QSet<qint64> more = pids + SnapshotFormat::participants(*pipe);
         if (more.size() > MaxProcesses) {
             m_truncated = true;
             continue;
@@ -126,11 +138,11 @@ void EndpointGraph::rebuild(const SystemSnapshot &snapshot, const QList<const Pi
     for (const PipeInfo *pipe : pipes) {
         const QString key = SystemPipesModel::keyString(pipe->key);
         layout.addNode(key);
-        for (const PipeEndpoint &endpoint : pipe->endpoints) {
-            if (endpoint.writes())
-                layout.addEdge(processNode(endpoint.pid), key);
-            if (endpoint.reads())
-                layout.addEdge(key, processNode(endpoint.pid));
+        for (const Link &link : linksOf(*pipe)) {
+            if (link.mode != EndpointMode::Read)
+                layout.addEdge(processNode(link.pid), key);
+            if (link.mode != EndpointMode::Write)
+                layout.addEdge(key, processNode(link.pid));
         }
     }
     const QHash<QString, QPoint> grid = layout.compute();
@@ -138,20 +150,19 @@ void EndpointGraph::rebuild(const SystemSnapshot &snapshot, const QList<const Pi
         const QPoint cell = grid.value(node);
         return QPointF(cell.x() * ColumnWidth, cell.y() * RowHeight);
     };
-    const QPen edgePen(QColor(0x77, 0x77, 0x77), 1.5);
+    const QPen heldPen(QColor(0x77, 0x77, 0x77), 1.5);
+    // A process still in open() holds no end yet: its edge is dashed and red, like its box.
+    const QPen openingPen(QColor(0xc0, 0x1c, 0x28), 1.5, Qt::DashLine);
     for (const PipeInfo *pipe : pipes) {
         const QString key = SystemPipesModel::keyString(pipe->key);
         const QPointF at = centerOf(key);
-        QSet<qint64> drawn;
-        for (const PipeEndpoint &endpoint : pipe->endpoints) {
-            const QPointF process = centerOf(processNode(endpoint.pid));
-            if (drawn.contains(endpoint.pid * 4 + int(endpoint.mode)))
-                continue;
-            drawn.insert(endpoint.pid * 4 + int(endpoint.mode));
-            if (endpoint.writes())
-                addEdge(process + QPointF(BoxWidth / 2, 0), at - QPointF(GaugeWidth / 2, 0), edgePen);
-            if (endpoint.reads())
-                addEdge(at + QPointF(GaugeWidth / 2, 0), process - QPointF(BoxWidth / 2, 0), edgePen);
+        for (const Link &link : linksOf(*pipe)) {
+            const QPointF process = centerOf(processNode(link.pid));
+            const QPen &pen = link.opening ? openingPen : heldPen;
+            if (link.mode != EndpointMode::Read)
+                addEdge(process + QPointF(BoxWidth / 2, 0), at - QPointF(GaugeWidth / 2, 0), pen);
+            if (link.mode != EndpointMode::Write)
+                addEdge(at + QPointF(GaugeWidth / 2, 0), process - QPointF(BoxWidth / 2, 0), pen);
         }
         PipeItem item;
         item.frame = scene()->addRect(QRectF(at.x() - GaugeWidth / 2, at.y() - GaugeHeight / 2, GaugeWidth, GaugeHeight),
@@ -167,17 +178,17 @@ void EndpointGraph::rebuild(const SystemSnapshot &snapshot, const QList<const Pi
         m_pipes.insert(key, item);
     }
     for (const PipeInfo *pipe : pipes) {
-        for (const PipeEndpoint &endpoint : pipe->endpoints) {
-            if (m_processes.contains(endpoint.pid))
+        for (const Link &link : linksOf(*pipe)) {
+            if (m_processes.contains(link.pid))
                 continue;
-            const QPointF at = centerOf(processNode(endpoint.pid));
+            const QPointF at = centerOf(processNode(link.pid));
             ProcessItem item;
             item.box = scene()->addRect(QRectF(at.x() - BoxWidth / 2, at.y() - BoxHeight / 2, BoxWidth, BoxHeight));
             item.label = scene()->addSimpleText(QString(), QFont());
             item.label->setParentItem(item.box);
             item.label->setPos(at.x() - BoxWidth / 2 + 6, at.y() - BoxHeight / 2 + 4);
-            item.box->setData(PidRole, endpoint.pid);
-            m_processes.insert(endpoint.pid, item);
+            item.box->setData(PidRole, link.pid);
+            m_processes.insert(link.pid, item);
         }
     }
     Q_UNUSED(snapshot);
@@ -213,12 +224,19 @@ void EndpointGraph::updateItems(const SystemSnapshot &snapshot, const QList<cons
     QHash<qint64, QPair<QString, bool>> words;
     for (const PipeInfo *pipe : pipes) {
         updatePipe(*pipe);
+        const auto say = [&](qint64 pid, const QString &text, bool alarming) {
+            const auto it = words.constFind(pid);
+            if (it == words.cend() || (alarming && !it->second))
+                words.insert(pid, qMakePair(text, alarming));
+        };
+        for (const FifoOpener &opener : pipe->openers)
+            say(opener.pid, opener.mode == EndpointMode::Write ? QStringLiteral("✖ blocked opening to write")
+                                                               : QStringLiteral("✖ blocked opening to read"),
+                true);
         for (const PipeEndpoint &endpoint : pipe->endpoints) {
             bool alarming = false;
             const QString text = endpointWords(endpoint, *pipe, &alarming);
-            const auto it = words.constFind(endpoint.pid);
-            if (it == words.cend() || (alarming && !it->second))
-                words.insert(endpoint.pid, qMakePair(text, alarming));
+            say(endpoint.pid, text, alarming);
         }
     }
     for (auto it = m_processes.cbegin(); it != m_processes.cend(); ++it)

@@ -4,7 +4,8 @@
 /// them (writer → pipe → reader), laid out left to right the way shell pipelines read; an
 /// edge that closes a cycle runs back below the row with an arrow. A
 /// blocked or stopped endpoint marks its process box in red with an icon and the words
-/// ("✖ blocked writing pipe 812", "❚❚ stopped").
+/// ("✖ blocked writing pipe 812", "❚❚ stopped"). A process asleep in open() of a FIFO is
+/// tied to it by a dashed red edge: it holds no end yet.
 ///
 /// setSnapshot() rebuilds the scene only when the set of processes, pipes or edges changed;
 /// otherwise it updates gauges and labels in place, so zoom, scroll and selection stay put.
@@ -73,6 +74,14 @@ private:
         QGraphicsRectItem *fill = nullptr;
         QGraphicsSimpleTextItem *label = nullptr;
     };
+    /// A process's tie to a pipe: an end it holds, or (opening) the end its open() waits for.
+    struct Link
+    {
+        qint64 pid = 0;
+        EndpointMode mode = EndpointMode::Read;
+        bool opening = false;
+    };
+    static QList<Link> linksOf(const PipeInfo &pipe);
     QString structureOf(const QList<const PipeInfo *> &pipes) const;
     void rebuild(const SystemSnapshot &snapshot, const QList<const PipeInfo *> &pipes);
     void addEdge(const QPointF &from, const QPointF &to, const QPen &pen);

@@ -256,11 +256,17 @@ void SystemPage::followPid(qint64 pid)
 
 void SystemPage::applyFollow(bool select)
 {
-    // The pipe on the process's lowest fd: its stdin or stdout for a pipeline stage.
+    // The FIFO the process is blocked opening, if any: that is where it is stuck. Else the
+    // pipe on its lowest fd: its stdin or stdout for a pipeline stage.
     const PipeInfo *best = nullptr;
+    const PipeInfo *opening = nullptr;
     int bestFd = -1;
     for (int row = 0; row < m_model->rowCount(); ++row) {
         const PipeInfo *pipe = m_model->pipeAt(row);
+        for (const FifoOpener &opener : pipe->openers) {
+            if (opener.pid == m_followPid)
+                opening = pipe;
+        }
         for (const PipeEndpoint &endpoint : pipe->endpoints) {
             if (endpoint.pid == m_followPid && (bestFd < 0 || endpoint.fd < bestFd)) {
                 best = pipe;
@@ -268,6 +274,8 @@ void SystemPage::applyFollow(bool select)
             }
         }
     }
+    if (opening)
+        best = opening;
     if (!best)
         return; // not (yet) holding a pipe we can see: retried after each scan
     if (select)
@@ -359,6 +367,8 @@ void SystemPage::refreshInspector()
                                                  .arg(endpoint.fd)
                                                  .arg(endpointModeName(endpoint.mode), endpointStateName(endpoint.state)));
     }
+    for (const FifoOpener &opener : pipe->openers)
+        lines << SnapshotFormat::escaped(SnapshotFormat::openerText(snapshot, opener, snapshot.timestampMs));
     for (const Diagnostic &diagnostic : pipe->diagnostics)
         lines << severityName(diagnostic.severity) + QStringLiteral(": ") + SnapshotFormat::escaped(diagnostic.text);
     m_details->setText(lines.join(u'\n'));

@@ -64,6 +64,14 @@ QString SystemPipesModel::endsText(const SystemSnapshot &snapshot, const PipeInf
                          .arg(endpoint.pid)
                          .arg(endpointStateName(endpoint.state));
     }
+    for (const FifoOpener &opener : pipe.openers) {
+        if (readers ? opener.mode == EndpointMode::Write : opener.mode == EndpointMode::Read)
+            continue;
+        const ProcessInfo *process = snapshot.process(opener.pid);
+        parts << QStringLiteral("%1 %2 blocked in open()")
+                         .arg(process ? process->comm : QStringLiteral("?"))
+                         .arg(opener.pid);
+    }
     return SnapshotFormat::escaped(parts.join(QStringLiteral(", ")));
 }
 

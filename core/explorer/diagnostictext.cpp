@@ -2,6 +2,8 @@
 
 #include "pipediagnostics.h"
 
+#include <QRegularExpression>
+
 #include <algorithm>
 
 namespace PipeScope {
@@ -27,15 +29,27 @@ QString DiagnosticText::endpointName(const SystemSnapshot &snapshot, qint64 pid,
 QString DiagnosticText::blockedFor(const PipeInfo &pipe, qint64 pid, int fd, qint64 nowMs)
 {
     for (const PipeEndpoint &endpoint : pipe.endpoints) {
-        if (endpoint.pid != pid || endpoint.fd != fd || endpoint.stateSinceMs < 0)
-            continue;
-        const qint64 ms = nowMs - endpoint.stateSinceMs;
-        if (ms < 1000)
-            return QString();
-        return ms < 60'000 ? QStringLiteral(" for %1 s").arg(ms / 1000)
-                           : QStringLiteral(" for %1 min").arg(ms / 60'000);
+        if (endpoint.pid == pid && endpoint.fd == fd)
+            return duration(endpoint.stateSinceMs, nowMs);
     }
     return QString();
+}
+
+QString DiagnosticText::duration(qint64 sinceMs, qint64 nowMs)
+{
+    const qint64 ms = nowMs - sinceMs;
+    if (sinceMs < 0 || ms < 1000)
+        return QString();
+    return ms < 60'000 ? QStringLiteral(" for %1 s").arg(ms / 1000)
+                       : QStringLiteral(" for %1 min").arg(ms / 60'000);
+}
+
+QString DiagnosticText::shellWord(const QString &text)
+{
+    static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9_./+:@%-]+$"));
+    if (plain.match(text).hasMatch())
+        return text;
+    return u'\'' + QString(text).replace(u'\'', QStringLiteral("'\\''")) + u'\'';
 }
 
 QString DiagnosticText::sleepActivity(const ProcessInfo &process)

@@ -16,6 +16,10 @@ public:
     static QString endpointName(const SystemSnapshot &snapshot, qint64 pid, int fd);
     /// " for 3 s" when the endpoint has been in its state a second or more, else empty.
     static QString blockedFor(const PipeInfo &pipe, qint64 pid, int fd, qint64 nowMs);
+    /// " for 3 s" / " for 2 min" since \a sinceMs, or empty under a second or when unknown (-1).
+    static QString duration(qint64 sinceMs, qint64 nowMs);
+    /// \a text as one word for a shell command: as is when plain, else in single quotes.
+    static QString shellWord(const QString &text);
     /// What a sleeping process waits for, from its wchan: "is asleep (sleep/nanosleep)".
     static QString sleepActivity(const ProcessInfo &process);
     /// "100, 200, 300 and 12 more" from ascending ids.

@@ -27,6 +27,7 @@ private:
     void writerBlocked(const PipeInfo &pipe);
     void openEnds(const PipeInfo &pipe);
     void multipleWriters(const PipeInfo &pipe);
+    void openBlocked(const PipeInfo &pipe);
     void deadlocks();
     void selfWait(const WaitGraph::Wait &wait);
     void stalledReaders();
@@ -62,6 +63,7 @@ QList<Diagnostic> Analysis::run()
         openEnds(pipe);
         LeakedWriteEnds(m_snapshot, pipe, m_now).check(&m_out);
         multipleWriters(pipe);
+        openBlocked(pipe);
     }
     std::stable_sort(m_out.begin(), m_out.end(), [](const Diagnostic &a, const Diagnostic &b) {
         return int(a.severity) > int(b.severity);
@@ -195,6 +197,29 @@ void Analysis::multipleWriters(const PipeInfo &pipe)
                 .arg(names.join(QStringLiteral(", ")))
                 .arg(PipeBuf),
         involved);
+}
+
+void Analysis::openBlocked(const PipeInfo &pipe)
+{
+    for (const FifoOpener &opener : pipe.openers) {
+        const bool writing = opener.mode == EndpointMode::Write;
+        // With the other side open the call is already returning: the scan caught it mid-way.
+        if (opener.mode == EndpointMode::ReadWrite || (writing ? pipe.hasReader() : pipe.hasWriter()))
+            continue;
+        const QString path = DiagnosticText::shellWord(pipe.path);
+        const QString text = writing
+                ? QStringLiteral("%1 is blocked%2 in open() of %3 for writing: no process has it "
+                                 "open for reading. open() returns when one does (e.g. `cat %4`); "
+                                 "with O_NONBLOCK it would fail at once with ENXIO")
+                : QStringLiteral("%1 is blocked%2 in open() of %3 for reading: no process has it "
+                                 "open for writing. open() returns when one does (e.g. "
+                                 "`echo hi > %4`); with O_NONBLOCK it would return at once");
+        add(Severity::Warning, Kind::OpenBlocked, pipe.key,
+            text.arg(PipeDiagnostics::processName(m_snapshot, opener.pid),
+                     DiagnosticText::duration(opener.sinceMs, m_now),
+                     DiagnosticText::pipeName(m_snapshot, pipe.key), path),
+            { { opener.pid, -1 } });
+    }
 }
 
 QString Analysis::waitText(const WaitGraph::Wait &wait) const

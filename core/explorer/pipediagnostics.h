@@ -30,6 +30,8 @@
 ///   parent or a child of a reader (subprocess stdin/stdout pipes) is never reported by (c)/(d).
 /// - no-reader / no-writer are downgraded to info "not visible" when a writer is blocked
 ///   writing (or a reader blocked reading): that proves an end we cannot see exists.
+/// - open-blocked (warning): a process sleeps in open() of a FIFO that nobody has open for
+///   the other side; says how long, and what releases it.
 /// - multiple-writers (info): two or more processes hold a write end: writes larger than
 ///   PIPE_BUF (4096 bytes) from different writers may interleave.
 

@@ -1,6 +1,7 @@
 #include "processreader.h"
 
 #include "endpointstates.h"
+#include "fifoopentarget.h"
 #include "procdirectory.h"
 #include "sys.h"
 
@@ -77,6 +78,16 @@ bool isPipeWait(WaitKind kind)
             || kind == WaitKind::PipeEither || kind == WaitKind::FifoOpen;
 }
 
+/// EndpointStates::taskWait(), plus the FIFO an open() waits on.
+ThreadWait taskWait(const ProcessDir &dir, qint64 tid, char state, const QString &wchan,
+                    const std::optional<SyscallInfo> &syscall)
+{
+    ThreadWait wait = EndpointStates::taskWait(tid, state, wchan, syscall);
+    if (wait.kind == WaitKind::FifoOpen && syscall)
+        FifoOpenTarget::resolve(dir.procFd, dir.pid, *syscall, &wait);
+    return wait;
+}
+
 } // namespace
 
 std::array<char, 160> ProcessDir::path(const char *suffix) const
@@ -99,6 +110,10 @@ ProcessResult ProcessReader::read(int procFd, const char *name) const
     }
     if (result.endpoints.isEmpty()) {
         result.listed = true;
+        // A process blocked opening a FIFO holds no end of it yet, but it is what a user
+        // looks for when "nothing happens": one wchan read per such process finds it.
+        if (m_options.states && isOpeningFifo(dir) && !readInfo(dir, pid, &result.info, &error))
+            result.info = {};
         return result;
     }
     QElapsedTimer timer;
@@ -221,9 +236,16 @@ void ProcessReader::readWaits(const ProcessDir &dir, ProcessInfo *info) const
     std::optional<SyscallInfo> syscall;
     if (const auto text = ProcDirectory::readSmallFile(dir.procFd, dir.path("syscall").data(), &error))
         syscall = ProcParsers::parseSyscall(*text);
-    const ThreadWait wait = EndpointStates::taskWait(info->pid, info->runState, info->wchan, syscall);
+    const ThreadWait wait = taskWait(dir, info->pid, info->runState, info->wchan, syscall);
     if (wait.kind != WaitKind::None)
         info->pipeWaits << wait;
+}
+
+bool ProcessReader::isOpeningFifo(const ProcessDir &dir)
+{
+    int error = 0;
+    const std::optional<QByteArray> wchan = ProcDirectory::readSmallFile(dir.procFd, dir.path("wchan").data(), &error);
+    return wchan && ProcParsers::classifyWchan(ProcParsers::parseWchan(*wchan)) == WaitKind::FifoOpen;
 }
 
 void ProcessReader::readTaskWaits(const ProcessDir &dir, ProcessInfo *info) const
@@ -244,8 +266,7 @@ void ProcessReader::readTaskWaits(const ProcessDir &dir, ProcessInfo *info) cons
         std::optional<SyscallInfo> syscall;
         if (const auto text = ProcDirectory::readSmallFile(dir.procFd, dir.path(path).data(), &error))
             syscall = ProcParsers::parseSyscall(*text);
-        info->pipeWaits << EndpointStates::taskWait(std::strtoll(tid, nullptr, 10), 'S', wchan,
-                                                    syscall);
+        info->pipeWaits << taskWait(dir, std::strtoll(tid, nullptr, 10), 'S', wchan, syscall);
     }
 }
 

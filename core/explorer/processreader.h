@@ -2,7 +2,8 @@
 /// \file processreader.h
 /// Internal to ProcScanner: everything the scan reads about one process -- its pipe and FIFO
 /// ends (readlinkat over /proc/PID/fd, the end from the link's lstat bits), then its stat,
-/// command line, owner, and what its tasks wait for. Stateless apart from the options, so
+/// command line, owner, and what its tasks wait for, including the FIFO an open() waits on.
+/// A process that holds no pipe is read further only if its main task waits in a FIFO open. Stateless apart from the options, so
 /// several threads can each run one over their share of /proc.
 
 #include "procscanner.h"
@@ -37,7 +38,7 @@ struct ProcessResult
     bool listed = false;          ///< its fd table was read (false: see skipped)
     bool skippedValid = false;
     SkippedProcess skipped;
-    ProcessInfo info;             ///< valid when endpoints is not empty
+    ProcessInfo info;             ///< valid when endpoints is not empty or pid is set (opening a FIFO)
     QList<FoundEndpoint> endpoints;
     qint64 fds = 0;
     int fdsVanished = 0;
@@ -59,6 +60,8 @@ private:
     bool readInfo(const ProcessDir &dir, qint64 pid, ProcessInfo *info, int *error) const;
     void readWaits(const ProcessDir &dir, ProcessInfo *info) const;
     void readTaskWaits(const ProcessDir &dir, ProcessInfo *info) const;
+    /// The main task sleeps in wait_for_partner (other tasks are read only for holders).
+    static bool isOpeningFifo(const ProcessDir &dir);
     static SkippedProcess skip(int procFd, const char *name, qint64 pid, int error);
 
     ScanOptions m_options;

@@ -209,6 +209,25 @@ bool isOpenCall(const SyscallInfo &info)
             && isAnyOf(info.number, { SysOpen, SYS_openat, SysOpenat2 });
 }
 
+std::optional<OpenCall> openCall(const SyscallInfo &info)
+{
+    if (!isOpenCall(info))
+        return std::nullopt;
+    OpenCall call;
+    if (info.number == SysOpen) { // open(path, flags, mode)
+        call.pathAddress = info.args[0];
+        call.flags = int(info.args[1]);
+        return call;
+    }
+    call.dirFd = int(info.args[0]); // the low 32 bits: AT_FDCWD reads 0xffffffffffffff9c
+    call.pathAddress = info.args[1];
+    if (info.number == SYS_openat)
+        call.flags = int(info.args[2]);
+    else
+        call.howAddress = info.args[2];
+    return call;
+}
+
 int pidNamespaceDepth(const QByteArray &status)
 {
     for (const QByteArray &line : status.split('\n')) {

@@ -100,6 +100,17 @@ WaitKind syscallDirection(const SyscallInfo &info);
 /// True when \a info is an open()/openat()/openat2() call.
 bool isOpenCall(const SyscallInfo &info);
 
+/// The arguments of the open()/openat()/openat2() call a task sleeps in. The path and, for
+/// openat2, the flags are in the task's memory: /proc/PID/mem at the addresses given.
+struct OpenCall
+{
+    int dirFd = -100;          ///< AT_FDCWD for open()
+    quint64 pathAddress = 0;
+    std::optional<int> flags;  ///< nullopt for openat2: the u64 at howAddress (open_how.flags)
+    quint64 howAddress = 0;
+};
+std::optional<OpenCall> openCall(const SyscallInfo &info);
+
 /// /proc/PID/status: how many nested PID namespaces the "NSpid:" line shows (1 = the initial
 /// one; 0 if the line is missing, before Linux 4.1).
 int pidNamespaceDepth(const QByteArray &status);

@@ -74,6 +74,7 @@ public:
 
 private:
     void merge(ProcessResult &result);
+    PipeInfo &pipeFor(const PipeKey &key, const QString &path, bool deleted);
     void sortPipes();
 
     QString m_root;
@@ -131,26 +132,47 @@ void ScanPass::merge(ProcessResult &result)
         return;
     }
     ++m_snapshot.processesScanned;
-    if (result.endpoints.isEmpty())
+    const ProcessInfo &process = result.info;
+    const auto opening = [](const ThreadWait &wait) { return wait.kind == WaitKind::FifoOpen; };
+    if (result.endpoints.isEmpty()
+        && (process.pid == 0 || std::none_of(process.pipeWaits.cbegin(), process.pipeWaits.cend(), opening)))
         return;
-    m_snapshot.processes.insert(result.info.pid, result.info);
-    for (const FoundEndpoint &item : std::as_const(result.endpoints)) {
-        auto it = m_index.constFind(item.key);
-        if (it == m_index.cend()) {
-            PipeInfo pipe;
-            pipe.key = item.key;
-            pipe.path = item.path;
-            pipe.deleted = item.deleted;
-            it = m_index.insert(item.key, m_snapshot.pipes.size());
-            m_snapshot.pipes << pipe;
-        }
-        m_snapshot.pipes[it.value()].endpoints << item.endpoint;
+    m_snapshot.processes.insert(process.pid, process);
+    for (const FoundEndpoint &item : std::as_const(result.endpoints))
+        pipeFor(item.key, item.path, item.deleted).endpoints << item.endpoint;
+    for (const ThreadWait &wait : process.pipeWaits) {
+        if (opening(wait) && wait.fifo.inode != 0)
+            pipeFor(wait.fifo, wait.fifoPath, false).openers << FifoOpener { process.pid, wait.tid, wait.openMode };
     }
+}
+
+PipeInfo &ScanPass::pipeFor(const PipeKey &key, const QString &path, bool deleted)
+{
+    auto it = m_index.constFind(key);
+    if (it == m_index.cend()) {
+        PipeInfo pipe;
+        pipe.key = key;
+        pipe.path = path;
+        pipe.deleted = deleted;
+        it = m_index.insert(key, m_snapshot.pipes.size());
+        m_snapshot.pipes << pipe;
+    }
+    return m_snapshot.pipes[it.value()];
+}
+
+/// The pid a pipe is sorted by: its lowest holder, else its lowest opener.
+qint64 firstPid(const PipeInfo &pipe)
+{
+    if (!pipe.endpoints.isEmpty())
+        return pipe.endpoints.first().pid;
+    return pipe.openers.isEmpty() ? 0 : pipe.openers.first().pid;
 }
 
 void ScanPass::sortPipes()
 {
     for (PipeInfo &pipe : m_snapshot.pipes) {
+        std::sort(pipe.openers.begin(), pipe.openers.end(),
+                  [](const FifoOpener &a, const FifoOpener &b) { return a.tid < b.tid; });
         std::sort(pipe.endpoints.begin(), pipe.endpoints.end(),
                   [](const PipeEndpoint &a, const PipeEndpoint &b) {
                       return a.pid != b.pid ? a.pid < b.pid : a.fd < b.fd;
@@ -159,7 +181,7 @@ void ScanPass::sortPipes()
     // Pipes of one pipeline sit next to each other when ordered by their first holder.
     std::sort(m_snapshot.pipes.begin(), m_snapshot.pipes.end(),
               [](const PipeInfo &a, const PipeInfo &b) {
-                  const qint64 pidA = a.endpoints.value(0).pid, pidB = b.endpoints.value(0).pid;
+                  const qint64 pidA = firstPid(a), pidB = firstPid(b);
                   return pidA != pidB ? pidA < pidB : a.key.inode < b.key.inode;
               });
 }
@@ -217,6 +239,11 @@ void samplePipe(PipeInfo &pipe, const QString &root)
                                         .arg(endpoint.fd)
                                         .arg(endpoint.pid)
                               : sample.errorString;
+    }
+    if (pipe.endpoints.isEmpty()) {
+        pipe.unreachableReason = QStringLiteral("nobody has it open yet: a FIFO has a buffer only "
+                                                "while some process holds it open");
+        return;
     }
     pipe.unreachableReason = lastError.isEmpty() ? noReaderReason(pipe.key.kind) : lastError;
 }

@@ -1,5 +1,7 @@
 #include "snapshotformat.h"
 
+#include "pipediagnostics.h"
+
 #include <QJsonArray>
 #include <QMap>
 
@@ -45,19 +47,34 @@ bool SnapshotFormat::isSelfPipe(const PipeInfo &pipe)
     return pipe.hasReader() && pipe.hasWriter();
 }
 
+QSet<qint64> SnapshotFormat::participants(const PipeInfo &pipe)
+{
+    QSet<qint64> pids;
+    for (const PipeEndpoint &endpoint : pipe.endpoints)
+        pids.insert(endpoint.pid);
+    for (const FifoOpener &opener : pipe.openers)
+        pids.insert(opener.pid);
+    return pids;
+}
+
 SnapshotFormat::PipeFilter SnapshotFormat::cliFilter(qint64 onlyPid, bool all, qint64 selfPid)
 {
     return [=](const PipeInfo &pipe) {
-        const auto heldBy = [&](qint64 pid) {
-            return std::any_of(pipe.endpoints.cbegin(), pipe.endpoints.cend(),
-                               [pid](const PipeEndpoint &endpoint) { return endpoint.pid == pid; });
-        };
+        const QSet<qint64> pids = participants(pipe);
         if (onlyPid > 0)
-            return heldBy(onlyPid);
-        const bool onlyOurs = std::all_of(pipe.endpoints.cbegin(), pipe.endpoints.cend(),
-                                          [selfPid](const PipeEndpoint &endpoint) { return endpoint.pid == selfPid; });
+            return pids.contains(onlyPid);
+        const bool onlyOurs = pids == QSet<qint64> { selfPid };
         return all || (!isSelfPipe(pipe) && !onlyOurs);
     };
+}
+
+QString SnapshotFormat::openerText(const SystemSnapshot &snapshot, const FifoOpener &opener, qint64 nowMs)
+{
+    const qint64 seconds = opener.sinceMs >= 0 ? (nowMs - opener.sinceMs) / 1000 : 0;
+    return QStringLiteral("%1 in open() for %2%3")
+            .arg(PipeDiagnostics::processName(snapshot, opener.pid),
+                 opener.mode == EndpointMode::Write ? QStringLiteral("writing") : QStringLiteral("reading"),
+                 seconds > 0 ? QStringLiteral(", waiting %1 s").arg(seconds) : QString());
 }
 
 QJsonObject SnapshotFormat::pipeToJson(const SystemSnapshot &snapshot, const PipeInfo &pipe)
@@ -70,6 +87,18 @@ QJsonObject SnapshotFormat::pipeToJson(const SystemSnapshot &snapshot, const Pip
                 { QStringLiteral("command"), snapshot.commandOf(endpoint.pid) },
                 { QStringLiteral("mode"), endpointModeName(endpoint.mode) },
                 { QStringLiteral("state"), endpointStateName(endpoint.state) } });
+    }
+    QJsonArray openers;
+    for (const FifoOpener &opener : pipe.openers) {
+        openers.append(QJsonObject {
+                { QStringLiteral("pid"), double(opener.pid) },
+                { QStringLiteral("tid"), double(opener.tid) },
+                { QStringLiteral("command"), snapshot.commandOf(opener.pid) },
+                { QStringLiteral("mode"), endpointModeName(opener.mode) },
+                { QStringLiteral("state"), endpointStateName(EndpointState::BlockedOpen) },
+                { QStringLiteral("waiting_ms"),
+                  opener.sinceMs >= 0 ? QJsonValue(double(snapshot.timestampMs - opener.sinceMs))
+                                      : QJsonValue(QJsonValue::Null) } });
     }
     QJsonArray diagnostics;
     for (const Diagnostic &diagnostic : pipe.diagnostics) {
@@ -85,6 +114,7 @@ QJsonObject SnapshotFormat::pipeToJson(const SystemSnapshot &snapshot, const Pip
         { QStringLiteral("capacity"), optionalNumber(pipe.capacity) },
         { QStringLiteral("queued"), optionalNumber(pipe.queued) },
         { QStringLiteral("endpoints"), endpoints },
+        { QStringLiteral("openers"), openers },
         { QStringLiteral("diagnostics"), diagnostics } };
     if (!pipe.queued || !pipe.capacity)
         object.insert(QStringLiteral("reason"), pipe.unreachableReason);
@@ -148,6 +178,13 @@ QString SnapshotFormat::pipeText(const SystemSnapshot &snapshot, const PipeInfo 
                         .arg(endpointModeName(endpoint.mode), -2)
                         .arg(endpointStateName(endpoint.state), -17)
                         .arg(shortened(escaped(snapshot.commandOf(endpoint.pid)), 100));
+    }
+    for (const FifoOpener &opener : pipe.openers) {
+        text += QStringLiteral("  %1 open() %2 %3 %4\n")
+                        .arg(opener.pid, 7)
+                        .arg(endpointModeName(opener.mode), -2)
+                        .arg(endpointStateName(EndpointState::BlockedOpen), -17)
+                        .arg(shortened(escaped(snapshot.commandOf(opener.pid)), 100));
     }
     for (const Diagnostic &diagnostic : pipe.diagnostics)
         text += QStringLiteral("  %1: %2\n").arg(severityName(diagnostic.severity), escaped(diagnostic.text));

@@ -9,12 +9,15 @@
 /// {"inode":N,"kind":"pipe"|"fifo","path":S|null,"capacity":N|null,"queued":N|null,
 ///  "reason":S (only when queued/capacity are null: why the pipe could not be reached),
 ///  "endpoints":[{"pid":N,"fd":N,"command":S,"mode":"r"|"w"|"rw","state":S}],
+///  "openers":[{"pid":N,"tid":N,"command":S,"mode":"r"|"w","state":"blocked-open",
+///              "waiting_ms":N|null}]  (FIFOs: processes asleep in open() of it),
 ///  "diagnostics":[{"severity":"info"|"warning"|"error","text":S}]}
 /// \endcode
 
 #include "systemsnapshot.h"
 
 #include <QJsonObject>
+#include <QSet>
 
 #include <functional>
 
@@ -25,7 +28,9 @@ class SnapshotFormat
 public:
     using PipeFilter = std::function<bool(const PipeInfo &)>;
 
-    /// The pipes the CLI shows: with \a onlyPid > 0 those that process holds an end of;
+    /// The processes holding an end of \a pipe or asleep opening it.
+    static QSet<qint64> participants(const PipeInfo &pipe);
+    /// The pipes the CLI shows: with \a onlyPid > 0 those that process holds or opens;
     /// otherwise all of them if \a all, else all but self-pipes (one process holding both
     /// ends, as event loops do to wake themselves) and pipes only \a selfPid holds.
     static PipeFilter cliFilter(qint64 onlyPid, bool all, qint64 selfPid);
@@ -43,6 +48,8 @@ public:
     static QString pipeTitle(const PipeInfo &pipe);
     /// "8192/65536 (12%)", or "?" plus the reason when unknown.
     static QString fillText(const PipeInfo &pipe);
+    /// "`cat` (pid 12) in open() for writing, waiting 3 s".
+    static QString openerText(const SystemSnapshot &snapshot, const FifoOpener &opener, qint64 nowMs);
     /// A pipe, its endpoints and diagnostics as indented lines, ending in a newline.
     static QString pipeText(const SystemSnapshot &snapshot, const PipeInfo &pipe);
     /// "12 pipes; 310 processes scanned, 3 skipped (exited during the scan: 2; ...)".

@@ -17,6 +17,18 @@ QString endpointKey(const PipeInfo &pipe, const PipeEndpoint &endpoint, quint64 
             .arg(pipe.key.inode);
 }
 
+/// An opener is keyed like an endpoint, with "open" and its task instead of an fd.
+QString openerKey(const PipeInfo &pipe, const FifoOpener &opener, quint64 startTime)
+{
+    return QStringLiteral("open/%1/%2/%3/%4/%5/%6")
+            .arg(opener.pid)
+            .arg(startTime)
+            .arg(opener.tid)
+            .arg(int(opener.mode))
+            .arg(pipe.key.device)
+            .arg(pipe.key.inode);
+}
+
 QByteArray signature(const PipeInfo &pipe)
 {
     QByteArray text = QByteArray::number(pipe.queued.value_or(-1)) + ' '
@@ -26,6 +38,8 @@ QByteArray signature(const PipeInfo &pipe)
                 + ':' + QByteArray::number(int(endpoint.mode)) + ':'
                 + QByteArray::number(int(endpoint.state));
     }
+    for (const FifoOpener &opener : pipe.openers)
+        text += " open:" + QByteArray::number(opener.tid) + ':' + QByteArray::number(int(opener.mode));
     return text;
 }
 
@@ -44,6 +58,13 @@ QList<PipeChange> SnapshotTracker::update(SystemSnapshot &snapshot)
             if (since.sinceMs < 0 || since.state != endpoint.state)
                 since = { endpoint.state, snapshot.timestampMs };
             endpoint.stateSinceMs = since.sinceMs;
+            endpoints.insert(key, since);
+        }
+        for (FifoOpener &opener : pipe.openers) {
+            const ProcessInfo *process = snapshot.process(opener.pid);
+            const QString key = openerKey(pipe, opener, process ? process->startTime : 0);
+            const Since since = m_endpoints.value(key, { EndpointState::BlockedOpen, snapshot.timestampMs });
+            opener.sinceMs = since.sinceMs;
             endpoints.insert(key, since);
         }
         const QByteArray current = signature(pipe);

@@ -7,7 +7,8 @@
 ///
 /// An endpoint is the same across scans when its pid, the process's start time (pids are
 /// reused), its fd and the pipe all match. A state first seen in a scan is dated to that scan's
-/// start: the true start may be earlier, never later.
+/// start: the true start may be earlier, never later. FIFO openers (FifoOpener::sinceMs) are
+/// followed the same way, by pid, start time, task, end and FIFO.
 
 #include "systemsnapshot.h"
 
@@ -37,7 +38,7 @@ private:
         EndpointState state = EndpointState::Unknown;
         qint64 sinceMs = -1;
     };
-    QHash<QString, Since> m_endpoints;  ///< "pid/start/fd/kind/dev/ino" -> state and since
+    QHash<QString, Since> m_endpoints;  ///< "pid/start/fd/kind/dev/ino" (or "open/...") -> since
     QHash<PipeKey, QByteArray> m_pipes; ///< a signature of what watch shows for each pipe
 };
 

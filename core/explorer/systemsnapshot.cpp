@@ -69,6 +69,8 @@ QString diagnosticKindName(Diagnostic::Kind kind)
         return QStringLiteral("no-writer");
     case Diagnostic::Kind::LeakedWriteEnd:
         return QStringLiteral("leaked-write-end");
+    case Diagnostic::Kind::OpenBlocked:
+        return QStringLiteral("open-blocked");
     case Diagnostic::Kind::MultipleWriters:
         break;
     }

@@ -59,6 +59,11 @@ struct ThreadWait
     WaitKind kind = WaitKind::None;
     int fd = -1;           ///< the fd from /proc/.../syscall, -1 when unknown
     bool inferred = false; ///< no pipe wchan (hidden): inferred from the syscall alone
+    /// FifoOpen only: the FIFO being opened, read from the open() call's arguments (needs
+    /// /proc/PID/syscall and /proc/PID/mem, i.e. ptrace access); inode 0 when unknown.
+    PipeKey fifo = { PipeKind::Fifo, 0, 0 };
+    QString fifoPath {};   ///< as the process would see it, made absolute
+    EndpointMode openMode = EndpointMode::Read; ///< O_RDONLY waits for a writer, O_WRONLY for a reader
 };
 
 struct ProcessInfo
@@ -91,6 +96,16 @@ struct PipeEndpoint
     bool writes() const { return mode != EndpointMode::Read; }
 };
 
+/// A task asleep in open() of a FIFO until a process opens the other side: it holds no fd
+/// yet, so it is not an endpoint, but it is the first thing to see when "nothing happens".
+struct FifoOpener
+{
+    qint64 pid = 0;
+    qint64 tid = 0;
+    EndpointMode mode = EndpointMode::Read; ///< the end it asked for
+    qint64 sinceMs = -1; ///< monotonic ms when a tracker first saw it waiting, -1 unknown
+};
+
 struct Diagnostic
 {
     enum class Severity { Info, Warning, Error };
@@ -101,7 +116,8 @@ struct Diagnostic
         NoReader,         ///< writers but no reader: the next write gets EPIPE
         NoWriter,         ///< readers but no writer: EOF once the queue drains
         LeakedWriteEnd,   ///< a write end held where it keeps the reader from seeing EOF
-        MultipleWriters   ///< writes larger than PIPE_BUF may interleave
+        MultipleWriters,  ///< writes larger than PIPE_BUF may interleave
+        OpenBlocked       ///< a process waits in open() of a FIFO for the other side
     };
     Severity severity = Severity::Info;
     Kind kind = Kind::MultipleWriters;
@@ -113,7 +129,7 @@ struct Diagnostic
 /// "info", "warning", "error".
 QString severityName(Diagnostic::Severity severity);
 /// "writer-blocked", "reader-stalled", "deadlock", "no-reader", "no-writer", "leaked-write-end",
-/// "multiple-writers".
+/// "multiple-writers", "open-blocked".
 QString diagnosticKindName(Diagnostic::Kind kind);
 
 struct PipeInfo
@@ -125,6 +141,7 @@ struct PipeInfo
     std::optional<qint64> capacity;
     QString unreachableReason; ///< why queued/capacity are unknown
     QList<PipeEndpoint> endpoints;
+    QList<FifoOpener> openers; ///< FIFO only; a FIFO nobody holds yet has openers only
     QList<Diagnostic> diagnostics;
 
     bool hasReader() const;
@@ -147,7 +164,7 @@ struct SystemSnapshot
 {
     qint64 timestampMs = 0;    ///< monotonic (QDeadlineTimer clock) when the scan started
     QList<PipeInfo> pipes;     ///< sorted by the lowest pid holding them, then inode
-    QHash<qint64, ProcessInfo> processes; ///< those holding at least one endpoint
+    QHash<qint64, ProcessInfo> processes; ///< those holding an endpoint or opening a FIFO
     int processesScanned = 0;  ///< fd tables read
     int processesSkipped = 0;  ///< fd tables we could not read or that vanished mid-scan
     QList<SkippedProcess> skipped;

@@ -35,6 +35,11 @@ inline ssize_t read(int fd, void *buffer, size_t size)
     return retryOnEintr([&] { return ::read(fd, buffer, size); });
 }
 
+inline ssize_t pread(int fd, void *buffer, size_t size, off_t offset)
+{
+    return retryOnEintr([&] { return ::pread(fd, buffer, size, offset); });
+}
+
 inline ssize_t write(int fd, const void *data, size_t size)
 {
     return retryOnEintr([&] { return ::write(fd, data, size); });

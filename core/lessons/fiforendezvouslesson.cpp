@@ -140,6 +140,22 @@ Observation readWriteNeverBlocks(LessonContext &context)
     return o;
 }
 
+/// How the explorer lists \a pid's pending open of the FIFO at \a path ("opening FIFO ... for
+/// reading"), or empty when it does not.
+QString openerSeenByExplorer(const LessonContext &context, qint64 pid, const QString &path)
+{
+    const SystemSnapshot snapshot = context.scanPipes();
+    for (const PipeInfo &pipe : snapshot.pipes) {
+        for (const FifoOpener &opener : pipe.openers) {
+            if (opener.pid == pid && pipe.path == path)
+                return QStringLiteral("opening FIFO %1 for %2")
+                        .arg(path, opener.mode == EndpointMode::Read ? QStringLiteral("reading")
+                                                                     : QStringLiteral("writing"));
+        }
+    }
+    return QString();
+}
+
 Observation blockingOpenWaits(LessonContext &context)
 {
     State &state = context.state<State>();
@@ -157,14 +173,21 @@ Observation blockingOpenWaits(LessonContext &context)
             return activity.isWaitingForPartner();
         },
         WaitMs);
+    const QString explorer = openerSeenByExplorer(context, state.cat->pid(), path);
     Observation o = Observation::check(
-        activity.state == 'S' && activity.isWaitingForPartner(),
-        QStringLiteral("cat (pid %1): %2").arg(state.cat->pid()).arg(activity.text()));
+        activity.state == 'S' && activity.isWaitingForPartner() && !explorer.isEmpty(),
+        QStringLiteral("cat (pid %1): %2; the explorer: %3")
+                .arg(state.cat->pid())
+                .arg(activity.text(), explorer.isEmpty() ? QStringLiteral("does not see it") : explorer));
     o.why = QStringLiteral("`cat FIFO` opens it for reading without O_NONBLOCK: the kernel puts "
-                           "it to sleep in wait_for_partner until a writer opens the FIFO.");
+                           "it to sleep in wait_for_partner until a writer opens the FIFO. It holds "
+                           "no fd of the FIFO yet; the explorer finds the path in its open() call "
+                           "(/proc/PID/syscall and /proc/PID/mem) and only stat()s it, since "
+                           "opening it would be the very writer cat waits for.");
     o.values = {{QStringLiteral("state"), QString(QChar::fromLatin1(activity.state))},
                 {QStringLiteral("wchan"), activity.wchan},
-                {QStringLiteral("pid"), qint64(state.cat->pid())}};
+                {QStringLiteral("pid"), qint64(state.cat->pid())},
+                {QStringLiteral("explorer"), explorer}};
     return o;
 }
 
@@ -279,7 +302,8 @@ Lesson fifoRendezvous()
         {QStringLiteral("A blocking open waits for the other end"),
          QStringLiteral("We start `cat FIFO`. Its open() has no O_NONBLOCK and there is no "
                         "writer."),
-         QStringLiteral("cat sleeps in open(): state S, wchan wait_for_partner"),
+         QStringLiteral("cat sleeps in open(): state S, wchan wait_for_partner; the explorer "
+                        "lists it as opening the FIFO for reading"),
          blockingOpenWaits},
         {QStringLiteral("The writer arrives"),
          QStringLiteral("Now we open the write side (FifoWriterOpener) and send a line through "

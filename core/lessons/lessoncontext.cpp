@@ -4,6 +4,7 @@
 #include "pipediagnostics.h"
 #include "pipeprobe.h"
 #include "procscanner.h"
+#include "snapshotformat.h"
 #include "sys.h"
 
 #include <QCoreApplication>
@@ -146,10 +147,10 @@ QList<qint64> LessonContext::unreapedPids() const
 
 namespace {
 
+/// Some of \a pids holds an end of \a pipe or is blocked opening it.
 bool heldByAnyOf(const PipeInfo &pipe, const QSet<qint64> &pids)
 {
-    return std::any_of(pipe.endpoints.cbegin(), pipe.endpoints.cend(),
-                       [&](const PipeEndpoint &end) { return pids.contains(end.pid); });
+    return SnapshotFormat::participants(pipe).intersects(pids);
 }
 
 } // namespace
@@ -174,10 +175,8 @@ SystemSnapshot LessonContext::scanPipes(const QString &procRoot) const
                 && (heldByAnyOf(pipe, {self}) || !heldByAnyOf(pipe, childSet));
     });
     QSet<qint64> holders;
-    for (const PipeInfo &pipe : std::as_const(snapshot.pipes)) {
-        for (const PipeEndpoint &end : pipe.endpoints)
-            holders.insert(end.pid);
-    }
+    for (const PipeInfo &pipe : std::as_const(snapshot.pipes))
+        holders.unite(SnapshotFormat::participants(pipe));
     snapshot.processes.removeIf([&](const auto &it) { return !holders.contains(it.key()); });
     // A child that exited between unreapedPids() and the scan is not news.
     snapshot.skipped.removeIf([](const SkippedProcess &p) { return p.error == ENOENT || p.error == ESRCH; });
