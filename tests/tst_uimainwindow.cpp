@@ -40,6 +40,7 @@
 #include <QTemporaryDir>
 #include <QDockWidget>
 #include <QTest>
+#include <QToolBar>
 
 #include <csignal>
 #include <QTreeView>
@@ -441,9 +442,15 @@ void TestUiMainWindow::labDocksOnlyOnTheLabPage()
     };
     QDockWidget *endpoints = dock("endpointsDock"), *data = dock("dataDock"), *timeline = dock("timelineDock");
     QVERIFY(endpoints && data && timeline);
+    QToolBar *toolBar = m_window->findChild<QToolBar *>(QStringLiteral("labToolBar"));
+    QVERIFY(toolBar && toolBar->isVisible());
     data->close(); // the user's choice on the Lab page
     m_window->pages()->setCurrentIndex(1);
     QVERIFY(!endpoints->isVisible() && !data->isVisible() && !timeline->isVisible());
+    QVERIFY(!toolBar->isVisible());
+    m_window->pages()->setCurrentIndex(0);
+    QVERIFY(toolBar->isVisible());
+    m_window->pages()->setCurrentIndex(1);
     // Closing on another page saves the Lab page's layout.
     QVERIFY(m_window->close());
     MainWindow *w = newWindow();

@@ -109,7 +109,10 @@ void MainWindow::createDocks()
     resizeDocks({ endpoints }, { 440 }, Qt::Horizontal);
     resizeDocks({ data, timeline }, { 640, 760 }, Qt::Horizontal);
     resizeDocks({ data }, { 230 }, Qt::Vertical);
-    m_labDocks = new PageDocks(m_pages, m_pages->widget(0), { endpoints, data, timeline }, this);
+    m_toolBar = addToolBar(QStringLiteral("Lab")); // its actions come with the menus
+    m_toolBar->setObjectName(QStringLiteral("labToolBar"));
+    m_toolBar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_labBars = new PageDocks(m_pages, m_pages->widget(0), { endpoints, data, timeline, m_toolBar }, this);
 }
 
 void MainWindow::createStatusBar()
@@ -295,7 +298,7 @@ void MainWindow::togglePause()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
-    m_labDocks->restore(); // the saved layout is the Lab page's, whatever page is shown now
+    m_labBars->restore(); // the saved layout is the Lab page's, whatever page is shown now
     saveSettings();
     event->accept();
 }
@@ -367,14 +370,11 @@ void MainWindow::createPipeMenu()
             removePipe(selected->id());
     });
 
-    QToolBar *bar = addToolBar(QStringLiteral("Lab"));
-    bar->setObjectName(QStringLiteral("labToolBar"));
-    bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
-    bar->addAction(anonymous);
-    bar->addAction(fifo);
-    bar->addAction(QStringLiteral("New child process…"), this, [this] { askNewChild({}); });
-    bar->addSeparator();
-    bar->addAction(pause);
+    m_toolBar->addAction(anonymous);
+    m_toolBar->addAction(fifo);
+    m_toolBar->addAction(QStringLiteral("New child process…"), this, [this] { askNewChild({}); });
+    m_toolBar->addSeparator();
+    m_toolBar->addAction(pause);
 }
 
 void MainWindow::askNewFifo()

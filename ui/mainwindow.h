@@ -14,6 +14,7 @@
 
 class QLabel;
 class QTabWidget;
+class QToolBar;
 
 namespace PipeScope {
 class Lab;
@@ -98,7 +99,8 @@ private:
     Lab *m_lab;
     QTimer m_refresh;
     QTabWidget *m_pages;
-    PageDocks *m_labDocks = nullptr;
+    QToolBar *m_toolBar = nullptr;
+    PageDocks *m_labBars = nullptr; ///< the docks and the toolbar, shown on the Lab page only
     MessageBar *m_message;
     EndpointsModel *m_endpointsModel;
     EndpointsPanel *m_endpoints = nullptr;

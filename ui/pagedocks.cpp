@@ -2,23 +2,36 @@
 
 #include <QDockWidget>
 #include <QTabWidget>
+#include <QToolBar>
 
 namespace PipeScope::Ui {
 
-PageDocks::PageDocks(QTabWidget *pages, QWidget *page, const QList<QDockWidget *> &docks,
-                     QObject *parent)
+namespace {
+
+bool isFloating(const QWidget *bar)
+{
+    if (const auto *dock = qobject_cast<const QDockWidget *>(bar))
+        return dock->isFloating();
+    if (const auto *toolBar = qobject_cast<const QToolBar *>(bar))
+        return toolBar->isFloating();
+    return false;
+}
+
+} // namespace
+
+PageDocks::PageDocks(QTabWidget *pages, QWidget *page, const QList<QWidget *> &bars, QObject *parent)
     : QObject(parent), m_pages(pages), m_page(page)
 {
-    for (QDockWidget *dock : docks)
-        m_docks << dock;
+    for (QWidget *bar : bars)
+        m_bars << bar;
     connect(pages, &QTabWidget::currentChanged, this, &PageDocks::onCurrentChanged);
 }
 
 void PageDocks::restore()
 {
-    for (const QPointer<QDockWidget> &dock : std::as_const(m_docks)) {
-        if (dock && m_wasVisible.contains(dock))
-            dock->setVisible(m_wasVisible.value(dock));
+    for (const QPointer<QWidget> &bar : std::as_const(m_bars)) {
+        if (bar && m_wasVisible.contains(bar))
+            bar->setVisible(m_wasVisible.value(bar));
     }
     m_wasVisible.clear();
 }
@@ -30,12 +43,12 @@ void PageDocks::onCurrentChanged(int index)
         return;
     }
     if (!m_wasVisible.isEmpty())
-        return; // already hidden for another page; a dock shown meanwhile was the user's choice
-    for (const QPointer<QDockWidget> &dock : std::as_const(m_docks)) {
-        if (!dock || dock->isFloating())
-            continue; // a floating dock is out of the page's way
-        m_wasVisible.insert(dock, dock->isVisibleTo(dock->parentWidget()));
-        dock->hide();
+        return; // already hidden for another page; a bar shown meanwhile was the user's choice
+    for (const QPointer<QWidget> &bar : std::as_const(m_bars)) {
+        if (!bar || isFloating(bar))
+            continue;
+        m_wasVisible.insert(bar, bar->isVisibleTo(bar->parentWidget()));
+        bar->hide();
     }
 }
 
