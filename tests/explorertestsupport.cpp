@@ -1,5 +1,6 @@
 #include "explorertestsupport.h"
 
+#include <pipescope/fd.h>
 #include <pipescope/pipediagnostics.h>
 #include <pipescope/procparsers.h>
 #include <pipescope/procscanner.h>
@@ -16,6 +17,7 @@
 #include <csignal>
 #include <spawn.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 extern char **environ;
@@ -97,6 +99,23 @@ pid_t ChildProcesses::spawn(const QStringList &argv, const QList<QPair<int, int>
     if (newSession)
         m_groups.insert(pid);
     return pid;
+}
+
+pid_t ChildProcesses::spawnQuiet(const QStringList &argv)
+{
+    const Fd null(Sys::open("/dev/null", O_RDWR));
+    return spawn(argv, { { null.get(), 0 }, { null.get(), 1 }, { null.get(), 2 } });
+}
+
+QString makeFifo(const QTemporaryDir &dir, const QString &name, mode_t mode)
+{
+    const QString path = dir.filePath(name);
+    const QByteArray encoded = QFile::encodeName(path);
+    if (!dir.isValid() || ::mkfifo(encoded.constData(), mode) != 0 || ::chmod(encoded.constData(), mode) != 0) {
+        qWarning("mkfifo %s: %s", encoded.constData(), std::strerror(errno));
+        return QString();
+    }
+    return path;
 }
 
 QList<pid_t> ChildProcesses::groupMembers(pid_t pgid)

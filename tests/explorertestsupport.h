@@ -10,6 +10,7 @@
 #include <QPair>
 #include <QSet>
 #include <QStringList>
+#include <QTemporaryDir>
 
 #include <sys/types.h>
 
@@ -31,6 +32,8 @@ public:
     /// a new process group. Returns the pid, or -1 (and a warning) on failure.
     pid_t spawn(const QStringList &argv, const QList<QPair<int, int>> &fds = {},
                 bool newSession = false);
+    /// spawn() with stdin, stdout and stderr on /dev/null: the child holds no pipe of ours.
+    pid_t spawnQuiet(const QStringList &argv);
     /// The processes whose process group is \a pgid, from /proc.
     static QList<pid_t> groupMembers(pid_t pgid);
     /// The children of \a parent, from /proc.
@@ -45,6 +48,9 @@ private:
     QSet<pid_t> m_groups;
 };
 
+/// Makes a FIFO \a name in \a dir with exactly \a mode (past the umask); its path, or empty
+/// (with a warning) on failure.
+QString makeFifo(const QTemporaryDir &dir, const QString &name, mode_t mode = 0600);
 /// The state letter of \a pid from /proc/PID/stat, or 0.
 char processState(pid_t pid);
 /// A scan of the whole system (endpoints, states, fill levels) with diagnostics.

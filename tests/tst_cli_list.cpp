@@ -233,15 +233,12 @@ void TestCliList::textView()
 void TestCliList::fifoOpenerListed()
 {
     QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const QString path = dir.filePath(QStringLiteral("f"));
-    QCOMPARE(::mkfifo(QFile::encodeName(path).constData(), 0600), 0);
-    const Fd null(Sys::open("/dev/null", O_RDWR));
+    const QString path = makeFifo(dir, QStringLiteral("f"));
+    QVERIFY(!path.isEmpty());
     ChildProcesses children;
     // `sh` waits in open() to write the FIFO; nobody holds it, so only --pid or the opener
     // finds it, and the text view says what it waits for.
-    const pid_t sh = children.spawn({ QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("exec echo hi > \"$0\""), path },
-                                    { { null.get(), 0 }, { null.get(), 1 }, { null.get(), 2 } });
+    const pid_t sh = children.spawnQuiet({ QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("exec echo hi > \"$0\""), path });
     const QStringList onlySh { QStringLiteral("--pid"), QString::number(sh) };
     const auto fifoOf = [&](const QJsonObject &root) {
         for (const QJsonValue &pipe : root.value(QStringLiteral("pipes")).toArray()) {
@@ -365,21 +362,17 @@ void TestCliList::unprivilegedSeesOwnFifoOpener()
     if (!nobodyCanRun(QStringLiteral(PIPESCOPE_BINARY)))
         QSKIP("nobody cannot reach the built binary (a parent directory is not o+x)");
     QTemporaryDir dir;
-    QVERIFY(dir.isValid());
     QVERIFY(QFile::setPermissions(dir.path(), QFileDevice::Permissions(0x7777)));
-    const QString path = dir.filePath(QStringLiteral("f"));
-    QCOMPARE(::mkfifo(QFile::encodeName(path).constData(), 0666), 0);
-    QCOMPARE(::chmod(QFile::encodeName(path).constData(), 0666), 0); // past the umask
-    const Fd null(Sys::open("/dev/null", O_RDWR));
+    const QString path = makeFifo(dir, QStringLiteral("f"), 0666);
+    QVERIFY(!path.isEmpty());
     ChildProcesses children;
     const QStringList asNobody { QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
                                  QStringLiteral("--clear-groups") };
     // nobody's shell waits to write the FIFO; nobody's pipescope reads its open() call (same
     // user: /proc/PID/syscall and mem are readable) and names the FIFO.
-    const pid_t sh = children.spawn(QStringList { QStringLiteral("setpriv") } + asNobody
-                                            + QStringList { QStringLiteral("sh"), QStringLiteral("-c"),
-                                                            QStringLiteral("exec echo hi > \"$0\""), path },
-                                    { { null.get(), 0 }, { null.get(), 1 }, { null.get(), 2 } });
+    const pid_t sh = children.spawnQuiet(QStringList { QStringLiteral("setpriv") } + asNobody
+                                         + QStringList { QStringLiteral("sh"), QStringLiteral("-c"),
+                                                         QStringLiteral("exec echo hi > \"$0\""), path });
     const auto openerPids = [&] {
         const Result result = run(QStringLiteral("setpriv"), asNobody + QStringList { QStringLiteral(PIPESCOPE_BINARY),
                                                                                       QStringLiteral("list"),

@@ -295,16 +295,13 @@ void TestProcScanner::readWriteFifoEndpoint()
 void TestProcScanner::fifoOpenerHoldingNoPipe()
 {
     QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const QString path = dir.filePath(QStringLiteral("out"));
-    QCOMPARE(::mkfifo(QFile::encodeName(path).constData(), 0600), 0);
-    const Fd null(Sys::open("/dev/null", O_RDWR));
+    const QString path = makeFifo(dir, QStringLiteral("out"));
+    QVERIFY(!path.isEmpty());
     ChildProcesses children;
     // The shell opens "out" relative to its cwd for writing and waits for a reader. Its stdio
     // is /dev/null: it holds no pipe at all, only its wait_for_partner gives it away.
-    const pid_t writer = children.spawn({ QStringLiteral("sh"), QStringLiteral("-c"),
-                                          QStringLiteral("cd \"$0\" && exec echo hello > out"), dir.path() },
-                                        { { null.get(), 0 }, { null.get(), 1 }, { null.get(), 2 } });
+    const pid_t writer = children.spawnQuiet({ QStringLiteral("sh"), QStringLiteral("-c"),
+                                               QStringLiteral("cd \"$0\" && exec echo hello > out"), dir.path() });
     struct stat status = {};
     QCOMPARE(::stat(QFile::encodeName(path).constData(), &status), 0);
     const PipeKey key { PipeKind::Fifo, quint64(status.st_dev), quint64(status.st_ino) };

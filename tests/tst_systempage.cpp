@@ -284,14 +284,11 @@ void TestSystemPage::fifoOpenerOnThePage()
 {
     // `sh` opens a FIFO to write and waits for a reader; it holds no pipe (stdio /dev/null).
     QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const QString path = dir.filePath(QStringLiteral("f"));
-    QCOMPARE(::mkfifo(QFile::encodeName(path).constData(), 0600), 0);
-    const Fd null(Sys::open("/dev/null", O_RDWR));
+    const QString path = makeFifo(dir, QStringLiteral("f"));
+    QVERIFY(!path.isEmpty());
     ChildProcesses children;
-    const pid_t writer = children.spawn({ QStringLiteral("sh"), QStringLiteral("-c"),
-                                          QStringLiteral("exec echo hi > \"$0\""), path },
-                                        { { null.get(), 0 }, { null.get(), 1 }, { null.get(), 2 } });
+    const pid_t writer = children.spawnQuiet({ QStringLiteral("sh"), QStringLiteral("-c"),
+                                               QStringLiteral("exec echo hi > \"$0\""), path });
     SystemPage page;
     page.resize(1200, 800);
     page.show();
