@@ -63,6 +63,7 @@ SystemPage::SystemPage(QWidget *parent, const QString &procRoot)
     auto *views = new QSplitter(Qt::Vertical, this);
     views->addWidget(m_graph);
     views->addWidget(m_table);
+    views->setSizes({ 1000, 1000 }); // the graph is the page's picture: as tall as the table
     auto *body = new QSplitter(Qt::Horizontal, this);
     body->addWidget(views);
     body->addWidget(createInspector());
@@ -241,10 +242,14 @@ void SystemPage::updatePermissions(const SystemSnapshot &snapshot)
             examples << QStringLiteral("%1 %2 (uid %3)").arg(skipped.pid).arg(skipped.comm).arg(skipped.uid);
     }
     m_permissions->setVisible(denied > 0);
-    m_permissions->setText(QStringLiteral("%1 processes are not ours, so their pipes are not shown. "
-                                          "Run as their user, or as root, or give pipescope "
-                                          "CAP_SYS_PTRACE + CAP_DAC_READ_SEARCH (read-only access).")
-                                   .arg(denied));
+    const QString count = denied == 1 ? QStringLiteral("1 process is") : QStringLiteral("%1 processes are").arg(denied);
+    // Root is refused too by processes of a sandbox or another user namespace: no advice helps.
+    m_permissions->setText(::geteuid() == 0
+                                   ? QStringLiteral("%1 closed even to root (a sandbox or another user "
+                                                    "namespace), so their pipes are not shown.").arg(count)
+                                   : QStringLiteral("%1 not ours, so their pipes are not shown. Run as their "
+                                                    "user, or as root, or give pipescope CAP_SYS_PTRACE + "
+                                                    "CAP_DAC_READ_SEARCH (read-only access).").arg(count));
     m_permissions->setToolTip(examples.join(u'\n'));
 }
 
