@@ -1,6 +1,7 @@
 // pipescope inspect: the live kernel state of one pipe -- queued bytes, capacity, fill, and
 // optionally its first queued bytes (never consumed) or a new capacity.
 #include "command.h"
+#include "fifoholder.h"
 
 #include <pipescope/pipelimits.h>
 #include <pipescope/pipeprobe.h>
@@ -28,6 +29,7 @@ struct InspectRequest
     bool hex = false;
     qsizetype peek = -1;            // -1: no peek
     std::optional<int> newCapacity; // --set-capacity
+    bool openPath = false;          // --open-path: open a FIFO by its path, whoever notices
 };
 
 struct InspectResult
@@ -209,8 +211,8 @@ void setUpParser(QCommandLineParser &parser)
             "capacity (F_GETPIPE_SZ), fill and page slots. PIPE is an fd of this process (FD),\n"
             "an fd of another process (PID:FD, read through /proc/PID/fd/FD) or a FIFO path.\n"
             "Another process's pipe is opened read-only for an instant and never consumed.\n"
-            "Opening a FIFO by path releases a writer blocked in open(2): inspect FIFOs that\n"
-            "already have a reader."));
+            "A FIFO is read through a process that holds its read end, never opened by its\n"
+            "path: that would release a writer blocked in open(2) and lose what it writes."));
     parser.addHelpOption();
     parser.addOptions({
             { QStringLiteral("json"), QStringLiteral("Print one JSON object.") },
@@ -221,6 +223,9 @@ void setUpParser(QCommandLineParser &parser)
             { QStringLiteral("set-capacity"),
               QStringLiteral("Resize the pipe first (F_SETPIPE_SZ; 64K, 1M allowed)."),
               QStringLiteral("BYTES") },
+            { QStringLiteral("open-path"),
+              QStringLiteral("Open a FIFO by its path even when no visible process reads it\n"
+                             "(releases writers blocked in open(), hides EPIPE meanwhile).") },
     });
     parser.addPositionalArgument(QStringLiteral("pipe"),
                                  QStringLiteral("FD, PID:FD or FIFO-PATH"));
@@ -248,6 +253,9 @@ int parseRequest(const QStringList &arguments, InspectRequest *request)
     request->probe = *probe;
     request->json = parser.isSet(QStringLiteral("json"));
     request->hex = parser.isSet(QStringLiteral("hex"));
+    request->openPath = parser.isSet(QStringLiteral("open-path"));
+    if (request->openPath && request->probe.target() != PipeProbe::Target::FifoPath)
+        return usageError(QStringLiteral("--open-path only applies to a FIFO path"), usage);
     if (parser.isSet(QStringLiteral("peek"))) {
         const std::optional<qint64> n = parseBytes(parser.value(QStringLiteral("peek")));
         if (!n)
@@ -274,6 +282,12 @@ int runInspect(const QStringList &arguments)
         return status;
     InspectResult result;
     QString error;
+    if (request.probe.target() == PipeProbe::Target::FifoPath && !request.openPath) {
+        const std::optional<PipeProbe> throughReader = probeFifoThroughReader(request.probe.fifoPath(), &error);
+        if (!throughReader)
+            return failure(error);
+        request.probe = *throughReader;
+    }
     if (request.newCapacity) {
         result.capacitySet = request.probe.setCapacity(*request.newCapacity, &error);
         if (!result.capacitySet)

@@ -1,9 +1,11 @@
 // `pipescope inspect` run as a real process against real pipes held by a helper child.
+#include "explorertestsupport.h"
 #include "testsupport.h"
 
 #include <pipescope/fd.h>
 #include <pipescope/sys.h>
 
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -287,10 +289,61 @@ private Q_SLOTS:
         const Result result = inspect({ path, QStringLiteral("--json") });
         QCOMPARE(result.exitCode, 0);
         const QJsonObject json = QJsonDocument::fromJson(result.out.toUtf8()).object();
+        // Read through our own read end, found in /proc: the FIFO is not opened by its path.
+        QVERIFY2(json.value(QStringLiteral("pipe")).toString().startsWith(QStringLiteral("/proc/%1/fd/").arg(::getpid())),
+                 qPrintable(json.value(QStringLiteral("pipe")).toString()));
         QCOMPARE(json.value(QStringLiteral("kind")).toString(), QStringLiteral("fifo"));
         QCOMPARE(json.value(QStringLiteral("fifoPath")).toString(), path);
         QCOMPARE(json.value(QStringLiteral("queued")).toInt(), 10);
         QCOMPARE(Test::queued(reader.get()), 10);
+    }
+
+    void fifoWithBlockedWriterIsNotOpened()
+    {
+        QTemporaryDir dir;
+        const QString path = Test::makeFifo(dir, QStringLiteral("f"));
+        QVERIFY(!path.isEmpty());
+        Test::ChildProcesses children;
+        const pid_t sh = children.spawnQuiet({ QStringLiteral("sh"), QStringLiteral("-c"),
+                                               QStringLiteral("exec echo hi > \"$0\""), path });
+        const auto wchanOf = [](pid_t pid) {
+            QFile file(QStringLiteral("/proc/%1/wchan").arg(pid));
+            return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(wchanOf(sh), QByteArray("wait_for_partner"), 5000);
+        // No reader: inspect refuses to open the FIFO, and says whom it would affect.
+        const Result result = inspect({ path });
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY(result.out.isEmpty());
+        QVERIFY2(result.err.contains(QStringLiteral("%1: no process we can see holds its read end").arg(path)),
+                 qPrintable(result.err));
+        QVERIFY2(result.err.contains(QStringLiteral("`sh` (pid %1) is blocked in open() to write it").arg(sh)),
+                 qPrintable(result.err));
+        QVERIFY2(result.err.contains(QLatin1String("--open-path")), qPrintable(result.err));
+        // The writer still waits, and its line is whole for the reader that comes.
+        QCOMPARE(wchanOf(sh), QByteArray("wait_for_partner"));
+        Fd reader(Sys::open(QFile::encodeName(path).constData(), O_RDONLY | O_NONBLOCK));
+        QVERIFY(reader);
+        QCOMPARE(Sys::fcntl(reader.get(), F_SETFL, 0), 0);
+        QCOMPARE(Test::readAll(reader.get()), QByteArray("hi\n"));
+    }
+
+    void fifoOpenPath()
+    {
+        QTemporaryDir dir;
+        const QString path = Test::makeFifo(dir, QStringLiteral("g"));
+        QVERIFY(!path.isEmpty());
+        const Result refused = inspect({ path });
+        QCOMPARE(refused.exitCode, 1);
+        QVERIFY2(refused.err.contains(QLatin1String("nobody has it open, so it holds no bytes")), qPrintable(refused.err));
+        const Result opened = inspect({ path, QStringLiteral("--open-path"), QStringLiteral("--json") });
+        QCOMPARE(opened.exitCode, 0);
+        const QJsonObject json = QJsonDocument::fromJson(opened.out.toUtf8()).object();
+        QCOMPARE(json.value(QStringLiteral("pipe")).toString(), path);
+        QCOMPARE(json.value(QStringLiteral("queued")).toInt(), 0);
+        const Result misused = inspect({ QStringLiteral("0"), QStringLiteral("--open-path") });
+        QCOMPARE(misused.exitCode, 2);
+        QVERIFY2(misused.err.contains(QLatin1String("--open-path only applies to a FIFO path")), qPrintable(misused.err));
     }
 
     void permissionDeniedAsNobody()

@@ -338,6 +338,18 @@ void TestUiMainWindow::spaceTogglesPause()
     QTest::keyClick(edit, Qt::Key_Space);
     QCOMPARE(edit->text(), QStringLiteral(" "));
     QVERIFY(!pipe->isPausedByUser());
+    // On another page Space presses that page's focused button, and leaves the pipe alone.
+    auto *other = new QPushButton(QStringLiteral("Run step"));
+    m_window->addPage(other, QStringLiteral("Other"));
+    m_window->pages()->setCurrentWidget(other);
+    other->setFocus();
+    QSignalSpy clicked(other, &QPushButton::clicked);
+    QTest::keyClick(other, Qt::Key_Space);
+    QCOMPARE(clicked.size(), 1);
+    QVERIFY(!pipe->isPausedByUser());
+    m_window->pages()->setCurrentIndex(0);
+    QTest::keyClick(m_window.get(), Qt::Key_Space);
+    QVERIFY(pipe->isPausedByUser());
 }
 
 void TestUiMainWindow::fifoWriterWaitsForReader()

@@ -1,5 +1,7 @@
 #include "labprocstate.h"
 
+#include "procparsers.h"
+
 #include <QFile>
 
 namespace PipeScope {
@@ -16,14 +18,18 @@ QByteArray readSmallFile(const QString &path)
 
 LabProcState::Activity sleepingActivity(const QByteArray &wchan)
 {
-    // Older kernels name them pipe_write/pipe_read (and pipe_wait), 6.16+ anon_pipe_*.
-    if (wchan.endsWith("pipe_write"))
+    // The explorer's table of kernel names (they changed across versions: anon_pipe_* since
+    // 6.16, pipe_* before). pipe_wait on old kernels names no direction: plain sleeping.
+    switch (ProcParsers::classifyWchan(QString::fromLatin1(wchan))) {
+    case WaitKind::PipeWrite:
         return LabProcState::Activity::BlockedWriting;
-    if (wchan.endsWith("pipe_read"))
+    case WaitKind::PipeRead:
         return LabProcState::Activity::BlockedReading;
-    if (wchan == "wait_for_partner")
+    case WaitKind::FifoOpen:
         return LabProcState::Activity::WaitingForPartner;
-    return LabProcState::Activity::Sleeping;
+    default:
+        return LabProcState::Activity::Sleeping;
+    }
 }
 
 } // namespace

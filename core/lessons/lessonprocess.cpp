@@ -1,6 +1,7 @@
 #include "lessonprocess.h"
 
 #include "fd.h"
+#include "procparsers.h"
 #include "sys.h"
 
 #include <QFile>
@@ -76,13 +77,15 @@ ProcessActivity ProcessActivity::of(pid_t pid)
 
 bool ProcessActivity::isBlockedWriting() const
 {
-    // anon_pipe_write since Linux 6.16; pipe_write before; pipe_wait on old kernels.
-    return wchan.endsWith(QLatin1String("pipe_write")) || wchan == QLatin1String("pipe_wait");
+    // The explorer's table of kernel names; pipe_wait (old kernels) may be either direction.
+    const WaitKind kind = ProcParsers::classifyWchan(wchan);
+    return kind == WaitKind::PipeWrite || kind == WaitKind::PipeEither;
 }
 
 bool ProcessActivity::isBlockedReading() const
 {
-    return wchan.endsWith(QLatin1String("pipe_read")) || wchan == QLatin1String("pipe_wait");
+    const WaitKind kind = ProcParsers::classifyWchan(wchan);
+    return kind == WaitKind::PipeRead || kind == WaitKind::PipeEither;
 }
 
 QString ProcessActivity::text() const

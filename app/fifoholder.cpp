@@ -1,0 +1,66 @@
+#include "fifoholder.h"
+
+#include <pipescope/pipediagnostics.h>
+#include <pipescope/procscanner.h>
+#include <pipescope/sys.h>
+
+#include <QFile>
+#include <QStringList>
+
+#include <algorithm>
+#include <sys/stat.h>
+
+namespace PipeScope::App {
+
+namespace {
+
+/// Why nobody may open \a pipe's read end here, naming the processes it would affect.
+QString whoWouldNotice(const SystemSnapshot &snapshot, const PipeInfo *pipe)
+{
+    QStringList effects;
+    for (const FifoOpener &opener : pipe ? pipe->openers : QList<FifoOpener>()) {
+        if (opener.mode != EndpointMode::Read)
+            effects << QStringLiteral("%1 is blocked in open() to write it: opening it here would "
+                                      "release it, and what it writes would be lost when we close")
+                               .arg(PipeDiagnostics::processName(snapshot, opener.pid));
+    }
+    for (qint64 pid : pipe ? pipe->writerPids() : QList<qint64>()) {
+        effects << QStringLiteral("%1 holds its write end: while we held a read end its writes "
+                                  "would not fail with EPIPE").arg(PipeDiagnostics::processName(snapshot, pid));
+    }
+    if (effects.isEmpty())
+        effects << QStringLiteral("nobody has it open, so it holds no bytes");
+    return effects.join(QStringLiteral("; "));
+}
+
+} // namespace
+
+std::optional<PipeProbe> probeFifoThroughReader(const QString &path, QString *error)
+{
+    struct stat status = {};
+    if (::stat(QFile::encodeName(path).constData(), &status) != 0) {
+        *error = QStringLiteral("stat %1: %2").arg(path, Sys::errorText(errno));
+        return std::nullopt;
+    }
+    if (!S_ISFIFO(status.st_mode))
+        return PipeProbe::forFifo(path); // the probe reports what it is instead
+    ScanOptions options;
+    options.fillLevels = false; // states stay on: they find the processes blocked in open()
+    const SystemSnapshot snapshot = ProcScanner().scan(options);
+    const PipeInfo *pipe = snapshot.pipe({ PipeKind::Fifo, quint64(status.st_dev), quint64(status.st_ino) });
+    for (const PipeEndpoint &endpoint : pipe ? pipe->endpoints : QList<PipeEndpoint>()) {
+        if (endpoint.reads())
+            return PipeProbe::forProcessFd(endpoint.pid, endpoint.fd);
+    }
+    const auto denied = std::count_if(snapshot.skipped.cbegin(), snapshot.skipped.cend(), [](const SkippedProcess &p) {
+        return p.error == EACCES || p.error == EPERM;
+    });
+    const QString unseen = denied == 0 ? QString()
+                                       : QStringLiteral(" (a reader may be among the %1 processes we may not inspect)").arg(denied);
+    *error = QStringLiteral("%1: no process we can see holds its read end%2, so it is not opened: %3. "
+                            "Use --open-path to open it anyway.")
+                     .arg(path, unseen, whoWouldNotice(snapshot, pipe));
+    return std::nullopt;
+}
+
+} // namespace PipeScope::App
