@@ -5,6 +5,7 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QProcess>
 #include <QRandomGenerator>
 
 #include <cstdlib>
@@ -97,6 +98,35 @@ QString helperPath(const QString &name)
 QString fixturePath(const QString &name)
 {
     return QDir(qEnvironmentVariable("PIPESCOPE_TEST_FIXTURES")).filePath(name);
+}
+
+CommandResult runCommand(const QString &program, const QStringList &arguments, int timeoutMs)
+{
+    QProcess process;
+    process.start(program, arguments);
+    CommandResult result;
+    if (!process.waitForFinished(timeoutMs)) {
+        process.kill();
+        process.waitForFinished();
+        return result;
+    }
+    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    result.out = process.readAllStandardOutput();
+    result.err = QString::fromLocal8Bit(process.readAllStandardError());
+    return result;
+}
+
+CommandResult runAsNobody(const QString &program, const QStringList &arguments)
+{
+    return runCommand(QStringLiteral("setpriv"),
+                      QStringList { QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
+                                    QStringLiteral("--clear-groups"), program }
+                              + arguments);
+}
+
+bool nobodyCanRun(const QString &path)
+{
+    return runAsNobody(QStringLiteral("test"), { QStringLiteral("-x"), path }).exitCode == 0;
 }
 
 } // namespace PipeScope::Test

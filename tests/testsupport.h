@@ -35,4 +35,19 @@ QString helperPath(const QString &name);
 /// Path of a checked-in fixture file or directory (PIPESCOPE_TEST_FIXTURES).
 QString fixturePath(const QString &name);
 
+/// How a command ended and what it printed.
+struct CommandResult
+{
+    int exitCode = -1; ///< -1 when it crashed, was killed by a signal or timed out
+    QByteArray out;    ///< bytes as written (peek output is binary)
+    QString err;
+    QString text() const { return QString::fromLocal8Bit(out); }
+};
+/// Runs \a program (searched in PATH) with \a arguments; kills it after \a timeoutMs.
+CommandResult runCommand(const QString &program, const QStringList &arguments, int timeoutMs = 30000);
+/// runCommand() as user nobody, through setpriv (the test runs as root).
+CommandResult runAsNobody(const QString &program, const QStringList &arguments);
+/// True if nobody may execute \a path (each directory above it searchable by others).
+bool nobodyCanRun(const QString &path);
+
 } // namespace PipeScope::Test

@@ -1,6 +1,7 @@
 // The pipescope command line itself: --help, --version, what a wrong argument gets, and
 // that Ctrl+C / SIGTERM clean up the processes a lesson or lab started.
 #include "explorertestsupport.h"
+#include "testsupport.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -45,45 +46,27 @@ class TestCliApp : public QObject
     Q_OBJECT
 
 private:
-    struct Result
+    static CommandResult run(const QStringList &arguments)
     {
-        int exitCode = -1;
-        QString out;
-        QString err;
-    };
-
-    static Result run(const QStringList &arguments)
-    {
-        QProcess process;
-        process.start(QStringLiteral(PIPESCOPE_BINARY), arguments);
-        Result result;
-        if (!process.waitForFinished(30000)) {
-            process.kill();
-            process.waitForFinished();
-            return result;
-        }
-        result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-        result.out = QString::fromLocal8Bit(process.readAllStandardOutput());
-        result.err = QString::fromLocal8Bit(process.readAllStandardError());
-        return result;
+        return runCommand(QStringLiteral(PIPESCOPE_BINARY), arguments);
     }
 
 private Q_SLOTS:
     void help()
     {
-        const Result result = run({ QStringLiteral("--help") });
+        const CommandResult result = run({ QStringLiteral("--help") });
         QCOMPARE(result.exitCode, 0);
-        QVERIFY2(result.out.startsWith(QLatin1String("Usage: pipescope")), qPrintable(result.out));
-        QVERIFY(result.out.contains(QLatin1String("--pid")));
-        QVERIFY(result.out.contains(QLatin1String("Commands")));
+        QVERIFY2(result.text().startsWith(QLatin1String("Usage: pipescope")), qPrintable(result.text()));
+        QVERIFY(result.text().contains(QLatin1String("--pid")));
+        QVERIFY(result.text().contains(QLatin1String("Commands")));
         QVERIFY(result.err.isEmpty());
     }
 
     void version()
     {
-        const Result result = run({ QStringLiteral("--version") });
+        const CommandResult result = run({ QStringLiteral("--version") });
         QCOMPARE(result.exitCode, 0);
-        QCOMPARE(result.out.trimmed(), QStringLiteral("pipescope " PIPESCOPE_VERSION));
+        QCOMPARE(result.text().trimmed(), QStringLiteral("pipescope " PIPESCOPE_VERSION));
     }
 
     void wrongArguments_data()
@@ -107,11 +90,11 @@ private Q_SLOTS:
     {
         QFETCH(QStringList, arguments);
         QFETCH(QString, message);
-        const Result result = run(arguments);
+        const CommandResult result = run(arguments);
         QCOMPARE(result.exitCode, 2);
         QVERIFY2(result.err.contains(message), qPrintable(result.err));
         QVERIFY2(result.err.contains(QLatin1String("Usage: pipescope")), qPrintable(result.err));
-        QVERIFY(result.out.isEmpty());
+        QVERIFY(result.text().isEmpty());
     }
 
     void interruptedLessonKillsItsProcesses()

@@ -19,24 +19,11 @@ using namespace PipeScope::Test;
 
 namespace {
 
-struct Result
-{
-    int exitCode = -1;
-    QByteArray out;
-    QString err;
-};
+using Result = CommandResult;
 
 Result pipescope(const QStringList &arguments)
 {
-    QProcess process;
-    process.start(QStringLiteral(PIPESCOPE_BINARY), arguments);
-    Result result;
-    if (!process.waitForFinished(30000) || process.exitStatus() != QProcess::NormalExit)
-        return result;
-    result.exitCode = process.exitCode();
-    result.out = process.readAllStandardOutput();
-    result.err = QString::fromLocal8Bit(process.readAllStandardError());
-    return result;
+    return runCommand(QStringLiteral(PIPESCOPE_BINARY), arguments);
 }
 
 /// A reader (`sleep 600`) holding a pipe with \a data queued; the test keeps the write end.

@@ -20,42 +20,17 @@ using namespace PipeScope;
 
 namespace {
 
-struct Result
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-Result run(const QString &program, const QStringList &arguments)
-{
-    QProcess process;
-    process.start(program, arguments);
-    Result result;
-    if (!process.waitForFinished(30000)) {
-        process.kill();
-        process.waitForFinished();
-        return result;
-    }
-    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    result.out = QString::fromLocal8Bit(process.readAllStandardOutput());
-    result.err = QString::fromLocal8Bit(process.readAllStandardError());
-    return result;
-}
+using Result = Test::CommandResult;
 
 Result inspect(const QStringList &arguments)
 {
-    return run(QStringLiteral(PIPESCOPE_BINARY), QStringList{ QStringLiteral("inspect") } + arguments);
+    return Test::runCommand(QStringLiteral(PIPESCOPE_BINARY), QStringList{ QStringLiteral("inspect") } + arguments);
 }
 
 /// `pipescope inspect` as nobody, through setpriv.
 Result inspectAsNobody(const QStringList &arguments)
 {
-    return run(QStringLiteral("setpriv"),
-               QStringList{ QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
-                            QStringLiteral("--clear-groups"), QStringLiteral(PIPESCOPE_BINARY),
-                            QStringLiteral("inspect") }
-                       + arguments);
+    return Test::runAsNobody(QStringLiteral(PIPESCOPE_BINARY), QStringList{ QStringLiteral("inspect") } + arguments);
 }
 
 /// A gated_reader child holding \a stdinFd as its stdin, unread until the gate opens.
@@ -109,16 +84,6 @@ QByteArray readerLine(const QByteArray &data)
     return QByteArray::number(data.size()) + ' ' + QByteArray::number(hash, 16).rightJustified(16, '0');
 }
 
-/// True if nobody can run the binary: every directory above it must be searchable by others.
-bool nobodyCanRun(const QString &path)
-{
-    for (QFileInfo info(path); info.filePath() != QLatin1String("/");
-         info.setFile(info.path())) {
-        if (!(info.permissions() & (info.isDir() ? QFile::ExeOther : QFile::ReadOther)))
-            return false;
-    }
-    return true;
-}
 
 } // namespace
 
@@ -131,10 +96,10 @@ private Q_SLOTS:
     {
         const Result result = inspect({ QStringLiteral("--help") });
         QCOMPARE(result.exitCode, 0);
-        QVERIFY2(result.out.startsWith(QLatin1String("Usage: pipescope inspect")),
-                 qPrintable(result.out));
+        QVERIFY2(result.text().startsWith(QLatin1String("Usage: pipescope inspect")),
+                 qPrintable(result.text()));
         for (const char *option : { "--json", "--peek", "--hex", "--set-capacity" })
-            QVERIFY2(result.out.contains(QLatin1String(option)), option);
+            QVERIFY2(result.text().contains(QLatin1String(option)), option);
         QVERIFY(result.err.isEmpty());
     }
 
@@ -169,7 +134,7 @@ private Q_SLOTS:
         QCOMPARE(result.exitCode, 2);
         QVERIFY2(result.err.contains(message), qPrintable(result.err));
         QVERIFY2(result.err.contains(QLatin1String("Usage: pipescope inspect")), qPrintable(result.err));
-        QVERIFY(result.out.isEmpty());
+        QVERIFY(result.text().isEmpty());
     }
 
     void failures_data()
@@ -195,7 +160,7 @@ private Q_SLOTS:
         const Result result = inspect(arguments);
         QCOMPARE(result.exitCode, 1);
         QCOMPARE(result.err, message);
-        QVERIFY(result.out.isEmpty());
+        QVERIFY(result.text().isEmpty());
     }
 
     void childPipeJson()
@@ -218,8 +183,8 @@ private Q_SLOTS:
         QCOMPARE(result.exitCode, 0);
         QVERIFY2(result.err.isEmpty(), qPrintable(result.err));
         QJsonParseError parseError;
-        const QJsonObject json = QJsonDocument::fromJson(result.out.toUtf8(), &parseError).object();
-        QVERIFY2(parseError.error == QJsonParseError::NoError, qPrintable(result.out));
+        const QJsonObject json = QJsonDocument::fromJson(result.text().toUtf8(), &parseError).object();
+        QVERIFY2(parseError.error == QJsonParseError::NoError, qPrintable(result.text()));
         QCOMPARE(json.value(QStringLiteral("pipe")).toString(),
                  QStringLiteral("/proc/%1/fd/0").arg(reader.pid()));
         QCOMPARE(json.value(QStringLiteral("kind")).toString(), QStringLiteral("pipe"));
@@ -253,19 +218,19 @@ private Q_SLOTS:
 
         const Result text = inspect({ spec, QStringLiteral("--peek"), QStringLiteral("100") });
         QCOMPARE(text.exitCode, 0);
-        QVERIFY2(text.out.contains(QLatin1String("queued      8 bytes\n")), qPrintable(text.out));
-        QVERIFY(text.out.contains(QLatin1String("capacity    65536 bytes (16 page slots of 4096)\n")));
-        QVERIFY(text.out.contains(QLatin1String("kind        anonymous pipe\n")));
-        QVERIFY(text.out.contains(QLatin1String("slots used  at least 1 of 16")));
-        QVERIFY(text.out.contains(QLatin1String("peek        first 8 of 8 queued bytes")));
-        QVERIFY2(text.out.endsWith(QLatin1String("  abc\\n\n  def\\\\\n")), qPrintable(text.out));
+        QVERIFY2(text.text().contains(QLatin1String("queued      8 bytes\n")), qPrintable(text.text()));
+        QVERIFY(text.text().contains(QLatin1String("capacity    65536 bytes (16 page slots of 4096)\n")));
+        QVERIFY(text.text().contains(QLatin1String("kind        anonymous pipe\n")));
+        QVERIFY(text.text().contains(QLatin1String("slots used  at least 1 of 16")));
+        QVERIFY(text.text().contains(QLatin1String("peek        first 8 of 8 queued bytes")));
+        QVERIFY2(text.text().endsWith(QLatin1String("  abc\\n\n  def\\\\\n")), qPrintable(text.text()));
 
         const Result hex = inspect({ spec, QStringLiteral("--peek"), QStringLiteral("4"),
                                      QStringLiteral("--hex") });
         QCOMPARE(hex.exitCode, 0);
-        QVERIFY2(hex.out.endsWith(QLatin1String(
+        QVERIFY2(hex.text().endsWith(QLatin1String(
                          "  00000000  61 62 63 0a                                       |abc.|\n")),
-                 qPrintable(hex.out));
+                 qPrintable(hex.text()));
 
         const Result refused = inspect({ spec, QStringLiteral("--set-capacity"), QStringLiteral("2M") });
         if (refused.exitCode == 0)
@@ -288,7 +253,7 @@ private Q_SLOTS:
         QVERIFY(Test::writeAll(writer.get(), "fifo bytes"));
         const Result result = inspect({ path, QStringLiteral("--json") });
         QCOMPARE(result.exitCode, 0);
-        const QJsonObject json = QJsonDocument::fromJson(result.out.toUtf8()).object();
+        const QJsonObject json = QJsonDocument::fromJson(result.text().toUtf8()).object();
         // Read through our own read end, found in /proc: the FIFO is not opened by its path.
         QVERIFY2(json.value(QStringLiteral("pipe")).toString().startsWith(QStringLiteral("/proc/%1/fd/").arg(::getpid())),
                  qPrintable(json.value(QStringLiteral("pipe")).toString()));
@@ -314,7 +279,7 @@ private Q_SLOTS:
         // No reader: inspect refuses to open the FIFO, and says whom it would affect.
         const Result result = inspect({ path });
         QCOMPARE(result.exitCode, 1);
-        QVERIFY(result.out.isEmpty());
+        QVERIFY(result.text().isEmpty());
         QVERIFY2(result.err.contains(QStringLiteral("%1: no process we can see holds its read end").arg(path)),
                  qPrintable(result.err));
         QVERIFY2(result.err.contains(QStringLiteral("`sh` (pid %1) is blocked in open() to write it").arg(sh)),
@@ -338,7 +303,7 @@ private Q_SLOTS:
         QVERIFY2(refused.err.contains(QLatin1String("nobody has it open, so it holds no bytes")), qPrintable(refused.err));
         const Result opened = inspect({ path, QStringLiteral("--open-path"), QStringLiteral("--json") });
         QCOMPARE(opened.exitCode, 0);
-        const QJsonObject json = QJsonDocument::fromJson(opened.out.toUtf8()).object();
+        const QJsonObject json = QJsonDocument::fromJson(opened.text().toUtf8()).object();
         QCOMPARE(json.value(QStringLiteral("pipe")).toString(), path);
         QCOMPARE(json.value(QStringLiteral("queued")).toInt(), 0);
         const Result misused = inspect({ QStringLiteral("0"), QStringLiteral("--open-path") });
@@ -350,7 +315,7 @@ private Q_SLOTS:
     {
         if (::geteuid() != 0)
             QSKIP("needs root to run the CLI as nobody against a root-owned process");
-        if (!nobodyCanRun(QStringLiteral(PIPESCOPE_BINARY)))
+        if (!Test::nobodyCanRun(QStringLiteral(PIPESCOPE_BINARY)))
             QSKIP("nobody cannot reach the built binary (a parent directory is not o+x)");
         const auto [readEnd, writeEnd] = Test::makePipe();
         Fd read(readEnd);
@@ -366,7 +331,7 @@ private Q_SLOTS:
                                             "denied (needs the same user and a pipe that user "
                                             "created, or CAP_SYS_PTRACE + CAP_DAC_READ_SEARCH)\n")
                                      .arg(reader.pid()));
-        QVERIFY(!result.out.contains(QLatin1String("secret")));
+        QVERIFY(!result.text().contains(QLatin1String("secret")));
         write.close();
         QCOMPARE(reader.finish(), readerLine("secret"));
     }

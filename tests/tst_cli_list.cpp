@@ -23,29 +23,11 @@ using namespace PipeScope::Test;
 
 namespace {
 
-struct Result
-{
-    int exitCode = -1;
-    QByteArray out;
-    QString err;
-};
-
-Result run(const QString &program, const QStringList &arguments)
-{
-    QProcess process;
-    process.start(program, arguments);
-    Result result;
-    if (!process.waitForFinished(30000) || process.exitStatus() != QProcess::NormalExit)
-        return result;
-    result.exitCode = process.exitCode();
-    result.out = process.readAllStandardOutput();
-    result.err = QString::fromLocal8Bit(process.readAllStandardError());
-    return result;
-}
+using Result = CommandResult;
 
 Result list(const QStringList &arguments)
 {
-    return run(QStringLiteral(PIPESCOPE_BINARY), QStringList { QStringLiteral("list") } + arguments);
+    return runCommand(QStringLiteral(PIPESCOPE_BINARY), QStringList { QStringLiteral("list") } + arguments);
 }
 
 QJsonObject listJson(const QStringList &arguments)
@@ -83,14 +65,6 @@ QStringList sortedKeys(const QJsonObject &object)
     return keys;
 }
 
-bool nobodyCanRun(const QString &binary)
-{
-    return run(QStringLiteral("setpriv"), { QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
-                                            QStringLiteral("--clear-groups"), QStringLiteral("test"),
-                                            QStringLiteral("-x"), binary })
-                   .exitCode
-            == 0;
-}
 
 } // namespace
 
@@ -331,10 +305,7 @@ void TestCliList::unprivilegedView()
         }
         return reader > 0;
     }(), 5000);
-    const Result result = run(QStringLiteral("setpriv"),
-                              { QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
-                                QStringLiteral("--clear-groups"), QStringLiteral(PIPESCOPE_BINARY),
-                                QStringLiteral("list"), QStringLiteral("--json") });
+    const Result result = runAsNobody(QStringLiteral(PIPESCOPE_BINARY), { QStringLiteral("list"), QStringLiteral("--json") });
     QCOMPARE(result.exitCode, 0);
     const QJsonObject root = QJsonDocument::fromJson(result.out).object();
     // Root's processes (this test, init...) cannot be read: counted, not listed.
@@ -348,9 +319,7 @@ void TestCliList::unprivilegedView()
             QVERIFY(endpoint.toObject().value(QStringLiteral("pid")).toInteger() != ::getpid());
     }
     // The text view says why the rest is missing.
-    const Result text = run(QStringLiteral("setpriv"),
-                            { QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
-                              QStringLiteral("--clear-groups"), QStringLiteral(PIPESCOPE_BINARY), QStringLiteral("list") });
+    const Result text = runAsNobody(QStringLiteral(PIPESCOPE_BINARY), { QStringLiteral("list") });
     QVERIFY2(text.out.contains("not ours (needs the same user, or root / CAP_SYS_PTRACE + CAP_DAC_READ_SEARCH)"),
              text.out.right(400).constData());
 }
@@ -374,9 +343,7 @@ void TestCliList::unprivilegedSeesOwnFifoOpener()
                                          + QStringList { QStringLiteral("sh"), QStringLiteral("-c"),
                                                          QStringLiteral("exec echo hi > \"$0\""), path });
     const auto openerPids = [&] {
-        const Result result = run(QStringLiteral("setpriv"), asNobody + QStringList { QStringLiteral(PIPESCOPE_BINARY),
-                                                                                      QStringLiteral("list"),
-                                                                                      QStringLiteral("--json") });
+        const Result result = runAsNobody(QStringLiteral(PIPESCOPE_BINARY), { QStringLiteral("list"), QStringLiteral("--json") });
         QList<qint64> pids;
         for (const QJsonValue &pipe : QJsonDocument::fromJson(result.out).object().value(QStringLiteral("pipes")).toArray()) {
             if (pipe.toObject().value(QStringLiteral("path")).toString() != path)

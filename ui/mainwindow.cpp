@@ -3,7 +3,6 @@
 #include "datapanel.h"
 #include "endpointsmodel.h"
 #include "endpointspanel.h"
-#include "fifodialog.h"
 #include "kernelpanel.h"
 #include "livelabel.h"
 #include "messagebar.h"
@@ -23,11 +22,7 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QFileInfo>
-#include <QFileDialog>
-#include <QInputDialog>
 #include <QLabel>
-#include <QMenuBar>
-#include <QMessageBox>
 #include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
@@ -328,101 +323,6 @@ void MainWindow::saveSettings() const
     settings.setValue(QStringLiteral("peek"), m_data->peekBox()->isChecked());
     settings.setValue(QStringLiteral("timelineSelectedOnly"), m_timeline->selectedOnlyBox()->isChecked());
     settings.setValue(QStringLiteral("refreshIntervalMs"), refreshInterval());
-}
-
-void MainWindow::createMenus()
-{
-    QMenu *file = menuBar()->addMenu(QStringLiteral("&File"));
-    file->addAction(QStringLiteral("&Open lab…"), QKeySequence::Open, this, &MainWindow::askOpenLab);
-    file->addAction(QStringLiteral("&Save lab…"), QKeySequence::Save, this, &MainWindow::askSaveLab);
-    file->addSeparator();
-    file->addAction(QStringLiteral("&Quit"), QKeySequence::Quit, this, &QWidget::close);
-    createPipeMenu();
-    QMenu *view = menuBar()->addMenu(QStringLiteral("&View"));
-    for (QDockWidget *dock : findChildren<QDockWidget *>())
-        view->addAction(dock->toggleViewAction());
-    QMenu *help = menuBar()->addMenu(QStringLiteral("&Help"));
-    help->addAction(QStringLiteral("&About PipeScope"), this, [this] {
-        QMessageBox::about(this, QStringLiteral("About PipeScope"),
-                           QStringLiteral("<h3>PipeScope %1</h3><p>A visual debugger for UNIX pipes: "
-                                          "live endpoints, the bytes in the kernel and in the "
-                                          "transports, and each reader's state — on real pipes.</p>")
-                                   .arg(QCoreApplication::applicationVersion()));
-    });
-}
-
-void MainWindow::createPipeMenu()
-{
-    QMenu *pipe = menuBar()->addMenu(QStringLiteral("&Pipe"));
-    QAction *anonymous = pipe->addAction(QStringLiteral("New &pipe"), QKeySequence::New, this, [this] { newAnonymousPipe(); });
-    anonymous->setToolTip(QStringLiteral("A new anonymous pipe (pipe2) with a writer and a reader in the lab."));
-    QAction *fifo = pipe->addAction(QStringLiteral("New &FIFO…"), this, &MainWindow::askNewFifo);
-    QMenu *children = pipe->addMenu(QStringLiteral("New &child process"));
-    children->addAction(QStringLiteral("cat"), this, [this] { askNewChild(QStringLiteral("cat")); });
-    children->addAction(QStringLiteral("gzip -c"), this, [this] { askNewChild(QStringLiteral("gzip -c")); });
-    children->addAction(QStringLiteral("Other command…"), this, [this] { askNewChild({}); });
-    pipe->addSeparator();
-    QAction *pause = pipe->addAction(QStringLiteral("Pause / resume &reading"), this, &MainWindow::togglePause);
-    pause->setShortcut(Qt::Key_Space);
-    pause->setShortcutContext(Qt::WindowShortcut);
-    // On the other pages Space belongs to their buttons ("Run step"), not to the Lab's pipe.
-    connect(m_pages, &QTabWidget::currentChanged, pause, [this, pause](int index) {
-        pause->setShortcut(m_pages->widget(index) == m_pages->widget(0) ? QKeySequence(Qt::Key_Space) : QKeySequence());
-    });
-    pipe->addAction(QStringLiteral("&Remove pipe"), QKeySequence::Delete, this, [this] {
-        if (LabPipe *selected = selectedPipe())
-            removePipe(selected->id());
-    });
-
-    m_toolBar->addAction(anonymous);
-    m_toolBar->addAction(fifo);
-    m_toolBar->addAction(QStringLiteral("New child process…"), this, [this] { askNewChild({}); });
-    m_toolBar->addSeparator();
-    m_toolBar->addAction(pause);
-}
-
-void MainWindow::askNewFifo()
-{
-    FifoDialog dialog(FifoDialog::suggestedPath(), this);
-    if (dialog.exec() == QDialog::Accepted)
-        newFifo(dialog.path(), dialog.openReader());
-}
-
-void MainWindow::askNewChild(const QString &preset)
-{
-    QString command = preset;
-    if (command.isEmpty()) {
-        bool ok = false;
-        const QStringList presets = { m_lastCommand, QStringLiteral("cat"), QStringLiteral("gzip -c"),
-                                      QStringLiteral("tr a-z A-Z"), QStringLiteral("sha256sum") };
-        command = QInputDialog::getItem(this, QStringLiteral("New child process"),
-                                        QStringLiteral("Command line (its stdin and stdout become two lab pipes):"),
-                                        presets, 0, true, &ok);
-        if (!ok)
-            return;
-    }
-    newChild(command);
-}
-
-void MainWindow::askOpenLab()
-{
-    const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Open lab"), m_lastDirectory,
-                                                      QStringLiteral("PipeScope labs (*.json);;All files (*)"));
-    if (path.isEmpty())
-        return;
-    m_lastDirectory = QFileInfo(path).absolutePath();
-    openLab(path);
-}
-
-void MainWindow::askSaveLab()
-{
-    QString path = QFileDialog::getSaveFileName(this, QStringLiteral("Save lab"),
-                                                QDir(m_lastDirectory).filePath(QStringLiteral("lab.json")),
-                                                QStringLiteral("PipeScope labs (*.json)"));
-    if (path.isEmpty())
-        return;
-    m_lastDirectory = QFileInfo(path).absolutePath();
-    saveLab(path);
 }
 
 } // namespace PipeScope::Ui
