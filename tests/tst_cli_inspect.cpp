@@ -1,5 +1,6 @@
 // `pipescope inspect` run as a real process against real pipes held by a helper child.
 #include "explorertestsupport.h"
+#include "gatedreader.h"
 #include "testsupport.h"
 
 #include <pipescope/fd.h>
@@ -9,7 +10,6 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 using namespace PipeScope;
+using PipeScope::Test::GatedReader;
+using PipeScope::Test::readerLine;
 
 namespace {
 
@@ -32,58 +34,6 @@ Result inspectAsNobody(const QStringList &arguments)
 {
     return Test::runAsNobody(QStringLiteral(PIPESCOPE_BINARY), QStringList{ QStringLiteral("inspect") } + arguments);
 }
-
-/// A gated_reader child holding \a stdinFd as its stdin, unread until the gate opens.
-class GatedReader
-{
-public:
-    explicit GatedReader(int stdinFd)
-    {
-        const auto [gateRead, gateWrite] = Test::makePipe();
-        m_gate.reset(gateWrite);
-        const Fd gateReadOwner(gateRead);
-        m_process.setProgram(Test::helperPath(QStringLiteral("gated_reader")));
-        m_process.setChildProcessModifier([stdinFd, gateRead = gateRead] {
-            ::dup2(stdinFd, STDIN_FILENO);
-            ::dup2(gateRead, 3);
-            ::fcntl(STDIN_FILENO, F_SETFD, 0);
-            ::fcntl(3, F_SETFD, 0);
-        });
-        m_process.start();
-        m_process.waitForStarted(10000);
-    }
-    ~GatedReader()
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.kill();
-            m_process.waitForFinished(10000);
-        }
-    }
-    bool isRunning() const { return m_process.state() == QProcess::Running; }
-    qint64 pid() const { return m_process.processId(); }
-    /// Opens the gate; returns what the child read as "<bytes> <sha256>".
-    QByteArray finish()
-    {
-        const char go = 'g';
-        Sys::write(m_gate.get(), &go, 1);
-        m_gate.close();
-        m_process.waitForFinished(60000);
-        return m_process.readAllStandardOutput().trimmed();
-    }
-
-private:
-    QProcess m_process;
-    Fd m_gate;
-};
-
-QByteArray readerLine(const QByteArray &data)
-{
-    quint64 hash = 14695981039346656037ULL;
-    for (const char c : data)
-        hash = (hash ^ uchar(c)) * 1099511628211ULL;
-    return QByteArray::number(data.size()) + ' ' + QByteArray::number(hash, 16).rightJustified(16, '0');
-}
-
 
 } // namespace
 

@@ -1,5 +1,6 @@
 // PipeProbe on real pipes, FIFOs and child processes: queued bytes, capacity, resizing, peek,
 // the non-destructive rules (kernel-facts §3, §4) and every error message.
+#include "gatedreader.h"
 #include "testsupport.h"
 
 #include <pipescope/fd.h>
@@ -11,7 +12,6 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTemporaryFile>
 #include <QTest>
@@ -25,6 +25,8 @@
 #include <sys/wait.h>
 
 using namespace PipeScope;
+using PipeScope::Test::GatedReader;
+using PipeScope::Test::readerLine;
 
 namespace {
 
@@ -40,14 +42,6 @@ PipePair pipePair()
     return { Fd(readEnd), Fd(writeEnd) };
 }
 
-/// What gated_reader prints for \a data: "<bytes> <fnv1a64>".
-QString readerLine(const QByteArray &data)
-{
-    quint64 hash = 14695981039346656037ULL;
-    for (const char c : data)
-        hash = (hash ^ uchar(c)) * 1099511628211ULL;
-    return QStringLiteral("%1 %2").arg(data.size()).arg(hash, 16, 16, QLatin1Char('0'));
-}
 
 qint64 ownPid()
 {
@@ -93,59 +87,6 @@ struct stat statusOf(int fd)
     return status;
 }
 
-/// A gated_reader child holding \a stdinFd as its stdin, unread until finish().
-class GatedReader
-{
-public:
-    explicit GatedReader(int stdinFd, const QStringList &arguments = {})
-    {
-        const auto [gateRead, gateWrite] = Test::makePipe();
-        m_gate.reset(gateWrite);
-        const Fd gateReadOwner(gateRead);
-        m_process.setProgram(Test::helperPath(QStringLiteral("gated_reader")));
-        m_process.setArguments(arguments);
-        m_process.setChildProcessModifier([stdinFd, gateRead = gateRead] {
-            ::dup2(stdinFd, STDIN_FILENO);
-            ::dup2(gateRead, 3);
-            ::fcntl(STDIN_FILENO, F_SETFD, 0);
-            ::fcntl(3, F_SETFD, 0);
-        });
-        m_process.start();
-        m_process.waitForStarted(10000);
-    }
-    ~GatedReader()
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.kill();
-            m_process.waitForFinished(10000);
-        }
-    }
-    bool isRunning() const { return m_process.state() == QProcess::Running; }
-    qint64 pid() const { return m_process.processId(); }
-    /// Lets the child start reading.
-    void openGate()
-    {
-        const char go = 'g';
-        Sys::write(m_gate.get(), &go, 1);
-        m_gate.close();
-    }
-    /// Opens the gate and returns the child's "<bytes> <fnv1a64>" once it saw EOF.
-    QString finish()
-    {
-        openGate();
-        return waitForResult();
-    }
-    QString waitForResult()
-    {
-        if (!m_process.waitForFinished(120000))
-            return QStringLiteral("timeout");
-        return QString::fromLatin1(m_process.readAllStandardOutput()).trimmed();
-    }
-
-private:
-    QProcess m_process;
-    Fd m_gate;
-};
 
 /// Runs \a work in a forked child that became nobody (uid/gid 65534, no groups; dumpable again,
 /// so its own /proc/PID/fd stays readable to it) and returns what \a work returned.
