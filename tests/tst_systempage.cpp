@@ -192,6 +192,8 @@ void TestSystemPage::graphDrawsCyclesAndOpeners()
     QCOMPARE(graph.processCount(), 3);
     QVERIFY2(graph.processText(30).contains(u"✖ blocked opening to write"), qPrintable(graph.processText(30)));
     QVERIFY(graph.processPosition(30).x() < graph.pipePosition(QStringLiteral("fifo:5:77")).x());
+    QCOMPARE(graph.pipeText(QStringLiteral("fifo:5:77")), QStringLiteral("FIFO f")); // the name; the path is in the tooltip
+    QCOMPARE(graph.pipeText(key(3)), QStringLiteral("pipe 3"));
 
     SystemPipesModel model;
     model.update(snapshot);

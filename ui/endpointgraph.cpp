@@ -59,6 +59,16 @@ QString endpointWords(const PipeEndpoint &endpoint, const PipeInfo &pipe, bool *
     }
 }
 
+/// "pipe 812" or "FIFO orders.fifo": short enough for the gap between two boxes (the full
+/// path is in the tooltip).
+QString gaugeLabel(const PipeInfo &pipe)
+{
+    if (pipe.key.kind != PipeKind::Fifo)
+        return SnapshotFormat::pipeTitle(pipe);
+    const QString name = pipe.path.section(u'/', -1);
+    return QStringLiteral("FIFO %1").arg(SnapshotFormat::escaped(name.isEmpty() ? pipe.path : name));
+}
+
 QColor fillColor(double fill)
 {
     if (fill >= 0.9)
@@ -168,7 +178,7 @@ void EndpointGraph::rebuild(const SystemSnapshot &snapshot, const QList<const Pi
         item.frame = scene()->addRect(QRectF(at.x() - GaugeWidth / 2, at.y() - GaugeHeight / 2, GaugeWidth, GaugeHeight),
                                       QPen(Qt::black), QBrush(Qt::white));
         item.fill = scene()->addRect(QRectF(), Qt::NoPen, QBrush());
-        item.label = scene()->addSimpleText(SnapshotFormat::pipeTitle(*pipe));
+        item.label = scene()->addSimpleText(gaugeLabel(*pipe));
         QFont small = item.label->font();
         small.setPointSizeF(small.pointSizeF() * 0.8);
         item.label->setFont(small);
@@ -300,6 +310,12 @@ QString EndpointGraph::processText(qint64 pid) const
 {
     const auto it = m_processes.constFind(pid);
     return it == m_processes.cend() ? QString() : it->label->text();
+}
+
+QString EndpointGraph::pipeText(const QString &key) const
+{
+    const auto it = m_pipes.constFind(key);
+    return it == m_pipes.cend() ? QString() : it->label->text();
 }
 
 QPointF EndpointGraph::processPosition(qint64 pid) const

@@ -40,6 +40,8 @@ public:
     bool isTruncated() const { return m_truncated; }
     /// The label text of process \a pid's box ("" if not drawn).
     QString processText(qint64 pid) const;
+    /// The label under pipe \a key's gauge ("" if not drawn).
+    QString pipeText(const QString &key) const;
     /// The scene position of a process box or pipe gauge (for tests and following).
     QPointF processPosition(qint64 pid) const;
     QPointF pipePosition(const QString &key) const;
