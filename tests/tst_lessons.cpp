@@ -422,7 +422,13 @@ void TestLessons::lessonProcessGetsOnlyItsFds()
         ::close(fd);
     child.kill();
     QVERIFY2(started, qPrintable(error));
-    QCOMPARE(links.keys(), QList<int>({0, 1, 2, 250}));
+    // Besides 0, 1, 2 and 250 the child holds no pipe (it may hold a file of its own, such as
+    // locale.alias while it starts).
+    for (auto it = links.cbegin(); it != links.cend(); ++it) {
+        if (!QList<int>({0, 1, 2, 250}).contains(it.key()))
+            QVERIFY2(!it.value().startsWith(u"pipe:"), qPrintable(QStringLiteral("fd %1 -> %2").arg(it.key()).arg(it.value())));
+    }
+    QVERIFY(links.contains(250));
     QCOMPARE(links.value(1), QStringLiteral("null"));
     QCOMPARE(links.value(0), links.value(250));
 }

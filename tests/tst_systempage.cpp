@@ -242,8 +242,9 @@ void TestSystemPage::livePipelineOnThePage()
     page.refreshNow();
     QCOMPARE(page.gauge()->queued(), qint64(10000));
 
-    // The filter narrows table and graph.
-    page.filterEdit()->setText(page.model()->index(row, SystemPipesModel::PipeColumn).data().toString());
+    // The filter narrows table and graph. (The row is looked up again: the refreshes above
+    // may have moved it, as other processes' pipes come and go.)
+    page.filterEdit()->setText(page.model()->index(page.model()->rowOf(pipeKey), SystemPipesModel::PipeColumn).data().toString());
     QCOMPARE(page.proxy()->rowCount(), 1);
     QCOMPARE(page.graph()->pipeCount(), 1);
     QCOMPARE(page.graph()->processCount(), 2);
