@@ -1,7 +1,7 @@
 // pipescope inspect: the live kernel state of one pipe -- queued bytes, capacity, fill, and
 // optionally its first queued bytes (never consumed) or a new capacity.
 #include "command.h"
-#include "fifoholder.h"
+#include "readerprobe.h"
 
 #include <pipescope/pipelimits.h>
 #include <pipescope/pipeprobe.h>
@@ -29,7 +29,7 @@ struct InspectRequest
     bool hex = false;
     qsizetype peek = -1;            // -1: no peek
     std::optional<int> newCapacity; // --set-capacity
-    bool openPath = false;          // --open-path: open a FIFO by its path, whoever notices
+    bool openAnyway = false;        // --open-anyway: open even when no visible process reads it
 };
 
 struct InspectResult
@@ -210,9 +210,10 @@ void setUpParser(QCommandLineParser &parser)
             "Shows the live kernel state of one pipe: inode, kind, queued bytes (FIONREAD),\n"
             "capacity (F_GETPIPE_SZ), fill and page slots. PIPE is an fd of this process (FD),\n"
             "an fd of another process (PID:FD, read through /proc/PID/fd/FD) or a FIFO path.\n"
-            "Another process's pipe is opened read-only for an instant and never consumed.\n"
-            "A FIFO is read through a process that holds its read end, never opened by its\n"
-            "path: that would release a writer blocked in open(2) and lose what it writes."));
+            "Another process's pipe is opened read-only for an instant and never consumed,\n"
+            "and only through a read end some process holds: on a pipe nobody reads, our read\n"
+            "end would turn the writers' EPIPE into success, and opening a FIFO by its path\n"
+            "would release a writer blocked in open(2) and lose what it writes."));
     parser.addHelpOption();
     parser.addOptions({
             { QStringLiteral("json"), QStringLiteral("Print one JSON object.") },
@@ -223,9 +224,9 @@ void setUpParser(QCommandLineParser &parser)
             { QStringLiteral("set-capacity"),
               QStringLiteral("Resize the pipe first (F_SETPIPE_SZ; 64K, 1M allowed)."),
               QStringLiteral("BYTES") },
-            { QStringLiteral("open-path"),
-              QStringLiteral("Open a FIFO by its path even when no visible process reads it\n"
-                             "(releases writers blocked in open(), hides EPIPE meanwhile).") },
+            { QStringLiteral("open-anyway"),
+              QStringLiteral("Open the pipe even when no visible process reads it (hides EPIPE\n"
+                             "from its writers meanwhile; releases writers blocked in a FIFO open).") },
     });
     parser.addPositionalArgument(QStringLiteral("pipe"),
                                  QStringLiteral("FD, PID:FD or FIFO-PATH"));
@@ -253,9 +254,9 @@ int parseRequest(const QStringList &arguments, InspectRequest *request)
     request->probe = *probe;
     request->json = parser.isSet(QStringLiteral("json"));
     request->hex = parser.isSet(QStringLiteral("hex"));
-    request->openPath = parser.isSet(QStringLiteral("open-path"));
-    if (request->openPath && request->probe.target() != PipeProbe::Target::FifoPath)
-        return usageError(QStringLiteral("--open-path only applies to a FIFO path"), usage);
+    request->openAnyway = parser.isSet(QStringLiteral("open-anyway"));
+    if (request->openAnyway && request->probe.target() == PipeProbe::Target::OwnFd)
+        return usageError(QStringLiteral("--open-anyway applies to PID:FD and FIFO paths (an FD of ours is opened as it is)"), usage);
     if (parser.isSet(QStringLiteral("peek"))) {
         const std::optional<qint64> n = parseBytes(parser.value(QStringLiteral("peek")));
         if (!n)
@@ -282,8 +283,8 @@ int runInspect(const QStringList &arguments)
         return status;
     InspectResult result;
     QString error;
-    if (request.probe.target() == PipeProbe::Target::FifoPath && !request.openPath) {
-        const std::optional<PipeProbe> throughReader = probeFifoThroughReader(request.probe.fifoPath(), &error);
+    if (!request.openAnyway) {
+        const std::optional<PipeProbe> throughReader = probeThroughReader(request.probe, &error);
         if (!throughReader)
             return failure(error);
         request.probe = *throughReader;

@@ -13,6 +13,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <csignal>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -234,7 +235,7 @@ private Q_SLOTS:
                  qPrintable(result.err));
         QVERIFY2(result.err.contains(QStringLiteral("`sh` (pid %1) is blocked in open() to write it").arg(sh)),
                  qPrintable(result.err));
-        QVERIFY2(result.err.contains(QLatin1String("--open-path")), qPrintable(result.err));
+        QVERIFY2(result.err.contains(QLatin1String("--open-anyway")), qPrintable(result.err));
         // The writer still waits, and its line is whole for the reader that comes.
         QCOMPARE(wchanOf(sh), QByteArray("wait_for_partner"));
         Fd reader(Sys::open(QFile::encodeName(path).constData(), O_RDONLY | O_NONBLOCK));
@@ -243,7 +244,7 @@ private Q_SLOTS:
         QCOMPARE(Test::readAll(reader.get()), QByteArray("hi\n"));
     }
 
-    void fifoOpenPath()
+    void fifoOpenAnyway()
     {
         QTemporaryDir dir;
         const QString path = Test::makeFifo(dir, QStringLiteral("g"));
@@ -251,14 +252,46 @@ private Q_SLOTS:
         const Result refused = inspect({ path });
         QCOMPARE(refused.exitCode, 1);
         QVERIFY2(refused.err.contains(QLatin1String("nobody has it open, so it holds no bytes")), qPrintable(refused.err));
-        const Result opened = inspect({ path, QStringLiteral("--open-path"), QStringLiteral("--json") });
+        const Result opened = inspect({ path, QStringLiteral("--open-anyway"), QStringLiteral("--json") });
         QCOMPARE(opened.exitCode, 0);
         const QJsonObject json = QJsonDocument::fromJson(opened.text().toUtf8()).object();
         QCOMPARE(json.value(QStringLiteral("pipe")).toString(), path);
         QCOMPARE(json.value(QStringLiteral("queued")).toInt(), 0);
-        const Result misused = inspect({ QStringLiteral("0"), QStringLiteral("--open-path") });
+        const Result misused = inspect({ QStringLiteral("0"), QStringLiteral("--open-anyway") });
         QCOMPARE(misused.exitCode, 2);
-        QVERIFY2(misused.err.contains(QLatin1String("--open-path only applies to a FIFO path")), qPrintable(misused.err));
+        QVERIFY2(misused.err.contains(QLatin1String("--open-anyway applies to PID:FD and FIFO paths")), qPrintable(misused.err));
+    }
+
+    void writeEndIsReadThroughItsReader()
+    {
+        // `sleep` writes (holds) a pipe that `sleep` reads: asking for the writer's fd 1 reads
+        // the pipe through the reader's fd 0, so no reader is added that the writer could notice.
+        Test::ChildProcesses children;
+        const auto [readEnd, writeEnd] = Test::makePipe();
+        const pid_t writer = children.spawn({ QStringLiteral("sleep"), QStringLiteral("600") }, { { writeEnd, 1 } });
+        const pid_t reader = children.spawn({ QStringLiteral("sleep"), QStringLiteral("600") }, { { readEnd, 0 } });
+        Sys::close(readEnd);
+        Sys::close(writeEnd);
+        const QString spec = QStringLiteral("%1:1").arg(writer);
+        Result result;
+        QTRY_COMPARE_WITH_TIMEOUT((result = inspect({ spec, QStringLiteral("--json") })).exitCode, 0, 5000);
+        const QJsonObject json = QJsonDocument::fromJson(result.text().toUtf8()).object();
+        QCOMPARE(json.value(QStringLiteral("pipe")).toString(), QStringLiteral("/proc/%1/fd/0").arg(reader));
+        QCOMPARE(json.value(QStringLiteral("queued")).toInt(), 0);
+
+        // Once the reader is gone, the writer's next write gets EPIPE; inspect keeps it so.
+        ::kill(reader, SIGKILL);
+        QVERIFY(children.waitExit(reader, 5000) >= 0);
+        const Result refused = inspect({ spec });
+        QCOMPARE(refused.exitCode, 1);
+        QVERIFY2(refused.err.contains(QStringLiteral("/proc/%1/fd/1: no process we can see holds its read end").arg(writer)),
+                 qPrintable(refused.err));
+        QVERIFY2(refused.err.contains(QStringLiteral("`sleep` (pid %1) holds its write end: while we held a read "
+                                                     "end its writes would not fail with EPIPE").arg(writer)),
+                 qPrintable(refused.err));
+        const Result forced = inspect({ spec, QStringLiteral("--open-anyway") });
+        QCOMPARE(forced.exitCode, 0);
+        QVERIFY2(forced.text().contains(QLatin1String("queued      0 bytes")), qPrintable(forced.text()));
     }
 
     void permissionDeniedAsNobody()

@@ -1,6 +1,7 @@
-#include "fifoholder.h"
+#include "readerprobe.h"
 
 #include <pipescope/pipediagnostics.h>
+#include <pipescope/procparsers.h>
 #include <pipescope/procscanner.h>
 #include <pipescope/sys.h>
 
@@ -35,19 +36,28 @@ QString whoWouldNotice(const SystemSnapshot &snapshot, const PipeInfo *pipe)
 
 } // namespace
 
-std::optional<PipeProbe> probeFifoThroughReader(const QString &path, QString *error)
+std::optional<PipeProbe> probeThroughReader(const PipeProbe &requested, QString *error)
 {
+    if (requested.target() == PipeProbe::Target::OwnFd)
+        return requested; // the user handed us this fd: it is ours to open
+    const bool procLink = requested.target() == PipeProbe::Target::ProcessFd;
+    const QString path = requested.describe();
     struct stat status = {};
-    if (::stat(QFile::encodeName(path).constData(), &status) != 0) {
-        *error = QStringLiteral("stat %1: %2").arg(path, Sys::errorText(errno));
-        return std::nullopt;
+    if (::stat(QFile::encodeName(path).constData(), &status) != 0 || !S_ISFIFO(status.st_mode))
+        return requested; // missing, or not a pipe: the probe reports it in its own words
+    if (procLink) {
+        struct stat link = {};
+        if (::lstat(QFile::encodeName(path).constData(), &link) == 0
+            && ProcParsers::modeFromLinkPermissions(link.st_mode).value_or(EndpointMode::Write) != EndpointMode::Write)
+            return requested; // a read end: opening it again adds no reader the writers could notice
     }
-    if (!S_ISFIFO(status.st_mode))
-        return PipeProbe::forFifo(path); // the probe reports what it is instead
     ScanOptions options;
     options.fillLevels = false; // states stay on: they find the processes blocked in open()
     const SystemSnapshot snapshot = ProcScanner().scan(options);
+    // A FIFO is named by its file; an anonymous pipe by its pipefs inode alone (device 0).
     const PipeInfo *pipe = snapshot.pipe({ PipeKind::Fifo, quint64(status.st_dev), quint64(status.st_ino) });
+    if (!pipe)
+        pipe = snapshot.pipe({ PipeKind::Pipe, 0, quint64(status.st_ino) });
     for (const PipeEndpoint &endpoint : pipe ? pipe->endpoints : QList<PipeEndpoint>()) {
         if (endpoint.reads())
             return PipeProbe::forProcessFd(endpoint.pid, endpoint.fd);
@@ -57,9 +67,10 @@ std::optional<PipeProbe> probeFifoThroughReader(const QString &path, QString *er
     });
     const QString unseen = denied == 0 ? QString()
                                        : QStringLiteral(" (a reader may be among the %1 processes we may not inspect)").arg(denied);
+    const QString name = procLink ? path : requested.fifoPath();
     *error = QStringLiteral("%1: no process we can see holds its read end%2, so it is not opened: %3. "
-                            "Use --open-path to open it anyway.")
-                     .arg(path, unseen, whoWouldNotice(snapshot, pipe));
+                            "Use --open-anyway to open it all the same.")
+                     .arg(name, unseen, whoWouldNotice(snapshot, pipe));
     return std::nullopt;
 }
 
