@@ -34,6 +34,19 @@ QString whoWouldNotice(const SystemSnapshot &snapshot, const PipeInfo *pipe)
     return effects.join(QStringLiteral("; "));
 }
 
+/// Why \a name is not opened: nobody visible reads it, and who would notice if we did.
+QString refusal(const QString &name, const SystemSnapshot &snapshot, const PipeInfo *pipe)
+{
+    const auto denied = std::count_if(snapshot.skipped.cbegin(), snapshot.skipped.cend(), [](const SkippedProcess &p) {
+        return p.error == EACCES || p.error == EPERM;
+    });
+    const QString unseen = denied == 0 ? QString()
+                                       : QStringLiteral(" (a reader may be among the %1 processes we may not inspect)").arg(denied);
+    return QStringLiteral("%1: no process we can see holds its read end%2, so it is not opened: %3. "
+                          "Use --open-anyway to open it all the same.")
+            .arg(name, unseen, whoWouldNotice(snapshot, pipe));
+}
+
 } // namespace
 
 std::optional<PipeProbe> probeThroughReader(const PipeProbe &requested, QString *error)
@@ -62,15 +75,7 @@ std::optional<PipeProbe> probeThroughReader(const PipeProbe &requested, QString 
         if (endpoint.reads())
             return PipeProbe::forProcessFd(endpoint.pid, endpoint.fd);
     }
-    const auto denied = std::count_if(snapshot.skipped.cbegin(), snapshot.skipped.cend(), [](const SkippedProcess &p) {
-        return p.error == EACCES || p.error == EPERM;
-    });
-    const QString unseen = denied == 0 ? QString()
-                                       : QStringLiteral(" (a reader may be among the %1 processes we may not inspect)").arg(denied);
-    const QString name = procLink ? path : requested.fifoPath();
-    *error = QStringLiteral("%1: no process we can see holds its read end%2, so it is not opened: %3. "
-                            "Use --open-anyway to open it all the same.")
-                     .arg(name, unseen, whoWouldNotice(snapshot, pipe));
+    *error = refusal(procLink ? path : requested.fifoPath(), snapshot, pipe);
     return std::nullopt;
 }
 
