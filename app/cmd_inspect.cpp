@@ -225,7 +225,7 @@ void setUpParser(QCommandLineParser &parser)
               QStringLiteral("Resize the pipe first (F_SETPIPE_SZ; 64K, 1M allowed)."),
               QStringLiteral("BYTES") },
             { QStringLiteral("open-anyway"),
-              QStringLiteral("Open the pipe even when no visible process reads it (hides EPIPE\n"
+              QStringLiteral("Open the pipe even when no visible process reads it (hides EPIPE "
                              "from its writers meanwhile; releases writers blocked in a FIFO open).") },
     });
     parser.addPositionalArgument(QStringLiteral("pipe"),
