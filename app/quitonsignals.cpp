@@ -51,8 +51,8 @@ QuitOnSignals::QuitOnSignals(QObject *parent) : QObject(parent)
     }
     m_readEnd = Fd(fds[0]);
     s_writeEnd = fds[1];
-    m_notifier = new QSocketNotifier(fds[0], QSocketNotifier::Read, this);
-    connect(m_notifier, &QSocketNotifier::activated, this, [this] {
+    auto *notifier = new QSocketNotifier(fds[0], QSocketNotifier::Read, this);
+    connect(notifier, &QSocketNotifier::activated, this, [this] {
         char byte = 0;
         while (Sys::read(m_readEnd.get(), &byte, 1) > 0) { }
         QCoreApplication::quit(); // leaves nested loops too: a running lesson step returns

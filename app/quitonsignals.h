@@ -15,8 +15,6 @@
 
 #include <QObject>
 
-class QSocketNotifier;
-
 namespace PipeScope::App {
 
 class QuitOnSignals : public QObject
@@ -34,7 +32,6 @@ public:
 
 private:
     Fd m_readEnd;
-    QSocketNotifier *m_notifier = nullptr;
 };
 
 } // namespace PipeScope::App

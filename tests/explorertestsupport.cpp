@@ -107,6 +107,11 @@ pid_t ChildProcesses::spawnQuiet(const QStringList &argv)
     return spawn(argv, { { null.get(), 0 }, { null.get(), 1 }, { null.get(), 2 } });
 }
 
+QStringList fifoWriterCommand(const QString &path)
+{
+    return { QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("exec echo hi > \"$0\""), path };
+}
+
 QString makeFifo(const QTemporaryDir &dir, const QString &name, mode_t mode)
 {
     const QString path = dir.filePath(name);

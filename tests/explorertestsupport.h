@@ -48,6 +48,9 @@ private:
     QSet<pid_t> m_groups;
 };
 
+/// `sh -c 'exec echo hi > "$0"' PATH`: a shell that blocks in open() of the FIFO at \a path
+/// for writing until a reader comes, then writes "hi\n" and exits.
+QStringList fifoWriterCommand(const QString &path);
 /// Makes a FIFO \a name in \a dir with exactly \a mode (past the umask); its path, or empty
 /// (with a warning) on failure.
 QString makeFifo(const QTemporaryDir &dir, const QString &name, mode_t mode = 0600);

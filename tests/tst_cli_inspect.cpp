@@ -220,8 +220,7 @@ private Q_SLOTS:
         const QString path = Test::makeFifo(dir, QStringLiteral("f"));
         QVERIFY(!path.isEmpty());
         Test::ChildProcesses children;
-        const pid_t sh = children.spawnQuiet({ QStringLiteral("sh"), QStringLiteral("-c"),
-                                               QStringLiteral("exec echo hi > \"$0\""), path });
+        const pid_t sh = children.spawnQuiet(Test::fifoWriterCommand(path));
         const auto wchanOf = [](pid_t pid) {
             QFile file(QStringLiteral("/proc/%1/wchan").arg(pid));
             return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();

@@ -212,7 +212,7 @@ void TestCliList::fifoOpenerListed()
     ChildProcesses children;
     // `sh` waits in open() to write the FIFO; nobody holds it, so only --pid or the opener
     // finds it, and the text view says what it waits for.
-    const pid_t sh = children.spawnQuiet({ QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("exec echo hi > \"$0\""), path });
+    const pid_t sh = children.spawnQuiet(fifoWriterCommand(path));
     const QStringList onlySh { QStringLiteral("--pid"), QString::number(sh) };
     const auto fifoOf = [&](const QJsonObject &root) {
         for (const QJsonValue &pipe : root.value(QStringLiteral("pipes")).toArray()) {
@@ -339,9 +339,7 @@ void TestCliList::unprivilegedSeesOwnFifoOpener()
                                  QStringLiteral("--clear-groups") };
     // nobody's shell waits to write the FIFO; nobody's pipescope reads its open() call (same
     // user: /proc/PID/syscall and mem are readable) and names the FIFO.
-    const pid_t sh = children.spawnQuiet(QStringList { QStringLiteral("setpriv") } + asNobody
-                                         + QStringList { QStringLiteral("sh"), QStringLiteral("-c"),
-                                                         QStringLiteral("exec echo hi > \"$0\""), path });
+    const pid_t sh = children.spawnQuiet(QStringList { QStringLiteral("setpriv") } + asNobody + fifoWriterCommand(path));
     const auto openerPids = [&] {
         const Result result = runAsNobody(QStringLiteral(PIPESCOPE_BINARY), { QStringLiteral("list"), QStringLiteral("--json") });
         QList<qint64> pids;

@@ -290,8 +290,7 @@ void TestSystemPage::fifoOpenerOnThePage()
     const QString path = makeFifo(dir, QStringLiteral("f"));
     QVERIFY(!path.isEmpty());
     ChildProcesses children;
-    const pid_t writer = children.spawnQuiet({ QStringLiteral("sh"), QStringLiteral("-c"),
-                                               QStringLiteral("exec echo hi > \"$0\""), path });
+    const pid_t writer = children.spawnQuiet(fifoWriterCommand(path));
     SystemPage page;
     page.resize(1200, 800);
     page.show();

@@ -55,8 +55,8 @@ void MainWindow::createPipeMenu()
     pause->setShortcut(Qt::Key_Space);
     pause->setShortcutContext(Qt::WindowShortcut);
     // On the other pages Space belongs to their buttons ("Run step"), not to the Lab's pipe.
-    connect(m_pages, &QTabWidget::currentChanged, pause, [this, pause](int index) {
-        pause->setShortcut(m_pages->widget(index) == m_pages->widget(0) ? QKeySequence(Qt::Key_Space) : QKeySequence());
+    connect(m_pages, &QTabWidget::currentChanged, pause, [pause](int index) {
+        pause->setShortcut(index == 0 ? QKeySequence(Qt::Key_Space) : QKeySequence()); // 0: the Lab
     });
     pipe->addAction(QStringLiteral("&Remove pipe"), QKeySequence::Delete, this, [this] {
         if (LabPipe *selected = selectedPipe())

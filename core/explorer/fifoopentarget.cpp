@@ -45,18 +45,6 @@ QString shownPath(int procFd, const QByteArray &base, const QByteArray &path)
     return QDir::cleanPath(directory + u'/' + QFile::decodeName(path));
 }
 
-EndpointMode modeOf(int flags)
-{
-    switch (flags & O_ACCMODE) {
-    case O_RDONLY:
-        return EndpointMode::Read;
-    case O_WRONLY:
-        return EndpointMode::Write;
-    default:
-        return EndpointMode::ReadWrite; // never blocks; seen only in a race
-    }
-}
-
 /// The NUL-terminated string at \a address of the memory file \a memFd, up to PATH_MAX bytes.
 std::optional<QByteArray> readString(int memFd, quint64 address)
 {
@@ -99,7 +87,7 @@ bool resolve(int procFd, const char *pid, const SyscallInfo &syscall, ThreadWait
         return false;
     wait->fifo = { PipeKind::Fifo, quint64(status.st_dev), quint64(status.st_ino) };
     wait->fifoPath = shownPath(procFd, base, *path);
-    wait->openMode = modeOf(*flags);
+    wait->openMode = ProcParsers::modeFromFlags(*flags);
     return true;
 }
 

@@ -112,8 +112,8 @@ ProcessResult ProcessReader::read(int procFd, const char *name) const
         result.listed = true;
         // A process blocked opening a FIFO holds no end of it yet, but it is what a user
         // looks for when "nothing happens": one wchan read per such process finds it.
-        if (m_options.states && isOpeningFifo(dir) && !readInfo(dir, pid, &result.info, &error))
-            result.info = {};
+        if (m_options.states && isOpeningFifo(dir))
+            readInfo(dir, pid, &result.info, &error); // leaves info empty if it exited meanwhile
         return result;
     }
     QElapsedTimer timer;

@@ -3,7 +3,8 @@
 /// Internal to ProcScanner: everything the scan reads about one process -- its pipe and FIFO
 /// ends (readlinkat over /proc/PID/fd, the end from the link's lstat bits), then its stat,
 /// command line, owner, and what its tasks wait for, including the FIFO an open() waits on.
-/// A process that holds no pipe is read further only if its main task waits in a FIFO open. Stateless apart from the options, so
+/// A process that holds no pipe is read further only if its main task waits in a FIFO open.
+/// Stateless apart from the options, so
 /// several threads can each run one over their share of /proc.
 
 #include "procscanner.h"
@@ -38,7 +39,7 @@ struct ProcessResult
     bool listed = false;          ///< its fd table was read (false: see skipped)
     bool skippedValid = false;
     SkippedProcess skipped;
-    ProcessInfo info;             ///< valid when endpoints is not empty or pid is set (opening a FIFO)
+    ProcessInfo info;             ///< valid when endpoints is not empty, or it waits in a FIFO open
     QList<FoundEndpoint> endpoints;
     qint64 fds = 0;
     int fdsVanished = 0;

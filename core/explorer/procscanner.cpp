@@ -134,8 +134,7 @@ void ScanPass::merge(ProcessResult &result)
     ++m_snapshot.processesScanned;
     const ProcessInfo &process = result.info;
     const auto opening = [](const ThreadWait &wait) { return wait.kind == WaitKind::FifoOpen; };
-    if (result.endpoints.isEmpty()
-        && (process.pid == 0 || std::none_of(process.pipeWaits.cbegin(), process.pipeWaits.cend(), opening)))
+    if (result.endpoints.isEmpty() && std::none_of(process.pipeWaits.cbegin(), process.pipeWaits.cend(), opening))
         return;
     m_snapshot.processes.insert(process.pid, process);
     for (const FoundEndpoint &item : std::as_const(result.endpoints))

@@ -82,6 +82,11 @@ bool ProcessActivity::isBlockedWriting() const
     return kind == WaitKind::PipeWrite || kind == WaitKind::PipeEither;
 }
 
+bool ProcessActivity::isWaitingForPartner() const
+{
+    return ProcParsers::classifyWchan(wchan) == WaitKind::FifoOpen;
+}
+
 bool ProcessActivity::isBlockedReading() const
 {
     const WaitKind kind = ProcParsers::classifyWchan(wchan);

@@ -29,7 +29,7 @@ struct ProcessActivity {
     bool isBlockedWriting() const;
     bool isBlockedReading() const;
     /// Blocked in open() of a FIFO waiting for the other end.
-    bool isWaitingForPartner() const { return wchan == QLatin1String("wait_for_partner"); }
+    bool isWaitingForPartner() const;
     // (These use ProcParsers::classifyWchan(), the one table of the kernel's names.)
     /// "state S, wchan anon_pipe_write".
     QString text() const;
