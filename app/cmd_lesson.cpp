@@ -6,6 +6,7 @@
 #include <pipescope/lessonrunner.h>
 
 #include <QCommandLineParser>
+#include <QCoreApplication>
 #include <QJsonDocument>
 #include <QTextStream>
 
@@ -51,13 +52,18 @@ int runLesson(const Lesson &lesson, bool json)
                              printStep(out, lesson.steps.at(index), index, observation);
                          });
     }
-    const QuitOnSignals quitOnSignals; // Ctrl+C ends the run after the current step
-    while (!QuitOnSignals::signalNumber() && runner.runNextStep()) { }
+    // Ctrl+C quits the event loop, mid-step too: ~LessonRunner then kills and reaps the
+    // lesson's processes and closes its fds, and nothing of the step runs any more.
+    const QuitOnSignals quitOnSignals;
+    QObject::connect(&runner, &LessonRunner::finished, QCoreApplication::instance(),
+                     &QCoreApplication::quit);
+    runner.runAll();
+    QCoreApplication::exec();
     if (const int signo = QuitOnSignals::signalNumber()) {
         QTextStream(stderr) << "Interrupted by signal " << signo << " (" << ::strsignal(signo)
                             << ") after " << runner.nextStep() << " of "
                             << runner.stepCount() << " steps; the lesson's processes are killed.\n";
-        return QuitOnSignals::exitStatus(ExitFailure); // ~LessonRunner kills and reaps them
+        return QuitOnSignals::exitStatus(ExitFailure);
     }
     if (json) {
         out << QJsonDocument(runner.toJson()).toJson(QJsonDocument::Indented);

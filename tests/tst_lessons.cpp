@@ -19,6 +19,7 @@
 
 #include <csignal>
 #include <fcntl.h>
+#include <memory>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -41,6 +42,22 @@ bool isGone(qint64 pid)
     // Reaped: no such process, and not our child any more.
     return ::kill(pid_t(pid), 0) == -1 && errno == ESRCH
         && ::waitpid(pid_t(pid), nullptr, WNOHANG) == -1 && errno == ECHILD;
+}
+
+/// Starts the next step and runs the event loop until it finished (a step never blocks:
+/// it continues from this loop).
+bool runStep(LessonRunner &runner, int timeoutMs = 10000)
+{
+    QSignalSpy finished(&runner, &LessonRunner::stepFinished);
+    return runner.runNextStep() && finished.wait(timeoutMs);
+}
+
+/// runAll() and the event loop until the last step finished.
+bool runToEnd(LessonRunner &runner, int timeoutMs = 60000)
+{
+    QSignalSpy finished(&runner, &LessonRunner::finished);
+    runner.runAll();
+    return finished.wait(timeoutMs);
 }
 
 QString describe(const QList<Observation> &observations)
@@ -81,6 +98,9 @@ private Q_SLOTS:
     void runnerSignalsAndJson();
     void abandonedMidway_data();
     void abandonedMidway();
+    void abandonedMidStep_data();
+    void abandonedMidStep();
+    void processActivityNeedsASleepingSample();
     void cliList();
     void cliUnknownLesson();
     void cliRunJson();
@@ -100,7 +120,8 @@ QList<Observation> TestLessons::run(const QString &id)
     bool allMatch = false;
     {
         LessonRunner runner(*lesson);
-        runner.runAll();
+        if (!runToEnd(runner))
+            qWarning("%s did not finish", qPrintable(id));
         observations = runner.observations();
         allMatch = runner.allMatch();
         pids = runner.context()->startedPids();
@@ -370,7 +391,7 @@ void TestLessons::scanPipesShowsTheLessonLive()
     const int savedStderr = ::dup(STDERR_FILENO);
     QVERIFY(savedStderr >= 0 && ::dup2(stderrWrite, STDERR_FILENO) == STDERR_FILENO);
     LessonRunner runner(*LessonCatalog::find(QStringLiteral("backpressure")));
-    const bool ran = runner.runNextStep(); // `yes` fills the pipe and blocks
+    const bool ran = runStep(runner); // `yes` fills the pipe and blocks
     const SystemSnapshot snapshot = runner.context()->scanPipes();
     ::dup2(savedStderr, STDERR_FILENO);
     for (int fd : {savedStderr, stderrRead, stderrWrite})
@@ -441,6 +462,11 @@ void TestLessons::runnerSignalsAndJson()
     QSignalSpy finished(&runner, &LessonRunner::finished);
     QVERIFY(started.isValid() && finishedStep.isValid() && finished.isValid());
     QVERIFY(runner.runNextStep());
+    QVERIFY(runner.isRunning());
+    QVERIFY(!runner.runNextStep()); // one step at a time
+    QCOMPARE(finishedStep.size(), 0); // reported from the event loop, never inside the call
+    QVERIFY(finishedStep.wait(5000));
+    QVERIFY(!runner.isRunning());
     QCOMPARE(runner.nextStep(), 1);
     QCOMPARE(started.size(), 1);
     QCOMPARE(finishedStep.size(), 1);
@@ -449,6 +475,7 @@ void TestLessons::runnerSignalsAndJson()
     QCOMPARE(finished.size(), 0);
     QVERIFY(!runner.allMatch()); // not at the end yet
     runner.runAll();
+    QVERIFY(finished.wait(5000));
     QCOMPARE(finishedStep.size(), 4);
     QCOMPARE(finished.size(), 1);
     QCOMPARE(finished.at(0).at(0).toBool(), true);
@@ -493,7 +520,7 @@ void TestLessons::abandonedMidway()
     {
         LessonRunner runner(*LessonCatalog::find(id));
         for (int i = 0; i < steps; ++i)
-            QVERIFY(runner.runNextStep());
+            QVERIFY(runStep(runner));
         QVERIFY(runner.observations().constLast().matches);
         pids = runner.context()->startedPids();
         QVERIFY(!pids.isEmpty());
@@ -503,6 +530,96 @@ void TestLessons::abandonedMidway()
     for (qint64 pid : std::as_const(pids))
         QVERIFY2(isGone(pid), qPrintable(QString::number(pid)));
     QCOMPARE(Test::openFdCount(), fdsBefore);
+}
+
+void TestLessons::abandonedMidStep_data()
+{
+    QTest::addColumn<QString>("id");
+    QTest::addColumn<int>("stepsBefore");
+    QTest::addColumn<int>("msIntoStep");
+    QTest::addColumn<bool>("restart"); // else the runner is destroyed
+    // Each step is still waiting when the run is abandoned: a continuation, a timer, a
+    // notifier or a child of it is pending.
+    const struct {
+        const char *name;
+        const char *id;
+        int before, ms;
+    } rows[] = {
+        {"sleep holds a write end, EOF awaited", "eof-leak", 1, 100},
+        {"paced reader mid-window", "backpressure", 1, 200},
+        {"two dd writers mid-race", "atomic-writes", 0, 0},
+        {"head and cat before the diagnosis", "subprocess-deadlock", 1, 0},
+        {"cat blocked in open, just started", "fifo-rendezvous", 3, 0},
+        {"transport flushing to cat", "subprocess-deadlock", 2, 0},
+    };
+    for (const auto &row : rows) {
+        for (bool restart : {false, true}) {
+            QTest::addRow("%s, %s", row.name, restart ? "restart" : "destroyed")
+                << QString::fromLatin1(row.id) << row.before << row.ms << restart;
+        }
+    }
+}
+
+void TestLessons::abandonedMidStep()
+{
+    QFETCH(QString, id);
+    QFETCH(int, stepsBefore);
+    QFETCH(int, msIntoStep);
+    QFETCH(bool, restart);
+    const int fdsBefore = Test::openFdCount();
+    auto runner = std::make_unique<LessonRunner>(*LessonCatalog::find(id));
+    for (int i = 0; i < stepsBefore; ++i)
+        QVERIFY(runStep(*runner));
+    QSignalSpy finished(runner.get(), &LessonRunner::stepFinished);
+    QVERIFY(runner->runNextStep());
+    if (msIntoStep > 0)
+        QTest::qWait(msIntoStep);
+    QVERIFY(runner->isRunning());
+    QCOMPARE(finished.size(), 0);
+    const QList<qint64> pids = runner->context()->unreapedPids();
+    if (restart) {
+        runner->restart();
+        QVERIFY(!runner->isRunning());
+        QCOMPARE(runner->nextStep(), 0);
+    } else {
+        runner.reset();
+    }
+    // At once, not after the step's own timeout: every child killed and reaped, every fd
+    // closed (the new context of a restart holds none yet).
+    for (qint64 pid : pids)
+        QVERIFY2(isGone(pid), qPrintable(QString::number(pid)));
+    QCOMPARE(Test::openFdCount(), fdsBefore);
+    // Nothing of the abandoned step runs any more (ASan would see a continuation touch the
+    // freed state), and a restarted runner reports nothing for it.
+    QTest::qWait(800);
+    QCOMPARE(finished.size(), 0);
+    if (restart) {
+        QVERIFY(runStep(*runner)); // and it runs again from the start
+        QCOMPARE(runner->nextStep(), 1);
+        QCOMPARE(finished.size(), 1);
+    }
+}
+
+void TestLessons::processActivityNeedsASleepingSample()
+{
+    // Issue 11's flake: stat said R (about to sleep) and wchan, read just after, said
+    // wait_for_partner; the wait ended on that mixed sample and the step saw state R.
+    ProcessActivity mixed;
+    mixed.state = 'R';
+    mixed.wchan = QStringLiteral("wait_for_partner");
+    QVERIFY(!mixed.isWaitingForPartner());
+    mixed.wchan = QStringLiteral("anon_pipe_write");
+    QVERIFY(!mixed.isBlockedWriting());
+    mixed.wchan = QStringLiteral("anon_pipe_read");
+    QVERIFY(!mixed.isBlockedReading());
+    ProcessActivity asleep;
+    asleep.state = 'S';
+    asleep.wchan = QStringLiteral("wait_for_partner");
+    QVERIFY(asleep.isWaitingForPartner());
+    asleep.wchan = QStringLiteral("pipe_write");
+    QVERIFY(asleep.isBlockedWriting());
+    asleep.wchan = QStringLiteral("anon_pipe_read");
+    QVERIFY(asleep.isBlockedReading());
 }
 
 void TestLessons::cliList()

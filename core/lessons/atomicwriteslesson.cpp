@@ -1,5 +1,5 @@
 // Lesson "atomic-writes": two writers share a pipe; writes of at most PIPE_BUF never
-// interleave, larger ones can (kernel-facts §10).
+// interleave, larger ones can.
 #include "builtinlessons.h"
 #include "lessoncontext.h"
 #include "lessonprocess.h"
@@ -11,6 +11,8 @@
 #include <QVariantMap>
 
 #include <climits>
+#include <functional>
+#include <memory>
 #include <cstring>
 
 namespace PipeScope::Lessons {
@@ -64,19 +66,36 @@ Count countRecords(const QByteArray &data, qint64 record)
     return count;
 }
 
-/// Two `dd` writers, each writing records of \a record bytes of its own letter into one pipe,
-/// and us reading it \a ReadSize bytes at a time.
-Count race(LessonContext &context, qint64 record, QString *error)
+/// What race() reports: the count, or the error that kept it from running.
+using RaceDone = std::function<void(const Count &count, const QString &error)>;
+
+/// One race being read: the writers, our read end and what came out of it.
+struct Race {
+    QList<LessonProcess *> writers;
+    int readFd = -1;
+    QByteArray data;
+    bool eof = false;
+    QSocketNotifier *notifier = nullptr;
+
+    bool over() const
+    {
+        return eof && !writers[0]->isRunning() && !writers[1]->isRunning();
+    }
+};
+
+/// Two `dd` writers into one pipe (blocking, as a pipeline's pipes are: O_NONBLOCK on the
+/// write end would reach dd too), each writing records of \a record bytes of its own letter;
+/// false with *error if one cannot start.
+bool startWriters(LessonContext &context, qint64 record, Race &race, QString *error)
 {
-    // Blocking, as a pipeline's pipes are: O_NONBLOCK on the write end would reach dd too.
     auto pipe = context.makePipe(error);
     if (!pipe || !T::setNonBlocking(pipe->read))
-        return {};
-    QList<LessonProcess *> writers;
+        return false;
+    race.readFd = pipe->read;
     for (char letter : {'A', 'B'}) {
         const QString file = letterFile(context, letter, error);
         if (file.isEmpty())
-            return {};
+            return false;
         LessonProcess::Spec spec;
         spec.program = QStringLiteral("dd");
         spec.arguments = {QStringLiteral("if=") + file, QStringLiteral("bs=%1").arg(record),
@@ -85,22 +104,35 @@ Count race(LessonContext &context, qint64 record, QString *error)
         spec.fds = {{pipe->write, STDOUT_FILENO}};
         LessonProcess *writer = context.spawn(spec, error);
         if (!writer)
-            return {};
-        writers << writer;
+            return false;
+        race.writers << writer;
     }
     context.closeFd(pipe->write); // EOF once both writers are done
-    QByteArray data;
-    data.reserve(2 * BytesPerWriter);
-    bool eof = false;
-    QSocketNotifier notifier(pipe->read, QSocketNotifier::Read);
-    QObject::connect(&notifier, &QSocketNotifier::activated, &notifier,
-                     [&] { T::drain(pipe->read, &data, &eof, ReadSize); });
-    context.waitUntil([&] { return eof && !writers[0]->isRunning() && !writers[1]->isRunning(); },
-                      RunTimeoutMs);
-    notifier.setEnabled(false);
-    Count count = countRecords(data, record);
-    count.finished = eof && !writers[0]->isRunning() && !writers[1]->isRunning();
-    return count;
+    return true;
+}
+
+/// Runs the two writers and reads their pipe \a ReadSize bytes at a time until EOF and both
+/// exits; then \a next gets the records counted.
+void race(LessonContext &context, qint64 record, const RaceDone &next)
+{
+    auto r = std::make_shared<Race>();
+    QString error;
+    if (!startWriters(context, record, *r, &error))
+        return next({}, error);
+    r->data.reserve(2 * BytesPerWriter);
+    r->notifier = new QSocketNotifier(r->readFd, QSocketNotifier::Read, &context);
+    QObject::connect(r->notifier, &QSocketNotifier::activated, r->notifier,
+                     [r] { T::drain(r->readFd, &r->data, &r->eof, ReadSize); });
+    context.when([r] { return r->over(); }, RunTimeoutMs,
+                 [r, record, next](bool) {
+                     delete r->notifier;
+                     Count count = countRecords(r->data, record);
+                     count.finished = r->over();
+                     next(count, {});
+                 })
+        .recheckOn(r->notifier, &QSocketNotifier::activated)
+        .recheckOn(r->writers[0], &LessonProcess::finished)
+        .recheckOn(r->writers[1], &LessonProcess::finished);
 }
 
 QVariantMap countValues(const Count &count, qint64 record)
@@ -117,13 +149,8 @@ bool complete(const Count &count)
     return count.finished && count.bytesA == BytesPerWriter && count.bytesB == BytesPerWriter;
 }
 
-Observation smallRecords(LessonContext &context)
+Observation noneTorn(const Count &count, qint64 record)
 {
-    QString error;
-    const qint64 record = PIPE_BUF;
-    const Count count = race(context, record, &error);
-    if (!error.isEmpty())
-        return Observation::failure(error);
     Observation o = Observation::check(complete(count) && count.torn == 0,
                                        QStringLiteral("%1 torn of %2 records (%3 + %4 bytes)")
                                            .arg(count.torn)
@@ -138,19 +165,16 @@ Observation smallRecords(LessonContext &context)
     return o;
 }
 
-Observation largeRecords(LessonContext &context)
+void smallRecords(LessonContext &context, const StepDone &done)
 {
-    QString error;
-    const qint64 record = 65536;
-    Count count;
-    int rounds = 0;
-    // Tearing is a race: retry a few times if the reader happened to keep up every time.
-    while (rounds < LargeRounds && (rounds == 0 || count.torn == 0)) {
-        count = race(context, record, &error);
-        ++rounds;
-        if (!error.isEmpty())
-            return Observation::failure(error);
-    }
+    const qint64 record = PIPE_BUF;
+    race(context, record, [record, done](const Count &count, const QString &error) {
+        done(error.isEmpty() ? noneTorn(count, record) : Observation::failure(error));
+    });
+}
+
+Observation someMayTear(const Count &count, qint64 record, int rounds)
+{
     Observation o = Observation::check(
         complete(count),
         QStringLiteral("%1 torn of %2 records (%3 + %4 bytes)%5")
@@ -169,6 +193,26 @@ Observation largeRecords(LessonContext &context)
     o.values = countValues(count, record);
     o.values.insert(QStringLiteral("rounds"), rounds);
     return o;
+}
+
+/// Round \a round of the large race; tearing is a race, so up to LargeRounds are tried if
+/// the reader happened to keep up every time.
+void largeRound(LessonContext &context, int round, const StepDone &done)
+{
+    const qint64 record = 65536;
+    race(context, record,
+         [&context, round, record, done](const Count &count, const QString &error) {
+             if (!error.isEmpty())
+                 return done(Observation::failure(error));
+             if (count.torn == 0 && round < LargeRounds)
+                 return largeRound(context, round + 1, done);
+             done(someMayTear(count, record, round));
+         });
+}
+
+void largeRecords(LessonContext &context, const StepDone &done)
+{
+    largeRound(context, 1, done);
 }
 
 } // namespace

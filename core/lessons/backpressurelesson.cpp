@@ -1,5 +1,5 @@
 // Lesson "backpressure": a fast writer and a slow reader; the full pipe blocks the writer and
-// the pipeline runs at the reader's pace (kernel-facts §3, §6).
+// the pipeline runs at the reader's pace.
 #include "builtinlessons.h"
 #include "childprocess.h"
 #include "lessoncontext.h"
@@ -12,6 +12,8 @@
 #include <QSocketNotifier>
 #include <QTimer>
 #include <QVariantMap>
+
+#include <memory>
 
 #include <unistd.h>
 
@@ -48,7 +50,8 @@ qint64 bytesWrittenBy(qint64 pid)
     return -1;
 }
 
-/// No page slot left: the last page may have a few bytes of room (kernel-facts §10).
+/// No page slot left: the last page may have a few bytes of room (a write that fits in the
+/// last page's rest is merged into it, so a full pipe can hold a little less than capacity).
 bool isFull(int queued, int capacity)
 {
     return queued > capacity - int(sysconf(_SC_PAGESIZE));
@@ -61,26 +64,16 @@ QString rate(double bytesPerSecond)
     return QStringLiteral("%1 kB/s").arg(bytesPerSecond / 1e3, 0, 'f', 0);
 }
 
-Observation writerBlocks(LessonContext &context)
-{
-    State &state = context.state<State>();
-    QString error;
-    // Plain `yes` writes "y\n" lines in 8192-byte write() calls: two whole pages each.
-    state.writer = context.startChild(QStringLiteral("yes"), {}, &error);
-    if (!state.writer)
-        return Observation::failure(error);
-    state.readFd = context.adoptFd(state.writer->takeStdoutFd());
-    T::setNonBlocking(state.readFd);
-    state.capacity = T::capacity(state.readFd);
+/// Whether `yes` sleeps on its full pipe, as last looked at.
+struct Blocked {
     int queued = 0;
     ProcessActivity activity;
-    context.waitUntil(
-        [&] {
-            queued = Sys::queuedBytes(state.readFd);
-            activity = ProcessActivity::of(state.writer->pid());
-            return isFull(queued, state.capacity) && activity.isBlockedWriting();
-        },
-        FillWaitMs);
+};
+
+Observation pipeFull(const State &state, const Blocked &seen)
+{
+    const int queued = seen.queued;
+    const ProcessActivity &activity = seen.activity;
     Observation o = Observation::check(queued == state.capacity && activity.state == 'S'
                                            && activity.isBlockedWriting(),
                                        QStringLiteral("FIONREAD %1 of %2; yes (pid %3): %4")
@@ -98,30 +91,45 @@ Observation writerBlocks(LessonContext &context)
     return o;
 }
 
-Observation readerSetsPace(LessonContext &context)
+void writerBlocks(LessonContext &context, const StepDone &done)
 {
     State &state = context.state<State>();
-    if (!state.writer || state.readFd < 0)
-        return Observation::failure(QStringLiteral("the previous step did not run"));
-    const qint64 pid = state.writer->pid();
+    QString error;
+    // Plain `yes` writes "y\n" lines in 8192-byte write() calls: two whole pages each.
+    state.writer = context.startChild(QStringLiteral("yes"), {}, &error);
+    if (!state.writer)
+        return done(Observation::failure(error));
+    state.readFd = context.adoptFd(state.writer->takeStdoutFd());
+    T::setNonBlocking(state.readFd);
+    state.capacity = T::capacity(state.readFd);
+    auto seen = std::make_shared<Blocked>();
+    const auto blocked = [&state, seen] {
+        seen->queued = Sys::queuedBytes(state.readFd);
+        seen->activity = ProcessActivity::of(state.writer->pid());
+        return isFull(seen->queued, state.capacity) && seen->activity.isBlockedWriting();
+    };
+    context.when(blocked, FillWaitMs, [&state, seen, done](bool) { done(pipeFull(state, *seen)); })
+        .recheckEvery(LessonContext::ProcPollMs);
+}
+
+/// What a measuring window saw: our reads and the writer's wchar before and after.
+struct Window {
     qint64 readBytes = 0;
-    int samples = 0, blocked = 0;
-    QByteArray buffer(PacedRead, Qt::Uninitialized);
-    QTimer pace;
-    pace.setTimerType(Qt::PreciseTimer);
-    QObject::connect(&pace, &QTimer::timeout, &pace, [&] {
-        // Sampled before the read: after 10 ms the writer has long refilled the room we made.
-        ++samples;
-        blocked += ProcessActivity::of(pid).isBlockedWriting() ? 1 : 0;
-        readBytes += qMax<ssize_t>(0, Sys::read(state.readFd, buffer.data(), PacedRead));
-    });
-    const qint64 wcharBefore = bytesWrittenBy(pid);
+    int samples = 0;
+    int blocked = 0;
+    qint64 wcharBefore = -1;
     QElapsedTimer clock;
-    clock.start();
-    pace.start(PaceMs);
-    context.runEventLoop(PacedWindowMs);
-    pace.stop();
-    const double seconds = clock.nsecsElapsed() / 1e9;
+    QByteArray buffer;
+};
+
+Observation pacedRates(State &state, const Window &window)
+{
+    const qint64 pid = state.writer->pid();
+    const qint64 readBytes = window.readBytes;
+    const int samples = window.samples;
+    const int blocked = window.blocked;
+    const qint64 wcharBefore = window.wcharBefore;
+    const double seconds = window.clock.nsecsElapsed() / 1e9;
     const qint64 wcharAfter = bytesWrittenBy(pid);
     if (wcharBefore < 0 || wcharAfter < 0)
         return Observation::failure(QStringLiteral("cannot read /proc/%1/io").arg(pid));
@@ -151,23 +159,37 @@ Observation readerSetsPace(LessonContext &context)
     return o;
 }
 
-Observation readerFullSpeed(LessonContext &context)
+void readerSetsPace(LessonContext &context, const StepDone &done)
 {
     State &state = context.state<State>();
-    if (!state.writer || state.pacedRate <= 0)
-        return Observation::failure(QStringLiteral("the previous steps did not run"));
+    if (!state.writer || state.readFd < 0)
+        return done(Observation::failure(QStringLiteral("the previous step did not run")));
     const qint64 pid = state.writer->pid();
-    qint64 readBytes = 0;
-    QSocketNotifier notifier(state.readFd, QSocketNotifier::Read);
-    QObject::connect(&notifier, &QSocketNotifier::activated, &notifier,
-                     [&] { readBytes += T::drain(state.readFd); });
-    const qint64 wcharBefore = bytesWrittenBy(pid);
-    QElapsedTimer clock;
-    clock.start();
-    context.runEventLoop(FastWindowMs);
-    notifier.setEnabled(false);
-    const double seconds = clock.nsecsElapsed() / 1e9;
-    const qint64 written = bytesWrittenBy(pid) - wcharBefore;
+    auto window = std::make_shared<Window>();
+    window->buffer = QByteArray(PacedRead, Qt::Uninitialized);
+    auto *pace = new QTimer(&context);
+    pace->setTimerType(Qt::PreciseTimer);
+    QObject::connect(pace, &QTimer::timeout, pace, [&state, window, pid] {
+        // Sampled before the read: after 10 ms the writer has long refilled the room we made.
+        ++window->samples;
+        window->blocked += ProcessActivity::of(pid).isBlockedWriting() ? 1 : 0;
+        window->readBytes
+            += qMax<ssize_t>(0, Sys::read(state.readFd, window->buffer.data(), PacedRead));
+    });
+    window->wcharBefore = bytesWrittenBy(pid);
+    window->clock.start();
+    pace->start(PaceMs);
+    context.after(PacedWindowMs, [&state, window, pace, done] {
+        delete pace;
+        done(pacedRates(state, *window));
+    });
+}
+
+Observation fastRates(const State &state, const Window &window)
+{
+    const double seconds = window.clock.nsecsElapsed() / 1e9;
+    const qint64 written = bytesWrittenBy(state.writer->pid()) - window.wcharBefore;
+    const qint64 readBytes = window.readBytes;
     const double fast = readBytes / seconds;
     Observation o = Observation::check(fast >= SpeedUp * state.pacedRate
                                            && qAbs(written - readBytes) <= state.capacity,
@@ -185,6 +207,23 @@ Observation readerFullSpeed(LessonContext &context)
                 {QStringLiteral("readerBytes"), readBytes},
                 {QStringLiteral("writerBytes"), written}};
     return o;
+}
+
+void readerFullSpeed(LessonContext &context, const StepDone &done)
+{
+    State &state = context.state<State>();
+    if (!state.writer || state.pacedRate <= 0)
+        return done(Observation::failure(QStringLiteral("the previous steps did not run")));
+    auto window = std::make_shared<Window>();
+    auto *notifier = new QSocketNotifier(state.readFd, QSocketNotifier::Read, &context);
+    QObject::connect(notifier, &QSocketNotifier::activated, notifier,
+                     [&state, window] { window->readBytes += T::drain(state.readFd); });
+    window->wcharBefore = bytesWrittenBy(state.writer->pid());
+    window->clock.start();
+    context.after(FastWindowMs, [&state, window, notifier, done] {
+        delete notifier;
+        done(fastRates(state, *window));
+    });
 }
 
 } // namespace

@@ -1,4 +1,4 @@
-// Lesson "capacity": how much a pipe holds, and how F_SETPIPE_SZ changes it (kernel-facts §2, §10).
+// Lesson "capacity": how much a pipe holds, and how F_SETPIPE_SZ changes it.
 #include "builtinlessons.h"
 #include "lessoncontext.h"
 #include "lessontools.h"

@@ -30,6 +30,7 @@ struct State {
     QByteArray received;
     bool eof = false;
     int lost = -1;
+    bool made = false;
 };
 
 QByteArray payload()
@@ -42,21 +43,8 @@ QByteArray payload()
     return data;
 }
 
-Observation bufferMore(LessonContext &context)
+Observation writeAll(State &state)
 {
-    State &state = context.state<State>();
-    QString error;
-    auto pipe = context.makePipe(&error);
-    if (!pipe)
-        return Observation::failure(error);
-    state.readFd = pipe->read;
-    T::setNonBlocking(state.readFd);
-    state.writer = std::make_unique<WritePipeTransport>();
-    QObject::connect(state.writer.get(), &PipeTransport::connectionLost, state.writer.get(),
-                     [&state](int err) { state.lost = err; });
-    if (!state.writer->open(context.releaseFd(pipe->write)))
-        return Observation::failure(state.writer->errorString());
-    context.runEventLoop(10); // connectionMade
     const int capacity = T::capacity(state.readFd);
     state.sent = payload();
     state.writer->write(state.sent);
@@ -75,6 +63,27 @@ Observation bufferMore(LessonContext &context)
                 {QStringLiteral("buffered"), buffered},
                 {QStringLiteral("capacity"), capacity}};
     return o;
+}
+
+void bufferMore(LessonContext &context, const StepDone &done)
+{
+    State &state = context.state<State>();
+    QString error;
+    auto pipe = context.makePipe(&error);
+    if (!pipe)
+        return done(Observation::failure(error));
+    state.readFd = pipe->read;
+    T::setNonBlocking(state.readFd);
+    state.writer = std::make_unique<WritePipeTransport>();
+    QObject::connect(state.writer.get(), &PipeTransport::connectionLost, state.writer.get(),
+                     [&state](int err) { state.lost = err; });
+    QObject::connect(state.writer.get(), &PipeTransport::connectionMade, state.writer.get(),
+                     [&state] { state.made = true; });
+    if (!state.writer->open(context.releaseFd(pipe->write)))
+        return done(Observation::failure(state.writer->errorString()));
+    context.when([&state] { return state.made; }, 1000, [&state, done](bool) {
+               done(writeAll(state));
+           }).recheckOn(state.writer.get(), &PipeTransport::connectionMade);
 }
 
 Observation closeWithoutLoop(LessonContext &context)
@@ -111,21 +120,8 @@ Observation closeWithoutLoop(LessonContext &context)
     return o;
 }
 
-Observation runTheLoop(LessonContext &context)
+Observation flushedThenEof(const State &state, qsizetype before)
 {
-    State &state = context.state<State>();
-    if (!state.writer || state.readFd < 0)
-        return Observation::failure(QStringLiteral("the previous steps did not run"));
-    const qsizetype before = state.received.size();
-    state.reader = std::make_unique<ReadPipeTransport>();
-    QObject::connect(state.reader.get(), &ReadPipeTransport::dataReceived, state.reader.get(),
-                     [&state](const QByteArray &data) { state.received += data; });
-    QObject::connect(state.reader.get(), &ReadPipeTransport::eofReceived, state.reader.get(),
-                     [&state] { state.eof = true; });
-    if (!state.reader->open(context.releaseFd(state.readFd)))
-        return Observation::failure(state.reader->errorString());
-    state.readFd = -1;
-    context.waitUntil([&] { return state.eof && state.lost >= 0; }, 2000);
     const bool intact = state.received == state.sent;
     Observation o = Observation::check(
         state.eof && intact && state.lost == 0,
@@ -144,6 +140,26 @@ Observation runTheLoop(LessonContext &context)
                 {QStringLiteral("eof"), state.eof},
                 {QStringLiteral("lostErrno"), state.lost}};
     return o;
+}
+
+void runTheLoop(LessonContext &context, const StepDone &done)
+{
+    State &state = context.state<State>();
+    if (!state.writer || state.readFd < 0)
+        return done(Observation::failure(QStringLiteral("the previous steps did not run")));
+    const qsizetype before = state.received.size();
+    state.reader = std::make_unique<ReadPipeTransport>();
+    QObject::connect(state.reader.get(), &ReadPipeTransport::dataReceived, state.reader.get(),
+                     [&state](const QByteArray &data) { state.received += data; });
+    QObject::connect(state.reader.get(), &ReadPipeTransport::eofReceived, state.reader.get(),
+                     [&state] { state.eof = true; });
+    if (!state.reader->open(context.releaseFd(state.readFd)))
+        return done(Observation::failure(state.reader->errorString()));
+    state.readFd = -1;
+    context.when([&state] { return state.eof && state.lost >= 0; }, 2000,
+                 [&state, before, done](bool) { done(flushedThenEof(state, before)); })
+        .recheckOn(state.reader.get(), &ReadPipeTransport::eofReceived)
+        .recheckOn(state.writer.get(), &PipeTransport::connectionLost);
 }
 
 } // namespace

@@ -1,5 +1,5 @@
 // Lesson "eof-leak": a reader sees EOF only when every write end is closed; a write end leaked
-// into a child keeps it waiting (kernel-facts §3, holding a write end delays EOF).
+// into a child keeps it waiting.
 #include "builtinlessons.h"
 #include "lessoncontext.h"
 #include "lessonprocess.h"
@@ -56,18 +56,16 @@ bool startReading(LessonContext &context, Reading &reading, int fd, QString *err
     return true;
 }
 
-Observation controlEof(LessonContext &context)
+/// when() \a reading saw EOF.
+LessonWait &whenEof(LessonContext &context, Reading &reading, int timeoutMs,
+                    LessonWait::Next next)
 {
-    State &state = context.state<State>();
-    QString error;
-    auto pipe = context.makePipe(&error);
-    if (!pipe || !startReading(context, state.control, pipe->read, &error))
-        return Observation::failure(error);
-    Sys::write(pipe->write, Message.constData(), size_t(Message.size()));
-    state.control.clock.start();
-    context.closeFd(pipe->write);
-    context.waitUntil([&] { return state.control.eof; }, 1000);
-    const Reading &r = state.control;
+    return context.when([&reading] { return reading.eof; }, timeoutMs, std::move(next))
+        .recheckOn(reading.reader.get(), &ReadPipeTransport::eofReceived);
+}
+
+Observation controlSawEof(const Reading &r)
+{
     Observation o = Observation::check(
         r.eof && r.data == Message,
         r.eof ? QStringLiteral("%1, then EOF %2 µs after the close")
@@ -82,30 +80,22 @@ Observation controlEof(LessonContext &context)
     return o;
 }
 
-Observation leakedWriteEnd(LessonContext &context)
+void controlEof(LessonContext &context, const StepDone &done)
 {
     State &state = context.state<State>();
     QString error;
     auto pipe = context.makePipe(&error);
-    if (!pipe)
-        return Observation::failure(error);
-    // What a pipe made without O_CLOEXEC before fork+exec does: the child keeps the write end
-    // under the same number.
-    LessonProcess::Spec spec;
-    spec.program = QStringLiteral("sleep");
-    spec.arguments = {QStringLiteral("30")};
-    spec.fds = {{pipe->write, pipe->write}};
-    state.holder = context.spawn(spec, &error);
-    if (!state.holder)
-        return Observation::failure(error);
-    state.childFd = pipe->write;
-    state.readFd = pipe->read;
-    const quint64 inode = T::inode(pipe->read);
-    if (!startReading(context, state.leaked, pipe->read, &error))
-        return Observation::failure(error);
+    if (!pipe || !startReading(context, state.control, pipe->read, &error))
+        return done(Observation::failure(error));
     Sys::write(pipe->write, Message.constData(), size_t(Message.size()));
+    state.control.clock.start();
     context.closeFd(pipe->write);
-    context.waitUntil([&] { return state.leaked.eof; }, HangMs);
+    whenEof(context, state.control, 1000,
+            [&state, done](bool) { done(controlSawEof(state.control)); });
+}
+
+Observation stillNoEof(const State &state, quint64 inode)
+{
     const QString link = T::fdLink(state.holder->pid(), state.childFd);
     const bool sameInode = link == QStringLiteral("pipe:[%1]").arg(inode);
     const Reading &r = state.leaked;
@@ -133,15 +123,36 @@ Observation leakedWriteEnd(LessonContext &context)
     return o;
 }
 
-Observation closeLeakedEnd(LessonContext &context)
+void leakedWriteEnd(LessonContext &context, const StepDone &done)
 {
     State &state = context.state<State>();
-    if (!state.holder || !state.leaked.reader)
-        return Observation::failure(QStringLiteral("the previous step did not run"));
-    state.leaked.clock.start();
-    state.holder->sendSignal(SIGTERM);
-    context.waitUntil([&] { return state.leaked.eof; }, 1000);
-    context.waitUntil([&] { return !state.holder->isRunning(); }, 1000);
+    QString error;
+    auto pipe = context.makePipe(&error);
+    if (!pipe)
+        return done(Observation::failure(error));
+    // What a pipe made without O_CLOEXEC before fork+exec does: the child keeps the write end
+    // under the same number.
+    LessonProcess::Spec spec;
+    spec.program = QStringLiteral("sleep");
+    spec.arguments = {QStringLiteral("30")};
+    spec.fds = {{pipe->write, pipe->write}};
+    state.holder = context.spawn(spec, &error);
+    if (!state.holder)
+        return done(Observation::failure(error));
+    state.childFd = pipe->write;
+    state.readFd = pipe->read;
+    const quint64 inode = T::inode(pipe->read);
+    if (!startReading(context, state.leaked, pipe->read, &error))
+        return done(Observation::failure(error));
+    Sys::write(pipe->write, Message.constData(), size_t(Message.size()));
+    context.closeFd(pipe->write);
+    // The prediction is that nothing comes: wait the whole HangMs unless EOF does come.
+    whenEof(context, state.leaked, HangMs,
+            [&state, inode, done](bool) { done(stillNoEof(state, inode)); });
+}
+
+Observation eofAfterSigterm(const State &state)
+{
     const Reading &r = state.leaked;
     Observation o
         = Observation::check(r.eof,
@@ -157,6 +168,19 @@ Observation closeLeakedEnd(LessonContext &context)
                 {QStringLiteral("eofAfterUs"), r.eofAfterUs},
                 {QStringLiteral("holderSignal"), state.holder->exitSignal()}};
     return o;
+}
+
+void closeLeakedEnd(LessonContext &context, const StepDone &done)
+{
+    State &state = context.state<State>();
+    if (!state.holder || !state.leaked.reader)
+        return done(Observation::failure(QStringLiteral("the previous step did not run")));
+    state.leaked.clock.start();
+    state.holder->sendSignal(SIGTERM);
+    whenEof(context, state.leaked, 1000, [&context, &state, done](bool) {
+        context.whenExited(state.holder, 1000,
+                           [&state, done](bool) { done(eofAfterSigterm(state)); });
+    });
 }
 
 } // namespace

@@ -1,4 +1,4 @@
-// Lesson "fifo-rendezvous": opening a FIFO waits for the other end (fifo(7), kernel-facts §8).
+// Lesson "fifo-rendezvous": opening a FIFO waits for the other end (fifo(7)).
 #include "builtinlessons.h"
 #include "childprocess.h"
 #include "fifowriteropener.h"
@@ -156,23 +156,26 @@ QString openerSeenByExplorer(const LessonContext &context, qint64 pid, const QSt
     return QString();
 }
 
-Observation blockingOpenWaits(LessonContext &context)
+/// when() \a pid sleeps in open() waiting for the FIFO's other end; *\a activity is what
+/// it did when last looked at.
+LessonWait &whenWaitingForPartner(LessonContext &context, pid_t pid,
+                                  const std::shared_ptr<ProcessActivity> &activity,
+                                  LessonWait::Next next)
 {
-    State &state = context.state<State>();
-    QString error;
-    const QString path = fifoPath(context, &error);
-    if (path.isEmpty())
-        return Observation::failure(error);
-    state.cat = context.startChild(QStringLiteral("cat"), {path}, &error);
-    if (!state.cat)
-        return Observation::failure(error);
-    ProcessActivity activity;
-    context.waitUntil(
-        [&] {
-            activity = ProcessActivity::of(state.cat->pid());
-            return activity.isWaitingForPartner();
-        },
-        WaitMs);
+    return context
+        .when(
+            [pid, activity] {
+                *activity = ProcessActivity::of(pid);
+                return activity->isWaitingForPartner();
+            },
+            WaitMs, std::move(next))
+        .recheckEvery(LessonContext::ProcPollMs);
+}
+
+Observation catSleepsInOpen(const LessonContext &context, const State &state,
+                            const ProcessActivity &activity)
+{
+    const QString path = state.path;
     const QString explorer = openerSeenByExplorer(context, state.cat->pid(), path);
     Observation o = Observation::check(
         activity.state == 'S' && activity.isWaitingForPartner() && !explorer.isEmpty(),
@@ -191,34 +194,25 @@ Observation blockingOpenWaits(LessonContext &context)
     return o;
 }
 
-Observation writerArrives(LessonContext &context)
+void blockingOpenWaits(LessonContext &context, const StepDone &done)
 {
     State &state = context.state<State>();
+    QString error;
+    const QString path = fifoPath(context, &error);
+    if (path.isEmpty())
+        return done(Observation::failure(error));
+    state.cat = context.startChild(QStringLiteral("cat"), {path}, &error);
     if (!state.cat)
-        return Observation::failure(QStringLiteral("the previous step did not run"));
-    state.catOutput = std::make_unique<ReadPipeTransport>();
-    ReadPipeTransport *output = state.catOutput.get();
-    QObject::connect(output, &ReadPipeTransport::dataReceived, output,
-                     [&state](const QByteArray &data) { state.echoed += data; });
-    QObject::connect(output, &ReadPipeTransport::eofReceived, output,
-                     [&state] { state.eof = true; });
-    if (!output->open(state.cat->takeStdoutFd()))
-        return Observation::failure(output->errorString());
-    state.opener = std::make_unique<FifoWriterOpener>();
-    state.writer = std::make_unique<WritePipeTransport>();
-    QObject::connect(state.opener.get(), &FifoWriterOpener::connected, state.writer.get(),
-                     [&state](int fd) {
-                         if (state.writer->open(fd)) {
-                             state.writer->write(Greeting);
-                             state.writer->writeEof();
-                         } else {
-                             Sys::close(fd);
-                         }
-                     });
-    if (!state.opener->start(state.path))
-        return Observation::failure(state.opener->errorString());
-    context.waitUntil(
-        [&] { return state.eof && state.cat->state() == ChildProcess::State::Exited; }, WaitMs);
+        return done(Observation::failure(error));
+    auto activity = std::make_shared<ProcessActivity>();
+    whenWaitingForPartner(context, state.cat->pid(), activity,
+                          [&context, &state, activity, done](bool) {
+                              done(catSleepsInOpen(context, state, *activity));
+                          });
+}
+
+Observation catEchoed(const State &state)
+{
     Observation o = Observation::check(
         state.echoed == Greeting && state.eof && state.cat->exitCode() == 0,
         QStringLiteral("cat echoed \"%1\" and %2")
@@ -231,48 +225,101 @@ Observation writerArrives(LessonContext &context)
     return o;
 }
 
-Observation blockedWriterReleased(LessonContext &context)
+void writerArrives(LessonContext &context, const StepDone &done)
+{
+    State &state = context.state<State>();
+    if (!state.cat)
+        return done(Observation::failure(QStringLiteral("the previous step did not run")));
+    state.catOutput = std::make_unique<ReadPipeTransport>();
+    ReadPipeTransport *output = state.catOutput.get();
+    QObject::connect(output, &ReadPipeTransport::dataReceived, output,
+                     [&state](const QByteArray &data) { state.echoed += data; });
+    QObject::connect(output, &ReadPipeTransport::eofReceived, output,
+                     [&state] { state.eof = true; });
+    if (!output->open(state.cat->takeStdoutFd()))
+        return done(Observation::failure(output->errorString()));
+    state.opener = std::make_unique<FifoWriterOpener>();
+    state.writer = std::make_unique<WritePipeTransport>();
+    QObject::connect(state.opener.get(), &FifoWriterOpener::connected, state.writer.get(),
+                     [&state](int fd) {
+                         if (state.writer->open(fd)) {
+                             state.writer->write(Greeting);
+                             state.writer->writeEof();
+                         } else {
+                             Sys::close(fd);
+                         }
+                     });
+    if (!state.opener->start(state.path))
+        return done(Observation::failure(state.opener->errorString()));
+    const auto finished = [&state] {
+        return state.eof && state.cat->state() == ChildProcess::State::Exited;
+    };
+    context.when(finished, WaitMs, [&state, done](bool) { done(catEchoed(state)); })
+        .recheckOn(output, &ReadPipeTransport::eofReceived)
+        .recheckOn(state.cat, &ChildProcess::finished);
+}
+
+/// The reverse rendezvous: a shell's `>` waits for our reader.
+struct Reverse {
+    LessonProcess *writer = nullptr;
+    ProcessActivity activity; ///< while it waited
+    int fd = -1; ///< our read end
+    QByteArray got;
+    bool eof = false;
+};
+
+Observation shellReleased(const Reverse &r)
+{
+    Observation o = Observation::check(
+        r.activity.isWaitingForPartner() && r.got == "hi\n",
+        QStringLiteral("sh (pid %1) was in %2; after our reader "
+                       "opened: read \"%3\", %4")
+            .arg(r.writer->pid())
+            .arg(r.activity.text(), QString::fromLocal8Bit(r.got).trimmed(),
+                 r.writer->statusText()));
+    o.why = QStringLiteral("The same rendezvous the other way round: the shell's `>` opens the "
+                           "FIFO for writing and sleeps until a reader arrives.");
+    o.values = {{QStringLiteral("wchan"), r.activity.wchan},
+                {QStringLiteral("read"), QString::fromLocal8Bit(r.got)}};
+    return o;
+}
+
+/// Opens our reader, reads "hi" and EOF, waits for the shell to exit.
+void openReaderAndRead(LessonContext &context, const std::shared_ptr<Reverse> &r,
+                       const QString &path, const StepDone &done)
+{
+    QString error;
+    r->fd = context.adoptFd(Openers::openFifoReader(path, &error));
+    if (r->fd < 0)
+        return done(Observation::failure(error));
+    const auto readAll = [r] {
+        T::drain(r->fd, &r->got, &r->eof);
+        return r->eof && !r->got.isEmpty();
+    };
+    context.when(readAll, WaitMs, [&context, r, done](bool) {
+               context.whenExited(r->writer, WaitMs, [r, done](bool) { done(shellReleased(*r)); });
+           }).recheckWhenReadable(r->fd);
+}
+
+void blockedWriterReleased(LessonContext &context, const StepDone &done)
 {
     QString error;
     const QString path = fifoPath(context, &error);
     if (path.isEmpty())
-        return Observation::failure(error);
+        return done(Observation::failure(error));
     LessonProcess::Spec spec;
     spec.program = QStringLiteral("sh");
     spec.arguments = {QStringLiteral("-c"), QStringLiteral("echo hi > \"$0\""), path};
-    LessonProcess *writer = context.spawn(spec, &error);
-    if (!writer)
-        return Observation::failure(error);
-    ProcessActivity activity;
-    context.waitUntil(
-        [&] {
-            activity = writer->activity();
-            return activity.isWaitingForPartner();
-        },
-        WaitMs);
-    const int fd = context.adoptFd(Openers::openFifoReader(path, &error));
-    if (fd < 0)
-        return Observation::failure(error);
-    QByteArray got;
-    bool eof = false;
-    context.waitUntil(
-        [&] {
-            T::drain(fd, &got, &eof);
-            return eof && !got.isEmpty();
-        },
-        WaitMs);
-    context.waitUntil([&] { return !writer->isRunning(); }, WaitMs);
-    Observation o = Observation::check(
-        activity.isWaitingForPartner() && got == "hi\n",
-        QStringLiteral("sh (pid %1) was in %2; after our reader "
-                       "opened: read \"%3\", %4")
-            .arg(writer->pid())
-            .arg(activity.text(), QString::fromLocal8Bit(got).trimmed(), writer->statusText()));
-    o.why = QStringLiteral("The same rendezvous the other way round: the shell's `>` opens the "
-                           "FIFO for writing and sleeps until a reader arrives.");
-    o.values = {{QStringLiteral("wchan"), activity.wchan},
-                {QStringLiteral("read"), QString::fromLocal8Bit(got)}};
-    return o;
+    auto r = std::make_shared<Reverse>();
+    r->writer = context.spawn(spec, &error);
+    if (!r->writer)
+        return done(Observation::failure(error));
+    auto activity = std::make_shared<ProcessActivity>();
+    whenWaitingForPartner(context, r->writer->pid(), activity,
+                          [&context, r, activity, path, done](bool) {
+                              r->activity = *activity;
+                              openReaderAndRead(context, r, path, done);
+                          });
 }
 
 } // namespace

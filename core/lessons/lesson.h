@@ -14,6 +14,7 @@
 #include <QVariantMap>
 
 #include <functional>
+#include <type_traits>
 
 namespace PipeScope {
 
@@ -50,16 +51,50 @@ struct Observation {
     }
 };
 
-/// One experiment. \a run executes synchronously in the calling (GUI or main) thread; while
-/// it waits for the kernel or a child it spins a nested event loop (LessonContext::waitUntil),
-/// so transports work and a window keeps painting. A step stays well under a second.
+/// Ends a running step with what it saw. The first call counts; later calls, and calls after
+/// the run was abandoned (LessonRunner::restart(), the runner destroyed), are ignored.
+using StepDone = std::function<void(const Observation &)>;
+
+/// How a step runs. Two shapes convert to it:
+/// - `Observation f(LessonContext &)` for a step that never waits (a few syscalls on its own
+///   pipes): it runs at once and its result is the observation;
+/// - `void f(LessonContext &, StepDone done)` for a step that waits for the kernel, a child
+///   or a transport: it starts the experiment, asks the context to continue later
+///   (LessonContext::when(), after()) and returns; the continuation calls \a done. Nothing
+///   blocks and no event loop is nested: every wait is a continuation of the one event loop.
+class StepRun {
+public:
+    StepRun() = default;
+    template<typename F,
+             std::enable_if_t<std::is_invocable_r_v<Observation, F, LessonContext &>, int> = 0>
+    StepRun(F run) // NOLINT: implicit, so a lesson's step table reads as data
+        : m_run([run](LessonContext &context, const StepDone &done) { done(run(context)); })
+    {
+    }
+    template<typename F,
+             std::enable_if_t<std::is_invocable_v<F, LessonContext &, const StepDone &>
+                                      && !std::is_invocable_v<F, LessonContext &>,
+                              int> = 0>
+    StepRun(F run) : m_run(std::move(run)) // NOLINT: implicit, as above
+    {
+    }
+
+    explicit operator bool() const { return bool(m_run); }
+    void operator()(LessonContext &context, const StepDone &done) const { m_run(context, done); }
+
+private:
+    std::function<void(LessonContext &, const StepDone &)> m_run;
+};
+
+/// One experiment. It runs in the thread of the runner (the GUI or main thread) and stays
+/// well under a few seconds; while it waits, the event loop serves transports and repaints.
 struct Step {
     QString title;
     /// One paragraph: the rule this step shows and why the kernel behaves so.
     QString explanation;
     /// What will happen, in words a student can check against the observation.
     QString prediction;
-    std::function<Observation(LessonContext &)> run;
+    StepRun run;
 };
 
 struct Lesson {

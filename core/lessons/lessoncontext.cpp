@@ -10,9 +10,7 @@
 #include <QCoreApplication>
 #include <QSet>
 
-#include <QEventLoop>
 #include <QTemporaryDir>
-#include <QTimer>
 
 #include <csignal>
 #include <cstring>
@@ -33,26 +31,22 @@ LessonContext::~LessonContext()
     cleanup();
 }
 
-bool LessonContext::waitUntil(const std::function<bool()> &done, int timeoutMs)
+LessonWait &LessonContext::when(LessonWait::Condition condition, int timeoutMs,
+                                LessonWait::Next next)
 {
-    if (done())
-        return true;
-    QEventLoop loop;
-    QTimer poll;
-    poll.setTimerType(Qt::PreciseTimer);
-    QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
-        if (done())
-            loop.quit();
-    });
-    poll.start(1);
-    QTimer::singleShot(timeoutMs, Qt::PreciseTimer, &loop, &QEventLoop::quit);
-    loop.exec();
-    return done();
+    return *new LessonWait(std::move(condition), timeoutMs, std::move(next), this);
 }
 
-void LessonContext::runEventLoop(int ms)
+void LessonContext::after(int ms, std::function<void()> next)
 {
-    waitUntil([] { return false; }, ms);
+    when([] { return false; }, ms, [next = std::move(next)](bool) { next(); });
+}
+
+LessonWait &LessonContext::whenExited(LessonProcess *process, int timeoutMs,
+                                      LessonWait::Next next)
+{
+    return when([process] { return !process->isRunning(); }, timeoutMs, std::move(next))
+        .recheckOn(process, &LessonProcess::finished);
 }
 
 std::optional<PipeFds> LessonContext::makePipe(QString *error, int flags)
@@ -195,9 +189,12 @@ QString LessonContext::tempDir()
 
 void LessonContext::cleanup()
 {
-    // Children first: their destructors SIGKILL and reap (LessonProcess, ChildProcess).
-    for (const QPointer<QObject> &child : std::as_const(m_children))
-        delete child.data();
+    // Waits first, so no continuation runs while the rest goes; then the other children:
+    // notifiers and timers before the fds they watch close, and the child processes, whose
+    // destructors SIGKILL and reap them (LessonProcess, ChildProcess) without a signal.
+    qDeleteAll(findChildren<LessonWait *>(Qt::FindDirectChildrenOnly));
+    while (!children().isEmpty())
+        delete children().constLast();
     m_children.clear();
     m_state.reset(); // transports and fds a lesson keeps in its state
     for (int fd : std::as_const(m_fds))

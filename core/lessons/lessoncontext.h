@@ -4,16 +4,19 @@
 /// Destroying the context kills and reaps every child it started and closes every fd, so a
 /// lesson cannot leak a process or a pipe end even when a step fails half-way.
 ///
-/// Steps are synchronous. When a step must wait (for a transport signal, a child, the
-/// kernel), it calls waitUntil(), which spins a nested QEventLoop with a timeout: the same
-/// code works headless (CLI, tests) and in the GUI, where the window keeps repainting while
-/// the step runs. Keep every wait short (well under a second per step).
+/// Steps never block and never nest an event loop. A step that must wait (for a transport
+/// signal, a child, the kernel) asks to continue later — when(condition, timeout, next) or
+/// after(ms, next) — and returns; the one event loop (the GUI's, the CLI's, a test's) runs
+/// the continuation. Waits are the context's children: cleanup() drops them first, so a
+/// lesson abandoned mid-step (another lesson chosen, the window closed, Ctrl+C) runs no more
+/// of its code, and then its children are killed and reaped and its fds closed.
 ///
 /// The pipes a lesson makes or adopts here, and every pipe its children hold, are the lesson's
 /// pipes: scanPipes() shows them as the System explorer sees them (holders, their states, fill
 /// levels, diagnostics), which is how the GUI shows a lesson live while it runs.
 
 #include "lessonprocess.h"
+#include "lessonwait.h"
 #include "pipeopeners.h"
 #include "systemsnapshot.h"
 
@@ -42,11 +45,18 @@ public:
     /// cleanup().
     ~LessonContext() override;
 
-    /// Runs the event loop until \a done returns true (checked after each batch of events and
-    /// at least every millisecond) or \a timeoutMs passed. Returns done()'s last value.
-    bool waitUntil(const std::function<bool()> &done, int timeoutMs);
-    /// Runs the event loop for \a ms milliseconds.
-    void runEventLoop(int ms);
+    /// How often a wait re-reads /proc for a fact no fd or signal announces (a process
+    /// asleep in the kernel).
+    static constexpr int ProcPollMs = 5;
+
+    /// Continues with \a next(true) once \a condition holds, or with next(false) when
+    /// \a timeoutMs passed first. Add triggers to the returned wait (a signal, a readable fd,
+    /// recheckEvery(ProcPollMs)); the condition is also checked at the next loop turn.
+    LessonWait &when(LessonWait::Condition condition, int timeoutMs, LessonWait::Next next);
+    /// Continues with \a next after \a ms milliseconds of event loop.
+    void after(int ms, std::function<void()> next);
+    /// when() \a process has exited and is reaped (checked on its finished()).
+    LessonWait &whenExited(LessonProcess *process, int timeoutMs, LessonWait::Next next);
 
     /// A new anonymous pipe (O_CLOEXEC, plus \a flags such as O_NONBLOCK) whose fds the
     /// context owns until closeFd() or cleanup(). nullopt and *error on failure.
@@ -96,7 +106,9 @@ public:
         return *created;
     }
 
-    /// Kills and reaps every child, destroys the state, transports and fds. Idempotent.
+    /// Drops every pending wait (its continuation never runs), deletes the context's QObject
+    /// children (timers, notifiers; child processes are killed and reaped), then destroys the
+    /// state (transports), closes the fds and removes the temp directory. Idempotent.
     void cleanup();
 
 private:

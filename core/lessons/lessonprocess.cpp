@@ -5,11 +5,14 @@
 #include "sys.h"
 
 #include <QFile>
+#include <QSocketNotifier>
 #include <QStandardPaths>
+#include <QTimer>
 
 #include <csignal>
 #include <cstring>
 #include <spawn.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include <vector>
@@ -71,7 +74,7 @@ ProcessActivity ProcessActivity::of(pid_t pid)
     activity.wchan
         = QString::fromLatin1(readSmallFile(QStringLiteral("/proc/%1/wchan").arg(pid))).trimmed();
     if (activity.wchan == QLatin1String("0"))
-        activity.wchan.clear(); // what other users see (kernel-facts §6)
+        activity.wchan.clear(); // what the kernel shows other users' processes
     return activity;
 }
 
@@ -79,18 +82,18 @@ bool ProcessActivity::isBlockedWriting() const
 {
     // The explorer's table of kernel names; pipe_wait (old kernels) may be either direction.
     const WaitKind kind = ProcParsers::classifyWchan(wchan);
-    return kind == WaitKind::PipeWrite || kind == WaitKind::PipeEither;
+    return isAsleep() && (kind == WaitKind::PipeWrite || kind == WaitKind::PipeEither);
 }
 
 bool ProcessActivity::isWaitingForPartner() const
 {
-    return ProcParsers::classifyWchan(wchan) == WaitKind::FifoOpen;
+    return isAsleep() && ProcParsers::classifyWchan(wchan) == WaitKind::FifoOpen;
 }
 
 bool ProcessActivity::isBlockedReading() const
 {
     const WaitKind kind = ProcParsers::classifyWchan(wchan);
-    return kind == WaitKind::PipeRead || kind == WaitKind::PipeEither;
+    return isAsleep() && (kind == WaitKind::PipeRead || kind == WaitKind::PipeEither);
 }
 
 QString ProcessActivity::text() const
@@ -106,6 +109,7 @@ LessonProcess::LessonProcess(QObject *parent) : QObject(parent) { }
 LessonProcess::~LessonProcess()
 {
     kill();
+    Sys::close(m_pidfd);
 }
 
 bool LessonProcess::start(const Spec &spec, QString *error)
@@ -167,7 +171,26 @@ bool LessonProcess::start(const Spec &spec, QString *error)
         return false;
     }
     m_running = true;
+    watchExit();
     return true;
+}
+
+void LessonProcess::watchExit()
+{
+    m_pidfd = int(::syscall(SYS_pidfd_open, m_pid, 0));
+    if (m_pidfd >= 0) {
+        // Readable once the process has exited (pidfd_open(2)): reap it then.
+        m_exitNotifier = new QSocketNotifier(m_pidfd, QSocketNotifier::Read, this);
+        connect(m_exitNotifier, &QSocketNotifier::activated, this, [this] { isRunning(); });
+        return;
+    }
+    // No pidfd (Linux before 5.3): look again every 50 ms.
+    auto *timer = new QTimer(this);
+    connect(timer, &QTimer::timeout, this, [this, timer] {
+        if (!isRunning())
+            timer->stop();
+    });
+    timer->start(50);
 }
 
 bool LessonProcess::isRunning()
@@ -186,6 +209,10 @@ bool LessonProcess::isRunning()
 void LessonProcess::noteStatus(int status)
 {
     m_running = false;
+    if (m_exitNotifier)
+        m_exitNotifier->setEnabled(false); // a reaped pidfd stays readable
+    // Queued: isRunning() is called from inside waits' conditions, which must not re-enter.
+    QMetaObject::invokeMethod(this, &LessonProcess::finished, Qt::QueuedConnection);
     if (WIFSIGNALED(status))
         m_exitSignal = WTERMSIG(status);
     else

@@ -8,6 +8,8 @@
 ///
 /// Spawned with posix_spawn: fds not in the map are closed at exec when they are O_CLOEXEC
 /// (all of PipeScope's are); the child's stdin and stdout are /dev/null unless mapped.
+/// Its exit is noticed through a pidfd (readable once the process ends), so a wait can
+/// continue on finished() instead of polling.
 
 #include <QList>
 #include <QObject>
@@ -17,6 +19,8 @@
 
 #include <sys/types.h>
 
+class QSocketNotifier;
+
 namespace PipeScope {
 
 /// What a process is doing right now, from /proc/PID/stat and /proc/PID/wchan.
@@ -25,10 +29,15 @@ struct ProcessActivity {
     QString wchan; ///< where it sleeps in the kernel ("anon_pipe_write"), empty if unknown
 
     static ProcessActivity of(pid_t pid);
-    /// Blocked in write() on a full pipe: anon_pipe_write (Linux ≥ 6.16), pipe_write, pipe_wait.
+    /// Asleep (state S or D). The state and the wchan are read one after the other, so a
+    /// process falling asleep between the two reads shows state R with a sleep's wchan:
+    /// every predicate below also asks for this, so a wait only ends on a sample in which
+    /// both agree.
+    bool isAsleep() const { return state == 'S' || state == 'D'; }
+    /// Asleep in write() on a full pipe: anon_pipe_write (Linux ≥ 6.16), pipe_write, pipe_wait.
     bool isBlockedWriting() const;
     bool isBlockedReading() const;
-    /// Blocked in open() of a FIFO waiting for the other end.
+    /// Asleep in open() of a FIFO waiting for the other end.
     bool isWaitingForPartner() const;
     // (These use ProcParsers::classifyWchan(), the one table of the kernel's names.)
     /// "state S, wchan anon_pipe_write".
@@ -49,7 +58,7 @@ public:
     };
 
     explicit LessonProcess(QObject *parent = nullptr);
-    /// Kills (SIGKILL) and reaps the child if it is still running.
+    /// Kills (SIGKILL) and reaps the child if it is still running, without finished().
     ~LessonProcess() override;
 
     /// False with *error ("cannot run nosuchcmd: No such file or directory") on failure.
@@ -70,7 +79,13 @@ public:
     void kill();
     ProcessActivity activity() const { return ProcessActivity::of(m_pid); }
 
+Q_SIGNALS:
+    /// The child was reaped (it exited, or kill() ended it); queued, never inside a call of
+    /// this object's. Not emitted by the destructor.
+    void finished();
+
 private:
+    void watchExit();
     void noteStatus(int status);
 
     pid_t m_pid = -1;
@@ -78,6 +93,8 @@ private:
     int m_exitCode = -1;
     int m_exitSignal = 0;
     QString m_program;
+    int m_pidfd = -1;
+    QSocketNotifier *m_exitNotifier = nullptr;
 };
 
 } // namespace PipeScope

@@ -2,16 +2,20 @@
 /// \file lessonrunner.h
 /// Runs one lesson step by step in a fresh LessonContext and keeps the observations.
 ///
-/// runNextStep() is synchronous: it returns when the step is done (each step takes well under
-/// a second, waiting in a nested event loop, see lessoncontext.h). A GUI calls it from a
-/// queued slot and disables its controls while isRunning(); a second call made from inside
-/// the nested loop is refused.
+/// runNextStep() starts the next step and returns at once; the step continues from the event
+/// loop (see lessoncontext.h) and stepFinished() follows, queued, never inside runNextStep().
+/// While a step runs a second runNextStep() is refused. restart() and the destructor may come
+/// at any time, also mid-step: the run is abandoned (its children killed and reaped, its fds
+/// closed) and nothing of it is reported any more. A step that never ends is ended after
+/// StepTimeoutMs with a failure.
 
 #include "lesson.h"
 
+#include <QElapsedTimer>
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
+#include <QTimer>
 
 #include <memory>
 
@@ -22,6 +26,10 @@ class LessonContext;
 class LessonRunner : public QObject {
     Q_OBJECT
 public:
+    /// The longest a step may take before it is ended with a failure (steps take well under
+    /// one second; their own waits time out long before this).
+    static constexpr int StepTimeoutMs = 20000;
+
     explicit LessonRunner(const Lesson &lesson, QObject *parent = nullptr);
     /// Ends the context: every child killed and reaped, every fd closed.
     ~LessonRunner() override;
@@ -31,6 +39,7 @@ public:
     /// Index of the step runNextStep() runs; stepCount() once all ran.
     int nextStep() const { return int(m_observations.size()); }
     bool atEnd() const { return nextStep() >= stepCount(); }
+    /// From runNextStep() until stepFinished() is emitted.
     bool isRunning() const { return m_running; }
     /// One observation per step run so far, in step order.
     const QList<Observation> &observations() const { return m_observations; }
@@ -39,11 +48,12 @@ public:
     /// Observations that matched so far.
     int matchCount() const;
 
-    /// Runs the next step; false if at the end or already running.
+    /// Starts the next step; false if at the end or a step is running.
     bool runNextStep();
-    /// Runs the remaining steps.
+    /// Runs the remaining steps one after the other, until the end or restart().
     void runAll();
-    /// Forgets the observations and starts over in a new context (children killed).
+    /// Forgets the observations and starts over in a new context: a running step is
+    /// abandoned, the old context's children are killed and reaped.
     void restart();
     /// The context of this run: its pipes and children (for a GUI that shows them live).
     LessonContext *context() const { return m_context.get(); }
@@ -62,10 +72,18 @@ Q_SIGNALS:
     void contextChanged();
 
 private:
+    void finishStep(quint64 token, Observation observation);
+    void reportStep(quint64 token);
+
     Lesson m_lesson;
     QList<Observation> m_observations;
     std::unique_ptr<LessonContext> m_context;
     bool m_running = false;
+    bool m_runAll = false;
+    /// Changes with every step end and restart(): a StepDone of an older step is ignored.
+    quint64 m_token = 0;
+    QElapsedTimer m_clock;
+    QTimer m_stepDeadline;
 };
 
 } // namespace PipeScope

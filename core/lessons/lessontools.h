@@ -33,7 +33,7 @@ struct QuietWrite {
 };
 /// One write() that cannot be killed by SIGPIPE whatever the process disposition: SIGPIPE is
 /// blocked in this thread for the call, and a SIGPIPE it raised is consumed with sigtimedwait
-/// (the signal is thread-directed, kernel-facts §9).
+/// (the kernel sends it to the thread that wrote, see pipe(7)).
 QuietWrite writeWithoutSigpipe(int fd, const void *data, size_t size);
 
 /// "EAGAIN", "EPIPE"... (strerrorname_np), or the number.

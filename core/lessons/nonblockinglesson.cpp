@@ -1,5 +1,4 @@
-// Lesson "nonblocking": EAGAIN, partial writes above PIPE_BUF, all-or-nothing at or below it
-// (kernel-facts §10).
+// Lesson "nonblocking": EAGAIN, partial writes above PIPE_BUF, all-or-nothing at or below it.
 #include "builtinlessons.h"
 #include "lessoncontext.h"
 #include "lessontools.h"

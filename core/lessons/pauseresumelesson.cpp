@@ -1,6 +1,6 @@
 // Lesson "pause-resume": flow control with the transports. A paused reader lets the kernel
 // buffer fill; the write transport then buffers in user space and says writingPaused above
-// its high-water mark, writingResumed at or below the low one (DESIGN.md, transport contract).
+// its high-water mark, writingResumed at or below the low one.
 #include "builtinlessons.h"
 #include "lessoncontext.h"
 #include "lessontools.h"
@@ -67,17 +67,8 @@ void connectSignals(State &state)
     });
 }
 
-Observation kernelFillsFirst(LessonContext &context)
+Observation fillKernel(State &state)
 {
-    State &state = context.state<State>();
-    state.reader = std::make_unique<ReadPipeTransport>();
-    state.writer = std::make_unique<WritePipeTransport>();
-    connectSignals(state);
-    QString error;
-    if (!Openers::openAnonymousPipe(state.reader.get(), state.writer.get(), &error))
-        return Observation::failure(error);
-    state.reader->pauseReading();
-    context.waitUntil([&] { return state.made; }, 1000);
     state.capacity = T::capacity(state.writer->fd());
     for (int i = 0; i < state.capacity / Chunk; ++i)
         writeChunk(state);
@@ -99,6 +90,21 @@ Observation kernelFillsFirst(LessonContext &context)
                 {QStringLiteral("buffered"), buffered},
                 {QStringLiteral("capacity"), state.capacity}};
     return o;
+}
+
+void kernelFillsFirst(LessonContext &context, const StepDone &done)
+{
+    State &state = context.state<State>();
+    state.reader = std::make_unique<ReadPipeTransport>();
+    state.writer = std::make_unique<WritePipeTransport>();
+    connectSignals(state);
+    QString error;
+    if (!Openers::openAnonymousPipe(state.reader.get(), state.writer.get(), &error))
+        return done(Observation::failure(error));
+    state.reader->pauseReading();
+    context.when([&state] { return state.made; }, 1000, [&state, done](bool) {
+               done(fillKernel(state));
+           }).recheckOn(state.writer.get(), &PipeTransport::connectionMade);
 }
 
 Observation transportPauses(LessonContext &context)
@@ -134,16 +140,8 @@ Observation transportPauses(LessonContext &context)
     return o;
 }
 
-Observation resumeReading(LessonContext &context)
+Observation allDelivered(const State &state, qsizetype low)
 {
-    State &state = context.state<State>();
-    if (!state.reader || state.pausedAtBuffer < 0)
-        return Observation::failure(QStringLiteral("the previous steps did not run"));
-    const qsizetype low = state.writer->writeBufferLimits().first;
-    state.reader->resumeReading();
-    context.waitUntil([&] { return state.resumedCount > 0; }, 2000);
-    state.writer->writeEof(); // everything written is delivered, then EOF
-    context.waitUntil([&] { return state.eof; }, 2000);
     const bool intact = state.received == state.sent;
     Observation o = Observation::check(
         state.resumedCount == 1 && state.resumedAtBuffer <= low && state.eof && intact,
@@ -170,6 +168,23 @@ Observation resumeReading(LessonContext &context)
                 {QStringLiteral("received"), state.received.size()},
                 {QStringLiteral("intact"), intact}};
     return o;
+}
+
+void resumeReading(LessonContext &context, const StepDone &done)
+{
+    State &state = context.state<State>();
+    if (!state.reader || state.pausedAtBuffer < 0)
+        return done(Observation::failure(QStringLiteral("the previous steps did not run")));
+    const qsizetype low = state.writer->writeBufferLimits().first;
+    state.reader->resumeReading();
+    const auto delivered = [&state, low, done](bool) { done(allDelivered(state, low)); };
+    context.when([&state] { return state.resumedCount > 0; }, 2000,
+                 [&context, &state, delivered](bool) {
+                     state.writer->writeEof(); // everything written is delivered, then EOF
+                     context.when([&state] { return state.eof; }, 2000, delivered)
+                         .recheckOn(state.reader.get(), &ReadPipeTransport::eofReceived);
+                 })
+        .recheckOn(state.writer.get(), &WritePipeTransport::writingResumed);
 }
 
 } // namespace

@@ -1,5 +1,4 @@
-// Lesson "reader-gone": EPIPE, connectionLost(EPIPE), and SIGPIPE's default action in a child
-// (kernel-facts §9).
+// Lesson "reader-gone": EPIPE, connectionLost(EPIPE), and SIGPIPE's default action in a child.
 #include "builtinlessons.h"
 #include "lessoncontext.h"
 #include "lessonprocess.h"
@@ -7,7 +6,6 @@
 #include "sys.h"
 #include "writepipetransport.h"
 
-#include <QPointer>
 #include <QVariantMap>
 
 #include <csignal>
@@ -22,8 +20,11 @@ namespace {
 
 constexpr int ChildTimeoutMs = 2000;
 
+constexpr int IdleMs = 20;
+
 struct State {
     std::unique_ptr<WritePipeTransport> writer;
+    int lost = -1; ///< connectionLost's errno
 };
 
 QString sigpipeDisposition()
@@ -36,6 +37,20 @@ QString sigpipeDisposition()
     if (current.sa_handler == SIG_DFL)
         return QStringLiteral("default (terminate)");
     return QStringLiteral("a handler");
+}
+
+Observation epipeSeen(bool gotIt, int lost)
+{
+    Observation o = Observation::check(
+        gotIt && lost == EPIPE,
+        gotIt ? QStringLiteral("connectionLost(%1) while idle").arg(T::errnoText(lost))
+              : QStringLiteral("no connectionLost within 1 s"));
+    o.why = QStringLiteral("The write transport watches its fd for POLLERR, which the kernel "
+                           "raises on a write end whose readers are all gone: the writer learns "
+                           "it before it writes again (asyncio reports nothing there).");
+    o.values
+        = {{QStringLiteral("lostErrno"), lost < 0 ? QVariant() : QVariant(T::errnoName(lost))}};
+    return o;
 }
 
 Observation rawEpipe(LessonContext &context)
@@ -64,35 +79,26 @@ Observation rawEpipe(LessonContext &context)
     return o;
 }
 
-Observation transportEpipe(LessonContext &context)
+void transportEpipe(LessonContext &context, const StepDone &done)
 {
     QString error;
     auto pipe = context.makePipe(&error);
     if (!pipe)
-        return Observation::failure(error);
-    auto &writer = context.state<State>().writer;
-    writer = std::make_unique<WritePipeTransport>();
-    int lost = -1;
-    const QMetaObject::Connection connection
-        = QObject::connect(writer.get(), &PipeTransport::connectionLost, writer.get(),
-                           [&lost](int err) { lost = err; });
-    if (!writer->open(context.releaseFd(pipe->write)))
-        return Observation::failure(writer->errorString());
-    writer->write(QByteArray(100, 'a'));
-    context.waitUntil([&] { return false; }, 20); // connectionMade, idle writer
-    context.closeFd(pipe->read);
-    const bool gotIt = context.waitUntil([&] { return lost >= 0; }, 1000);
-    QObject::disconnect(connection); // `lost` dies with this frame
-    Observation o = Observation::check(
-        gotIt && lost == EPIPE,
-        gotIt ? QStringLiteral("connectionLost(%1) while idle").arg(T::errnoText(lost))
-              : QStringLiteral("no connectionLost within 1 s"));
-    o.why = QStringLiteral("The write transport watches its fd for POLLERR, which the kernel "
-                           "raises on a write end whose readers are all gone: the writer learns "
-                           "it before it writes again (asyncio reports nothing there).");
-    o.values
-        = {{QStringLiteral("lostErrno"), lost < 0 ? QVariant() : QVariant(T::errnoName(lost))}};
-    return o;
+        return done(Observation::failure(error));
+    State &state = context.state<State>();
+    state.writer = std::make_unique<WritePipeTransport>();
+    QObject::connect(state.writer.get(), &PipeTransport::connectionLost, state.writer.get(),
+                     [&state](int err) { state.lost = err; });
+    if (!state.writer->open(context.releaseFd(pipe->write)))
+        return done(Observation::failure(state.writer->errorString()));
+    state.writer->write(QByteArray(100, 'a'));
+    int readFd = pipe->read;
+    context.after(IdleMs, [&context, &state, readFd, done]() mutable { // connectionMade, idle
+        context.closeFd(readFd);
+        context.when([&state] { return state.lost >= 0; }, 1000,
+                     [&state, done](bool gotIt) { done(epipeSeen(gotIt, state.lost)); })
+            .recheckOn(state.writer.get(), &PipeTransport::connectionLost);
+    });
 }
 
 /// Starts `yes` writing into a pipe whose read end is already closed.
@@ -114,13 +120,8 @@ LessonProcess *yesIntoNothing(LessonContext &context, bool defaultSigpipe, int s
     return child;
 }
 
-Observation childKilledBySigpipe(LessonContext &context)
+Observation killedBySigpipe(LessonProcess *child, bool ended)
 {
-    QString error;
-    LessonProcess *child = yesIntoNothing(context, true, -1, &error);
-    if (!child)
-        return Observation::failure(error);
-    const bool ended = context.waitUntil([child] { return !child->isRunning(); }, ChildTimeoutMs);
     const QString status = child->statusText();
     Observation o
         = Observation::check(ended && child->exitSignal() == SIGPIPE,
@@ -134,18 +135,20 @@ Observation childKilledBySigpipe(LessonContext &context)
     return o;
 }
 
-Observation childInheritsIgnore(LessonContext &context)
+void childKilledBySigpipe(LessonContext &context, const StepDone &done)
 {
     QString error;
-    const auto errPipe = context.makePipe(&error, O_NONBLOCK);
-    if (!errPipe)
-        return Observation::failure(error);
-    LessonProcess *child = yesIntoNothing(context, false, errPipe->write, &error);
+    LessonProcess *child = yesIntoNothing(context, true, -1, &error);
     if (!child)
-        return Observation::failure(error);
-    const bool ended = context.waitUntil([child] { return !child->isRunning(); }, ChildTimeoutMs);
+        return done(Observation::failure(error));
+    context.whenExited(child, ChildTimeoutMs,
+                       [child, done](bool ended) { done(killedBySigpipe(child, ended)); });
+}
+
+Observation survivedWithEpipe(LessonProcess *child, bool ended, int stderrFd)
+{
     QByteArray message;
-    T::drain(errPipe->read, &message);
+    T::drain(stderrFd, &message);
     const QString stderrText = QString::fromLocal8Bit(message).trimmed();
     Observation o = Observation::check(ended && child->exitSignal() == 0 && child->exitCode() != 0,
                                        QStringLiteral("yes (pid %1): %2; stderr: \"%3\"")
@@ -159,6 +162,21 @@ Observation childInheritsIgnore(LessonContext &context)
                 {QStringLiteral("exitCode"), child->exitCode()},
                 {QStringLiteral("stderr"), stderrText}};
     return o;
+}
+
+void childInheritsIgnore(LessonContext &context, const StepDone &done)
+{
+    QString error;
+    const auto errPipe = context.makePipe(&error, O_NONBLOCK);
+    if (!errPipe)
+        return done(Observation::failure(error));
+    LessonProcess *child = yesIntoNothing(context, false, errPipe->write, &error);
+    if (!child)
+        return done(Observation::failure(error));
+    const int stderrFd = errPipe->read;
+    context.whenExited(child, ChildTimeoutMs, [child, stderrFd, done](bool ended) {
+        done(survivedWithEpipe(child, ended, stderrFd));
+    });
 }
 
 } // namespace

@@ -64,32 +64,28 @@ int writeSome(State &state)
     return 0;
 }
 
-Observation bothBlock(LessonContext &context)
-{
-    State &state = context.state<State>();
-    QString error;
-    state.cat = context.startChild(QStringLiteral("cat"), {}, &error);
-    if (!state.cat)
-        return Observation::failure(error);
-    state.inFd = context.adoptFd(state.cat->takeStdinFd());
-    state.outFd = context.adoptFd(state.cat->takeStdoutFd());
-    // Our side non-blocking, so the lesson itself cannot hang: EAGAIN stands for "a blocking
-    // write would sleep here".
-    T::setNonBlocking(state.inFd);
-    state.payload = makePayload();
+/// What the first step last saw of our writes and of cat.
+struct Stuck {
     int lastError = 0;
     ProcessActivity cat;
-    const auto stuck = [&] {
-        lastError = writeSome(state);
-        cat = ProcessActivity::of(state.cat->pid());
-        return lastError == EAGAIN && cat.isBlockedWriting()
-            && Sys::queuedBytes(state.inFd) == T::capacity(state.inFd)
-            && Sys::queuedBytes(state.outFd) == T::capacity(state.outFd);
-    };
-    context.waitUntil(stuck, StuckWaitMs);
-    const qsizetype acceptedAtStuck = state.accepted;
-    context.runEventLoop(StillStuckMs); // nothing moves by itself
-    const bool stillStuck = stuck() && state.accepted == acceptedAtStuck;
+    qsizetype acceptedAtStuck = 0;
+};
+
+/// Writes what fits, then looks: our write got EAGAIN, cat sleeps writing, both pipes full.
+bool isStuck(State &state, Stuck &seen)
+{
+    seen.lastError = writeSome(state);
+    seen.cat = ProcessActivity::of(state.cat->pid());
+    return seen.lastError == EAGAIN && seen.cat.isBlockedWriting()
+        && Sys::queuedBytes(state.inFd) == T::capacity(state.inFd)
+        && Sys::queuedBytes(state.outFd) == T::capacity(state.outFd);
+}
+
+Observation nothingMoves(State &state, Stuck &seen)
+{
+    const bool stillStuck = isStuck(state, seen) && state.accepted == seen.acceptedAtStuck;
+    const int lastError = seen.lastError;
+    const ProcessActivity &cat = seen.cat;
     const int inQueued = Sys::queuedBytes(state.inFd);
     const int outQueued = Sys::queuedBytes(state.outFd);
     const qsizetype inCat = state.accepted - inQueued - outQueued;
@@ -118,6 +114,30 @@ Observation bothBlock(LessonContext &context)
                 {QStringLiteral("stdoutQueued"), outQueued},
                 {QStringLiteral("inCat"), inCat}};
     return o;
+}
+
+void bothBlock(LessonContext &context, const StepDone &done)
+{
+    State &state = context.state<State>();
+    QString error;
+    state.cat = context.startChild(QStringLiteral("cat"), {}, &error);
+    if (!state.cat)
+        return done(Observation::failure(error));
+    state.inFd = context.adoptFd(state.cat->takeStdinFd());
+    state.outFd = context.adoptFd(state.cat->takeStdoutFd());
+    // Our side non-blocking, so the lesson itself cannot hang: EAGAIN stands for "a blocking
+    // write would sleep here".
+    T::setNonBlocking(state.inFd);
+    state.payload = makePayload();
+    auto seen = std::make_shared<Stuck>();
+    context.when([&state, seen] { return isStuck(state, *seen); }, StuckWaitMs,
+                 [&context, &state, seen, done](bool) {
+                     seen->acceptedAtStuck = state.accepted;
+                     context.after(StillStuckMs, [&state, seen, done] { // nothing moves by itself
+                         done(nothingMoves(state, *seen));
+                     });
+                 })
+        .recheckEvery(LessonContext::ProcPollMs);
 }
 
 /// The deadlock diagnostic among the lesson's pipes that involves \a pids, if there is one.
@@ -162,25 +182,17 @@ bool startDeadlockedPair(LessonContext &context, State &state, QString *error)
     return state.parent != nullptr;
 }
 
-Observation explorerNamesIt(LessonContext &context)
-{
-    State &state = context.state<State>();
-    QString error;
-    if (!startDeadlockedPair(context, state, &error))
-        return Observation::failure(error);
-    const QSet<qint64> pair {state.parent->pid(), state.child->pid()};
+/// The explorer's view once both processes sleep writing.
+struct Diagnosis {
     std::optional<Diagnostic> deadlock;
     SystemSnapshot snapshot;
-    context.waitUntil(
-        [&] {
-            if (!state.parent->activity().isBlockedWriting()
-                || !state.child->activity().isBlockedWriting())
-                return false;
-            snapshot = context.scanPipes();
-            deadlock = deadlockOf(snapshot, pair);
-            return deadlock.has_value();
-        },
-        DeadlockWaitMs);
+};
+
+Observation deadlockNamed(const State &state, const Diagnosis &seen)
+{
+    const QSet<qint64> pair {state.parent->pid(), state.child->pid()};
+    const std::optional<Diagnostic> &deadlock = seen.deadlock;
+    const SystemSnapshot &snapshot = seen.snapshot;
     Observation o = Observation::check(
         deadlock.has_value(),
         deadlock ? QStringLiteral("the explorer says: %1").arg(deadlock->text)
@@ -207,32 +219,29 @@ Observation explorerNamesIt(LessonContext &context)
     return o;
 }
 
-Observation readWhileWriting(LessonContext &context)
+void explorerNamesIt(LessonContext &context, const StepDone &done)
 {
     State &state = context.state<State>();
-    if (!state.cat || state.inFd < 0)
-        return Observation::failure(QStringLiteral("the first step did not run"));
-    for (LessonProcess *process : {state.parent, state.child}) {
-        if (process)
-            process->kill(); // the deadlocked pair of step 2: nothing else ends it
-    }
-    state.reader = std::make_unique<ReadPipeTransport>();
-    state.writer = std::make_unique<WritePipeTransport>();
-    QObject::connect(state.reader.get(), &ReadPipeTransport::dataReceived, state.reader.get(),
-                     [&state](const QByteArray &data) { state.echoed += data; });
-    QObject::connect(state.reader.get(), &ReadPipeTransport::eofReceived, state.reader.get(),
-                     [&state] { state.eof = true; });
-    if (!state.reader->open(context.releaseFd(state.outFd)))
-        return Observation::failure(state.reader->errorString());
-    state.outFd = -1;
-    if (!state.writer->open(context.releaseFd(state.inFd)))
-        return Observation::failure(state.writer->errorString());
-    state.inFd = -1;
-    state.writer->write(state.payload.mid(state.accepted));
-    state.writer->writeEof(); // cat sees EOF after the last byte, and exits
-    context.waitUntil(
-        [&] { return state.eof && state.cat->state() == ChildProcess::State::Exited; },
-        FixTimeoutMs);
+    QString error;
+    if (!startDeadlockedPair(context, state, &error))
+        return done(Observation::failure(error));
+    const QSet<qint64> pair {state.parent->pid(), state.child->pid()};
+    auto seen = std::make_shared<Diagnosis>();
+    const auto diagnosed = [&context, &state, pair, seen] {
+        if (!state.parent->activity().isBlockedWriting()
+            || !state.child->activity().isBlockedWriting())
+            return false;
+        seen->snapshot = context.scanPipes();
+        seen->deadlock = deadlockOf(seen->snapshot, pair);
+        return seen->deadlock.has_value();
+    };
+    context.when(diagnosed, DeadlockWaitMs,
+                 [&state, seen, done](bool) { done(deadlockNamed(state, *seen)); })
+        .recheckEvery(LessonContext::ProcPollMs);
+}
+
+Observation allCameBack(const State &state)
+{
     const bool intact = state.echoed == state.payload;
     Observation o = Observation::check(
         intact && state.eof && state.cat->exitCode() == 0,
@@ -248,6 +257,37 @@ Observation readWhileWriting(LessonContext &context)
                 {QStringLiteral("intact"), intact},
                 {QStringLiteral("exitCode"), state.cat->exitCode()}};
     return o;
+}
+
+void readWhileWriting(LessonContext &context, const StepDone &done)
+{
+    State &state = context.state<State>();
+    if (!state.cat || state.inFd < 0)
+        return done(Observation::failure(QStringLiteral("the first step did not run")));
+    for (LessonProcess *process : {state.parent, state.child}) {
+        if (process)
+            process->kill(); // the deadlocked pair of step 2: nothing else ends it
+    }
+    state.reader = std::make_unique<ReadPipeTransport>();
+    state.writer = std::make_unique<WritePipeTransport>();
+    QObject::connect(state.reader.get(), &ReadPipeTransport::dataReceived, state.reader.get(),
+                     [&state](const QByteArray &data) { state.echoed += data; });
+    QObject::connect(state.reader.get(), &ReadPipeTransport::eofReceived, state.reader.get(),
+                     [&state] { state.eof = true; });
+    if (!state.reader->open(context.releaseFd(state.outFd)))
+        return done(Observation::failure(state.reader->errorString()));
+    state.outFd = -1;
+    if (!state.writer->open(context.releaseFd(state.inFd)))
+        return done(Observation::failure(state.writer->errorString()));
+    state.inFd = -1;
+    state.writer->write(state.payload.mid(state.accepted));
+    state.writer->writeEof(); // cat sees EOF after the last byte, and exits
+    const auto over = [&state] {
+        return state.eof && state.cat->state() == ChildProcess::State::Exited;
+    };
+    context.when(over, FixTimeoutMs, [&state, done](bool) { done(allCameBack(state)); })
+        .recheckOn(state.reader.get(), &ReadPipeTransport::eofReceived)
+        .recheckOn(state.cat, &ChildProcess::finished);
 }
 
 } // namespace

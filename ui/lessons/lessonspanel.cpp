@@ -10,11 +10,9 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
-#include <QPointer>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSplitter>
-#include <QTimer>
 #include <QVBoxLayout>
 
 namespace PipeScope::Ui {
@@ -72,15 +70,7 @@ LessonsPanel::LessonsPanel(QWidget *parent) : QWidget(parent), m_baseFont(font()
     updateButtons();
 }
 
-LessonsPanel::~LessonsPanel()
-{
-    if (m_runner && m_runner->isRunning()) {
-        // Destroyed from inside a running step's nested event loop: the step still uses the
-        // runner's context, so the runner outlives us until that step returns.
-        LessonRunner *runner = m_runner.release();
-        connect(runner, &LessonRunner::stepFinished, runner, &QObject::deleteLater);
-    }
-}
+LessonsPanel::~LessonsPanel() = default; // the runner abandons a running step cleanly
 
 void LessonsPanel::buildLayout()
 {
@@ -162,7 +152,7 @@ bool LessonsPanel::selectLesson(const QString &id)
                 onLessonRowChanged(row); // a fresh run of the same lesson
             else
                 m_lessons->setCurrentRow(row);
-            return !m_busy;
+            return true;
         }
     }
     return false;
@@ -180,16 +170,20 @@ int LessonsPanel::stepsRun() const
 
 void LessonsPanel::onLessonRowChanged(int row)
 {
-    if (m_busy || row < 0)
+    if (row < 0)
         return;
     const std::optional<Lesson> lesson
         = LessonCatalog::find(m_lessons->item(row)->data(Qt::UserRole).toString());
     if (!lesson)
         return;
+    // A running step of the old lesson is abandoned: its children are killed and reaped.
     m_runner = std::make_unique<LessonRunner>(*lesson);
+    m_busy = false;
     m_live->setContext(m_runner->context());
     connect(m_runner.get(), &LessonRunner::contextChanged, m_live,
             [this] { m_live->setContext(m_runner->context()); });
+    connect(m_runner.get(), &LessonRunner::stepStarted, this, &LessonsPanel::onStepStarted);
+    connect(m_runner.get(), &LessonRunner::stepFinished, this, &LessonsPanel::onStepFinished);
     m_lessonTitle->setText(lesson->title);
     m_lessonSummary->setText(lesson->summary);
     m_steps->clear();
@@ -203,7 +197,7 @@ void LessonsPanel::next()
     if (m_busy || !m_runner || m_shown < 0)
         return;
     if (m_shown >= stepsRun())
-        runShownStep(false);
+        m_runner->runNextStep();
     else if (m_shown + 1 < m_runner->stepCount())
         showStep(m_shown + 1);
 }
@@ -218,46 +212,31 @@ void LessonsPanel::runAll()
 {
     if (m_busy || !m_runner || m_runner->atEnd())
         return;
-    if (m_shown != stepsRun())
-        showStep(stepsRun());
-    runShownStep(true);
+    m_runner->runAll(); // each step is shown as it starts (onStepStarted)
 }
 
 void LessonsPanel::restart()
 {
-    if (m_busy || !m_runner)
+    if (!m_runner)
         return;
-    m_runner->restart();
+    m_runner->restart(); // also mid-step: that step is abandoned
+    m_busy = false;
     showStep(0);
 }
 
-void LessonsPanel::runShownStep(bool continueToEnd)
+void LessonsPanel::onStepStarted(int index)
 {
     m_busy = true;
+    showStep(index);
     m_verdict->setText(tr("Running…"));
-    m_observed->clear();
-    m_why->clear();
     updateButtons();
-    // Queued, so the "Running…" state is painted before the step spins its own event loop.
-    QPointer<LessonsPanel> self(this);
-    QTimer::singleShot(0, this, [self, continueToEnd] {
-        LessonRunner *runner = self->m_runner.get();
-        runner->runNextStep();
-        if (self)
-            self->afterStepRan(continueToEnd);
-    });
 }
 
-void LessonsPanel::afterStepRan(bool continueToEnd)
+void LessonsPanel::onStepFinished(int index, const Observation &observation)
 {
     m_busy = false;
-    const int index = stepsRun() - 1;
     showStep(index);
-    Q_EMIT stepRan(index, m_runner->observations().at(index).matches);
-    if (continueToEnd && !m_runner->atEnd()) {
-        showStep(stepsRun());
-        runShownStep(true);
-    }
+    Q_EMIT stepRan(index, observation.matches);
 }
 
 void LessonsPanel::showStep(int index)
@@ -313,8 +292,7 @@ void LessonsPanel::updateButtons()
     m_next->setEnabled(ready && (!shownRan || m_shown + 1 < m_runner->stepCount()));
     m_back->setEnabled(ready && m_shown > 0);
     m_runAll->setEnabled(ready && !m_runner->atEnd());
-    m_restart->setEnabled(ready && stepsRun() > 0);
-    m_lessons->setEnabled(!m_busy);
+    m_restart->setEnabled(m_runner && (m_busy || stepsRun() > 0)); // mid-step: abandons it
     m_steps->setEnabled(!m_busy);
 }
 

@@ -6,9 +6,9 @@
 /// Stepping: "Run step" runs the step on screen (the prediction is visible before the
 /// observation, on purpose); "Next" then shows the following step; "Back" only revisits
 /// earlier results, it never re-runs. "Run all" runs the remaining steps one by one.
-/// A step runs synchronously from a queued call and spins a nested event loop while it
-/// waits, so the window keeps painting; the controls are disabled meanwhile. Each step takes
-/// well under a second (see lessoncontext.h).
+/// A step runs as continuations of the window's own event loop (see lessoncontext.h), so the
+/// window keeps painting; stepping is disabled meanwhile. Choosing another lesson, Restart or
+/// closing the window abandon a running step: its processes are killed and reaped at once.
 ///
 /// Below the step, a LessonLiveView shows the lesson's pipes and processes live (the endpoint
 /// graph, fill levels, the explorer's diagnostics, 5 Hz), so a blocked writer is seen blocked
@@ -43,7 +43,8 @@ public:
     explicit LessonsPanel(QWidget *parent = nullptr);
     ~LessonsPanel() override;
 
-    /// Shows lesson \a id from its first step (a fresh run). False for an unknown id.
+    /// Shows lesson \a id from its first step (a fresh run; a running step of the lesson
+    /// shown before is abandoned). False for an unknown id.
     bool selectLesson(const QString &id);
     QString currentLessonId() const;
     /// The step on screen (0-based), -1 if no lesson is selected.
@@ -58,7 +59,8 @@ public:
     void back();
     /// Runs every remaining step, one after the other.
     void runAll();
-    /// A fresh run of the current lesson: children killed, observations forgotten.
+    /// A fresh run of the current lesson: children killed, observations forgotten (also
+    /// while a step runs).
     void restart();
     void setPresentationMode(bool on);
 
@@ -86,8 +88,8 @@ Q_SIGNALS:
 private:
     void buildLayout();
     void onLessonRowChanged(int row);
-    void runShownStep(bool continueToEnd);
-    void afterStepRan(bool continueToEnd);
+    void onStepStarted(int index);
+    void onStepFinished(int index, const PipeScope::Observation &observation);
     void showStep(int index);
     void showObservation(const Observation *observation);
     void updateButtons();
