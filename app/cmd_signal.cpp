@@ -4,12 +4,12 @@
 #include "command.h"
 
 #include <pipescope/pipediagnostics.h>
+#include <pipescope/processstate.h>
 #include <pipescope/procscanner.h>
 #include <pipescope/snapshotformat.h>
 
 #include <QCommandLineParser>
 #include <QDeadlineTimer>
-#include <QFile>
 #include <QTextStream>
 #include <QThread>
 
@@ -72,11 +72,7 @@ QStringList effects(const SystemSnapshot &snapshot, qint64 pid, bool stopping)
 
 char stateLetter(qint64 pid)
 {
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!stat.open(QIODevice::ReadOnly))
-        return 0;
-    const auto parsed = ProcParsers::parseStat(stat.readAll());
-    return parsed ? parsed->state : 0;
+    return ProcessState::read(pid, QStringLiteral("/proc"), ProcessState::Files::StatOnly).state();
 }
 
 std::optional<Request> parse(const QStringList &arguments, const QString &what, int *status)
