@@ -392,8 +392,9 @@ void TestProcScanner::vanishingProcessesAreSkipped()
             QCOMPARE(skipped.reason, QStringLiteral("exited during the scan"));
             ++skippedTotal;
         }
+        // A FIFO nobody holds yet is listed for its openers (another test's, perhaps).
         for (const PipeInfo &pipe : snapshot.pipes)
-            QVERIFY(!pipe.endpoints.isEmpty());
+            QVERIFY(!pipe.endpoints.isEmpty() || !pipe.openers.isEmpty());
     }
     qInfo("processes skipped as vanished over the run: %d", skippedTotal);
 }
