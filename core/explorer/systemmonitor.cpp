@@ -29,6 +29,9 @@ SystemMonitor::~SystemMonitor()
     m_thread.quit();
     m_thread.wait(); // the scan in progress ends first; queued results to us are dropped with us
     m_worker.reset();
+    // A view that is this monitor itself (or its child) would report its end to a half-gone us.
+    for (const QObject *view : m_interests.keys())
+        disconnect(view, &QObject::destroyed, this, nullptr);
 }
 
 void SystemMonitor::start()

@@ -82,8 +82,12 @@ public:
     void refreshNow();
     bool isScanning() const { return m_scanning; }
 
-    /// From the next scan on; forgets the tracker's history (the pipes are others now).
+    /// From the next scan on; forgets the tracker's history (the pipes are others now), and a
+    /// scan of the old scope still running is not delivered.
     void setScope(const MonitorScope &scope);
+    /// The same subject with other members (a lesson started a child, made a pipe): from the
+    /// next scan on, keeping the history, so "blocked for 3 s" goes on counting.
+    void updateScope(const MonitorScope &scope) { m_scope = scope; }
     MonitorScope scope() const { return m_scope; }
     /// What \a view shows, replacing what it said before; forgotten when \a view is destroyed.
     void setInterest(const QObject *view, const PipeInterest &interest);
