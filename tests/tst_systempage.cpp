@@ -288,9 +288,11 @@ void TestSystemPage::pauseThisReader()
     QTest::mouseClick(page.pauseButton(), Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(processState(reader), 'T', 5000);
     // The effect, visible: the writer blocks on the full pipe and the gauge shows it.
-    QTRY_VERIFY_WITH_TIMEOUT((page.refreshNow(), page.graph()->processText(writer).contains(u"✖ blocked writing")), 5000);
+    // (Both in one update: a scan that began before the SIGSTOP may read the reader running.)
+    QTRY_VERIFY_WITH_TIMEOUT((page.refreshNow(), page.graph()->processText(writer).contains(u"✖ blocked writing")
+                                                         && page.graph()->processText(reader).contains(u"❚❚ stopped")),
+                             15000);
     QTRY_COMPARE(page.gauge()->queued(), qint64(65536));
-    QVERIFY(page.graph()->processText(reader).contains(u"❚❚ stopped"));
     QCOMPARE(page.pauseButton()->text(), QStringLiteral("Resume reader `cat` (pid %1)").arg(reader));
     QVERIFY(page.inspectorText()->text().contains(u"is stopped (SIGSTOP)"));
     QTest::mouseClick(page.pauseButton(), Qt::LeftButton);
