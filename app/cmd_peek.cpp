@@ -3,7 +3,7 @@
 #include "command.h"
 
 #include <pipescope/pipeprobe.h>
-#include <pipescope/procscanner.h>
+#include <pipescope/safeprobe.h>
 #include <pipescope/snapshotformat.h>
 #include <pipescope/sys.h>
 
@@ -47,24 +47,14 @@ QString hexDump(const QByteArray &bytes)
     return text;
 }
 
-/// Peeking opens a read end. That is invisible only while some process holds one already:
-/// on a pipe nobody reads it would hide EPIPE from the writers, and on a FIFO it could release
-/// a writer blocked in open() (kernel-facts §3, §8). The scan tells whether a reader exists.
-std::optional<QString> refusal(qint64 pid, int fd)
+/// Peeking opens a read end, so it goes through SafeProbe: only a read end some process
+/// already holds is reopened. The refusal names the pipe and who would notice.
+QString refusalText(const SafeProbeResult &result)
 {
-    ScanOptions options;
-    options.states = false;
-    options.fillLevels = false;
-    const SystemSnapshot snapshot = ProcScanner().scan(options);
-    const PipeInfo *pipe = snapshot.pipeAt(pid, fd);
-    if (!pipe)
-        return std::nullopt; // not a pipe, gone, or not ours: the probe says which
-    if (!pipe->hasReader()) {
-        return QStringLiteral("no process holds the read end of %1; peeking would open one and "
-                              "hide EPIPE from its writers")
-                .arg(SnapshotFormat::pipeTitle(*pipe));
-    }
-    return std::nullopt;
+    if (!result.pipe)
+        return result.errorString;
+    return QStringLiteral("no process holds the read end of %1; peeking would open one: %2")
+            .arg(SnapshotFormat::pipeTitle(*result.pipe), result.refusal->noticedBy.join(QStringLiteral("; ")));
 }
 
 int runPeek(const QStringList &arguments)
@@ -97,16 +87,17 @@ int runPeek(const QStringList &arguments)
     const qint64 pid = match.captured(1).toLongLong();
     const int fd = match.captured(2).toInt();
 
-    if (const auto why = refusal(pid, fd))
-        return failure(*why);
-    const PipeProbe probe = PipeProbe::forProcessFd(pid, fd);
-    const PipeSample sample = probe.sample();
-    if (!sample.ok)
-        return failure(sample.errorString);
-    QString error;
-    const std::optional<QByteArray> peeked = probe.peek(count, &error);
-    if (!peeked)
-        return failure(error);
+    SafeProbe::Options options;
+    options.peekBytes = count;
+    const SafeProbeResult result = SafeProbe::probeTarget(PipeProbe::forProcessFd(pid, fd), options);
+    if (result.refusal)
+        return failure(refusalText(result));
+    if (!result.sample.ok)
+        return failure(result.sample.errorString);
+    if (!result.peeked)
+        return failure(result.peekError);
+    const PipeSample &sample = result.sample;
+    const QByteArray *peeked = &*result.peeked;
     if (parser.isSet(hex)) {
         QTextStream(stdout) << hexDump(*peeked);
     } else {

@@ -3,18 +3,12 @@
 // pipes it writes run dry) and then confirming the new state.
 #include "command.h"
 
-#include <pipescope/pipediagnostics.h>
+#include <pipescope/processcontrol.h>
+#include <pipescope/processstate.h>
 #include <pipescope/procscanner.h>
-#include <pipescope/snapshotformat.h>
 
 #include <QCommandLineParser>
-#include <QDeadlineTimer>
-#include <QFile>
 #include <QTextStream>
-#include <QThread>
-
-#include <csignal>
-#include <cstring>
 
 namespace PipeScope::App {
 
@@ -25,59 +19,6 @@ struct Request
     qint64 pid = 0;
     bool dryRun = false;
 };
-
-QString others(const SystemSnapshot &snapshot, const PipeInfo &pipe, qint64 self, bool writers)
-{
-    QStringList names;
-    for (qint64 pid : writers ? pipe.writerPids() : pipe.readerPids()) {
-        if (pid != self)
-            names << PipeDiagnostics::processName(snapshot, pid);
-    }
-    return names.isEmpty() ? QStringLiteral("nobody else") : names.join(QStringLiteral(", "));
-}
-
-QString room(const PipeInfo &pipe)
-{
-    if (!pipe.queued || !pipe.capacity)
-        return QStringLiteral("fill level unknown: %1").arg(pipe.unreachableReason);
-    return QStringLiteral("%1 of %2 bytes queued").arg(*pipe.queued).arg(*pipe.capacity);
-}
-
-/// One line per pipe end the process holds: what stopping (or resuming) it does there.
-QStringList effects(const SystemSnapshot &snapshot, qint64 pid, bool stopping)
-{
-    QStringList lines;
-    for (const PipeInfo &pipe : snapshot.pipes) {
-        for (const PipeEndpoint &endpoint : pipe.endpoints) {
-            if (endpoint.pid != pid)
-                continue;
-            const QString where = QStringLiteral("%1 (fd %2, %3)")
-                                          .arg(SnapshotFormat::pipeTitle(pipe))
-                                          .arg(endpoint.fd)
-                                          .arg(room(pipe));
-            if (endpoint.reads()) {
-                lines << (stopping ? QStringLiteral("  reads %1 written by %2: its writers block once it is full")
-                                   : QStringLiteral("  reads %1 written by %2: the queued bytes drain again"))
-                                 .arg(where, others(snapshot, pipe, pid, true));
-            }
-            if (endpoint.writes()) {
-                lines << (stopping ? QStringLiteral("  writes %1 read by %2: its readers wait once it is empty")
-                                   : QStringLiteral("  writes %1 read by %2: they get data again"))
-                                 .arg(where, others(snapshot, pipe, pid, false));
-            }
-        }
-    }
-    return lines;
-}
-
-char stateLetter(qint64 pid)
-{
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!stat.open(QIODevice::ReadOnly))
-        return 0;
-    const auto parsed = ProcParsers::parseStat(stat.readAll());
-    return parsed ? parsed->state : 0;
-}
 
 std::optional<Request> parse(const QStringList &arguments, const QString &what, int *status)
 {
@@ -120,32 +61,29 @@ int run(const QStringList &arguments, bool stopping)
     QTextStream out(stdout);
     QTextStream err(stderr);
     const char *name = stopping ? "stop" : "cont";
-    if (stateLetter(request->pid) == 0) {
-        err << "pipescope " << name << ": no process " << request->pid << '\n';
+    const qint64 pid = request->pid;
+    if (!ProcessState::read(pid, QStringLiteral("/proc"), ProcessState::Files::StatOnly).isValid()) {
+        err << "pipescope " << name << ": no process " << pid << '\n';
         return ExitFailure;
     }
-    SystemSnapshot snapshot = ProcScanner().scan();
-    const qint64 pid = request->pid;
-    const QString process = PipeDiagnostics::processName(snapshot, pid);
-    const QStringList lines = effects(snapshot, pid, stopping);
-    out << (stopping ? "Stopping " : "Resuming ") << process << " with "
-        << (stopping ? "SIGSTOP" : "SIGCONT") << ".\n";
-    if (lines.isEmpty())
+    const auto action = stopping ? ProcessControl::Action::Stop : ProcessControl::Action::Continue;
+    const ProcessControl::Plan plan = ProcessControl::plan(ProcScanner().scan(), pid, action);
+    out << (stopping ? "Stopping " : "Resuming ") << plan.processName << " with "
+        << ProcessControl::signalName(action) << ".\n";
+    if (plan.lines.isEmpty())
         out << "  it holds no pipe we can see\n";
     else
-        out << (stopping ? "While it is stopped, it\n" : "Once it runs, it\n") << lines.join(u'\n') << '\n';
+        out << (stopping ? "While it is stopped, it\n" : "Once it runs, it\n") << "  "
+            << plan.lines.join(QStringLiteral("\n  ")) << '\n';
     if (request->dryRun)
         return ExitOk;
-    if (::kill(pid_t(pid), stopping ? SIGSTOP : SIGCONT) != 0) {
-        err << "pipescope " << name << ": kill " << pid << ": " << std::strerror(errno) << '\n';
+    QString error;
+    if (!ProcessControl::send(plan.target, action, &error)) {
+        err << "pipescope " << name << ": " << error << '\n';
         return ExitFailure;
     }
     // The signal is asynchronous; confirm the state the kernel reports.
-    const QDeadlineTimer deadline(2000);
-    const auto done = [&] { return (stateLetter(pid) == 'T') == stopping; };
-    while (!done() && !deadline.hasExpired())
-        QThread::msleep(5);
-    if (!done()) {
+    if (!ProcessControl::waitForState(pid, action, 2000)) {
         err << "pipescope " << name << ": process " << pid << " did not " << (stopping ? "stop" : "resume") << '\n';
         return ExitFailure;
     }

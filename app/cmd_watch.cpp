@@ -1,18 +1,19 @@
-// pipescope watch: top for pipes. Rescans every interval and shows the pipes whose fill level
+// pipescope watch: top for pipes. A SystemMonitor rescans every interval and shows the pipes whose fill level
 // or endpoint states changed, as a refreshing terminal view or as JSON lines.
 #include "command.h"
 
 #include <pipescope/fd.h>
 #include <pipescope/pipediagnostics.h>
-#include <pipescope/procscanner.h>
 #include <pipescope/snapshotformat.h>
-#include <pipescope/snapshottracker.h>
 #include <pipescope/sys.h>
+#include <pipescope/systemmonitor.h>
 
 #include <QCommandLineParser>
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QSet>
+#include <QSocketNotifier>
 #include <QTextStream>
 
 #include <algorithm>
@@ -34,7 +35,7 @@ struct WatchOptions
 };
 
 /// SIGINT and SIGTERM become readable events on a signalfd instead of killing us, so the
-/// loop ends cleanly between refreshes: the terminal is left tidy and stdout flushed.
+/// event loop ends cleanly between refreshes: the terminal is left tidy and stdout flushed.
 class SignalWaiter
 {
 public:
@@ -51,6 +52,8 @@ public:
         wait(0); // a signal that came during the last refresh: we are ending anyway
         ::sigprocmask(SIG_SETMASK, &m_previous, nullptr);
     }
+
+    int fd() const { return m_fd.get(); }
 
     /// Sleeps up to \a ms; true if a signal arrived. The signal is consumed here: left
     /// pending, it would be delivered (and kill us) when the destructor unblocks it.
@@ -155,11 +158,11 @@ public:
     {
     }
 
-    void refresh(QTextStream &out)
+    /// Prints \a update: a frame, or a JSON line per change of a shown pipe.
+    void show(QTextStream &out, const MonitorUpdate &update)
     {
-        SystemSnapshot snapshot = m_scanner.scan();
-        const QList<PipeChange> changes = m_tracker.update(snapshot);
-        PipeDiagnostics::annotate(snapshot);
+        const SystemSnapshot &snapshot = update.snapshot;
+        const QList<PipeChange> &changes = update.changes;
         QList<const PipeInfo *> shown;
         QSet<PipeKey> shownKeys;
         for (const PipeInfo &pipe : snapshot.pipes) {
@@ -204,8 +207,6 @@ private:
     WatchOptions m_options;
     SnapshotFormat::PipeFilter m_include;
     bool m_terminal;
-    ProcScanner m_scanner;
-    SnapshotTracker m_tracker;
     QSet<PipeKey> m_shown;
 };
 
@@ -269,11 +270,25 @@ int runWatch(const QStringList &arguments)
     SignalWaiter signals;
     Watch watch(*options);
     QTextStream out(stdout);
-    for (int refreshes = 0; options->count < 0 || refreshes < options->count; ++refreshes) {
-        if (refreshes > 0 && signals.wait(options->intervalMs))
-            break;
-        watch.refresh(out);
-    }
+    // The monitor scans on its worker thread, every pipe's fill level included; we print.
+    SystemMonitor monitor;
+    PipeInterest everything;
+    everything.all = true;
+    monitor.setInterest(&monitor, everything);
+    monitor.setInterval(options->intervalMs);
+    int refreshes = 0;
+    QObject::connect(&monitor, &SystemMonitor::updated, &monitor, [&](const MonitorUpdate &update) {
+        watch.show(out, update);
+        if (options->count > 0 && ++refreshes >= options->count)
+            QCoreApplication::exit(ExitOk);
+    });
+    QSocketNotifier interrupted(signals.fd(), QSocketNotifier::Read);
+    QObject::connect(&interrupted, &QSocketNotifier::activated, &monitor, [&] {
+        signals.wait(0); // consumed: left pending it would kill us once unblocked
+        QCoreApplication::exit(ExitOk);
+    });
+    monitor.start();
+    QCoreApplication::exec();
     return ExitOk;
 }
 

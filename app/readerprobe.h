@@ -1,11 +1,8 @@
 #pragma once
 /// \file readerprobe.h
-/// What `pipescope inspect` opens. Any open of a pipe's read end is seen by its writers: on a
-/// pipe nobody else reads, the writers' EPIPE turns into success while it is held (the pipe is
-/// "revived", kernel-facts §3), and opening a FIFO by its path releases a writer blocked in
-/// open(), whose bytes are then lost when we close (§8). So inspect reads a pipe only through
-/// a read end that a process already holds -- the one asked for, or another holder's found in
-/// /proc -- and refuses, naming who would notice, when no visible process reads it.
+/// What `pipescope inspect` opens: SafeProbe's rule (a pipe is read only through a read end
+/// some process already holds -- the one asked for, or another holder's found in /proc), with
+/// the refusal worded for the command line, which offers --open-anyway.
 
 #include <pipescope/pipeprobe.h>
 

@@ -27,6 +27,7 @@
 #include <QSortFilterProxyModel>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
 #include <csignal>
 #include <sys/stat.h>
@@ -90,6 +91,18 @@ QStringList edgesOf(EndpointGraph *graph)
 
 } // namespace
 
+namespace {
+
+/// A scan now, and true once the page has shown it (scans run on the monitor's worker thread).
+bool refreshed(SystemPage &page)
+{
+    QSignalSpy shown(&page, &SystemPage::snapshotShown);
+    page.refreshNow();
+    return shown.wait(10000);
+}
+
+} // namespace
+
 class TestSystemPage : public QObject
 {
     Q_OBJECT
@@ -101,6 +114,7 @@ private Q_SLOTS:
     void livePipelineOnThePage();
     void pauseThisReader();
     void fifoOpenerOnThePage();
+    void scansOffTheGuiThreadForWhatIsOnScreen();
 };
 
 void TestSystemPage::modelMergesRowByRow()
@@ -218,7 +232,7 @@ void TestSystemPage::livePipelineOnThePage()
     page.resize(1200, 800);
     page.show();
     QVERIFY(QTest::qWaitForWindowExposed(&page));
-    page.refreshNow();
+    QVERIFY(refreshed(page));
     QAbstractItemModelTester tester(page.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
     const int row = page.model()->rowOf(pipeKey);
     QVERIFY(row >= 0);
@@ -234,12 +248,13 @@ void TestSystemPage::livePipelineOnThePage()
     // Following the reader selects its pipe; the inspector shows the live fill and the bytes.
     page.followPid(reader);
     QCOMPARE(page.selectedPipe(), pipeKey);
-    QCOMPARE(page.gauge()->queued(), qint64(10000));
+    QTRY_COMPARE(page.gauge()->queued(), qint64(10000)); // the monitor's focus probe, delivered
     QCOMPARE(page.gauge()->capacity(), qint64(65536));
-    QCOMPARE(page.peekView()->peek().size(), 4096);
+    QTRY_COMPARE(page.peekView()->peek().size(), 4096);
     QVERIFY(page.inspectorText()->text().contains(QStringLiteral("`sleep` (pid %1) fd 0 (r): sleeping").arg(reader)));
     // Peeking consumed nothing.
-    page.refreshNow();
+    QVERIFY(refreshed(page));
+    QTest::qWait(2 * SystemPage::InspectorIntervalMs);
     QCOMPARE(page.gauge()->queued(), qint64(10000));
 
     // The filter narrows table and graph. (The row is looked up again: the refreshes above
@@ -264,7 +279,7 @@ void TestSystemPage::pauseThisReader()
     SystemPage page;
     page.show();
     QVERIFY(QTest::qWaitForWindowExposed(&page));
-    page.refreshNow();
+    QVERIFY(refreshed(page));
     page.followPid(reader);
     // Only ever signal our own child: the button names the process it will stop.
     QCOMPARE(page.selectedPipe(), SystemPipesModel::keyString(scanSystem().pipeAt(reader, 0)->key));
@@ -273,9 +288,11 @@ void TestSystemPage::pauseThisReader()
     QTest::mouseClick(page.pauseButton(), Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(processState(reader), 'T', 5000);
     // The effect, visible: the writer blocks on the full pipe and the gauge shows it.
-    QTRY_VERIFY_WITH_TIMEOUT((page.refreshNow(), page.graph()->processText(writer).contains(u"✖ blocked writing")), 5000);
-    QCOMPARE(page.gauge()->queued(), qint64(65536));
-    QVERIFY(page.graph()->processText(reader).contains(u"❚❚ stopped"));
+    // (Both in one update: a scan that began before the SIGSTOP may read the reader running.)
+    QTRY_VERIFY_WITH_TIMEOUT((page.refreshNow(), page.graph()->processText(writer).contains(u"✖ blocked writing")
+                                                         && page.graph()->processText(reader).contains(u"❚❚ stopped")),
+                             15000);
+    QTRY_COMPARE(page.gauge()->queued(), qint64(65536));
     QCOMPARE(page.pauseButton()->text(), QStringLiteral("Resume reader `cat` (pid %1)").arg(reader));
     QVERIFY(page.inspectorText()->text().contains(u"is stopped (SIGSTOP)"));
     QTest::mouseClick(page.pauseButton(), Qt::LeftButton);
@@ -304,6 +321,27 @@ void TestSystemPage::fifoOpenerOnThePage()
     QVERIFY2(details.contains(QStringLiteral("warning: `sh` (pid %1) is blocked").arg(writer)), qPrintable(details));
     QVERIFY(!page.pauseButton()->isEnabled()); // no reader to pause
     QCOMPARE(page.gauge()->queued(), qint64(-1));
+}
+
+void TestSystemPage::scansOffTheGuiThreadForWhatIsOnScreen()
+{
+    SystemPage page;
+    page.resize(1200, 800);
+    QSignalSpy updates(page.monitor(), &SystemMonitor::updated);
+    page.show(); // starts the page's monitor
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    QVERIFY(updates.wait(10000));
+    const MonitorUpdate update = updates.first().at(0).value<MonitorUpdate>();
+    QVERIFY(update.scanThread != QThread::currentThreadId());
+    // What the page asks to probe next: the pipes it shows (at most the visible rows, the
+    // graph's viewport and the selection), not the whole system.
+    const PipeInterest interest = page.monitor()->interest();
+    QVERIFY(!interest.all);
+    QVERIFY(interest.pipes.size() <= page.model()->rowCount());
+    for (const PipeKey &key : interest.pipes)
+        QVERIFY(page.model()->rowOf(SystemPipesModel::keyString(key)) >= 0);
+    page.hide();
+    QVERIFY(!page.monitor()->isActive()); // no scans while hidden
 }
 
 QTEST_MAIN(TestSystemPage)

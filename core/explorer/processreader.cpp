@@ -3,6 +3,7 @@
 #include "endpointstates.h"
 #include "fifoopentarget.h"
 #include "procdirectory.h"
+#include "processstate.h"
 #include "sys.h"
 
 #include <QElapsedTimer>
@@ -196,20 +197,23 @@ std::optional<FoundEndpoint> ProcessReader::endpointAt(const ProcessDir &dir, in
 
 bool ProcessReader::readInfo(const ProcessDir &dir, qint64 pid, ProcessInfo *info, int *error) const
 {
-    const std::optional<QByteArray> statText =
-            ProcDirectory::readSmallFile(dir.procFd, dir.path("stat").data(), error);
-    if (!statText)
-        return false;
+    const ProcessState state = ProcessState::readAt(
+            dir.procFd, dir.pid, m_options.states ? ProcessState::Files::Waits : ProcessState::Files::StatOnly);
+    if (!state.isValid() && state.error() != EINVAL) {
+        *error = state.error();
+        return false; // a malformed stat still lists the process, without its state
+    }
     info->pid = pid;
-    if (const std::optional<ProcStat> stat = ProcParsers::parseStat(*statText)) {
+    if (state.isValid()) {
+        const ProcStat &stat = state.stat();
         info->statKnown = true;
-        info->comm = stat->comm;
-        info->runState = stat->state;
-        info->ppid = stat->ppid;
-        info->pgrp = stat->pgrp;
-        info->session = stat->session;
-        info->threads = stat->threads;
-        info->startTime = stat->startTime;
+        info->comm = stat.comm;
+        info->runState = stat.state;
+        info->ppid = stat.ppid;
+        info->pgrp = stat.pgrp;
+        info->session = stat.session;
+        info->threads = stat.threads;
+        info->startTime = stat.startTime;
     }
     int ignored = 0;
     if (const auto cmdline = ProcDirectory::readFile(dir.procFd, dir.path("cmdline").data(),
@@ -217,26 +221,23 @@ bool ProcessReader::readInfo(const ProcessDir &dir, qint64 pid, ProcessInfo *inf
         info->arguments = ProcParsers::parseCmdline(*cmdline);
     info->command = ProcParsers::commandLine(info->arguments, info->comm);
     if (m_options.states && info->statKnown)
-        readWaits(dir, info);
+        readWaits(dir, state, info);
     return true;
 }
 
-void ProcessReader::readWaits(const ProcessDir &dir, ProcessInfo *info) const
+void ProcessReader::readWaits(const ProcessDir &dir, const ProcessState &state, ProcessInfo *info) const
 {
     if (info->threads > 1)
         readTaskWaits(dir, info);
     if (info->runState != 'S' && info->runState != 'D')
         return;
-    int error = 0;
-    const std::optional<QByteArray> wchan = ProcDirectory::readSmallFile(dir.procFd, dir.path("wchan").data(), &error);
-    info->wchan = wchan ? ProcParsers::parseWchan(*wchan) : QString();
+    info->wchan = state.wchan();
     info->wait = ProcParsers::classifyWchan(info->wchan);
     if (info->wait == WaitKind::Poll || info->wait == WaitKind::Other || info->threads > 1)
         return; // not in a pipe operation; or tasks were read above, the main one included
-    std::optional<SyscallInfo> syscall;
-    if (const auto text = ProcDirectory::readSmallFile(dir.procFd, dir.path("syscall").data(), &error))
-        syscall = ProcParsers::parseSyscall(*text);
-    const ThreadWait wait = taskWait(dir, info->pid, info->runState, info->wchan, syscall);
+    ThreadWait wait = state.mainWait();
+    if (wait.kind == WaitKind::FifoOpen && state.syscall())
+        FifoOpenTarget::resolve(dir.procFd, dir.pid, *state.syscall(), &wait);
     if (wait.kind != WaitKind::None)
         info->pipeWaits << wait;
 }
@@ -279,12 +280,7 @@ SkippedProcess ProcessReader::skip(int procFd, const char *name, qint64 pid, int
     int ignored = 0;
     if (ProcDirectory::stat(procFd, name, true, &owner, &ignored))
         skipped.uid = owner.st_uid;
-    char path[64];
-    std::snprintf(path, sizeof path, "%s/stat", name);
-    if (const auto text = ProcDirectory::readSmallFile(procFd, path, &ignored)) {
-        if (const auto stat = ProcParsers::parseStat(*text))
-            skipped.comm = stat->comm;
-    }
+    skipped.comm = ProcessState::readAt(procFd, name, ProcessState::Files::StatOnly).name();
     skipped.reason = skipReason(error, skipped.uid);
     return skipped;
 }

@@ -13,6 +13,8 @@
 
 namespace PipeScope {
 
+class ProcessState;
+
 /// One pipe or FIFO end found in a process's fd table.
 struct FoundEndpoint
 {
@@ -59,7 +61,7 @@ private:
     std::optional<FoundEndpoint> endpointAt(const ProcessDir &dir, int fdDir, const char *fdName,
                                             qint64 pid, ProcessResult *result, int *error) const;
     bool readInfo(const ProcessDir &dir, qint64 pid, ProcessInfo *info, int *error) const;
-    void readWaits(const ProcessDir &dir, ProcessInfo *info) const;
+    void readWaits(const ProcessDir &dir, const ProcessState &state, ProcessInfo *info) const;
     void readTaskWaits(const ProcessDir &dir, ProcessInfo *info) const;
     /// The main task sleeps in wait_for_partner (other tasks are read only for holders).
     static bool isOpeningFifo(const ProcessDir &dir);

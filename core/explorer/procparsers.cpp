@@ -61,7 +61,7 @@ bool isWriteCall(long nr)
 
 namespace ProcParsers {
 
-std::optional<ProcStat> parseStat(const QByteArray &text)
+std::optional<ProcStat> parseStat(const QByteArray &text, StatTail tail)
 {
     const qsizetype open = text.indexOf('(');
     const qsizetype close = text.lastIndexOf(')');
@@ -78,7 +78,6 @@ std::optional<ProcStat> parseStat(const QByteArray &text)
     const char *cursor = text.constData() + close + 1;
     const char *const end = text.constData() + text.size();
     qint64 numbers[20] = {};
-    char state = 0;
     int index = 0;
     for (; index < 20; ++index) {
         while (cursor < end && (*cursor == ' ' || *cursor == '\n'))
@@ -86,23 +85,39 @@ std::optional<ProcStat> parseStat(const QByteArray &text)
         const char *field = cursor;
         while (cursor < end && *cursor != ' ' && *cursor != '\n')
             ++cursor;
-        if (cursor == field)
-            return std::nullopt; // fewer than 20 fields
-        if (index == 0) {
-            if (cursor - field != 1)
-                return std::nullopt;
-            state = *field;
-        } else if (std::from_chars(field, cursor, numbers[index]).ptr != cursor) {
-            return std::nullopt;
-        }
+        const bool valid = cursor != field
+                && (index == 0 ? cursor - field == 1
+                               : std::from_chars(field, cursor, numbers[index]).ptr == cursor);
+        if (!valid && (index == 0 || tail == StatTail::Required))
+            return std::nullopt; // no state letter, fewer than 20 fields, or not a number
+        if (!valid)
+            break;
+        if (index == 0)
+            stat.state = *field;
     }
-    stat.state = state;
-    stat.ppid = numbers[1];
-    stat.pgrp = numbers[2];
-    stat.session = numbers[3];
-    stat.threads = int(numbers[17]);
-    stat.startTime = quint64(numbers[19]);
+    const auto field = [&](int i, qint64 fallback) { return i < index ? numbers[i] : fallback; };
+    stat.ppid = field(1, 0);
+    stat.pgrp = field(2, 0);
+    stat.session = field(3, 0);
+    stat.threads = int(field(17, 1));
+    stat.startTime = quint64(field(19, 0));
     return stat;
+}
+
+ProcStatus parseStatus(const QByteArray &text)
+{
+    ProcStatus status;
+    status.pidNamespaceDepth = pidNamespaceDepth(text);
+    const qsizetype at = text.startsWith("Uid:") ? 0 : text.indexOf("\nUid:");
+    if (at >= 0) {
+        const qsizetype start = text.indexOf(':', at) + 1;
+        const QByteArray uid = text.mid(start, text.indexOf('\n', start) - start).simplified();
+        bool ok = false;
+        const uint value = uid.split(' ').value(0).toUInt(&ok);
+        if (ok)
+            status.uid = value;
+    }
+    return status;
 }
 
 QStringList parseCmdline(const QByteArray &text)

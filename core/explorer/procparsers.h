@@ -47,6 +47,13 @@ struct FdInfo
     std::optional<quint64> inode; ///< "ino:" only exists since Linux 5.14
 };
 
+/// The fields of /proc/PID/status the explorer uses.
+struct ProcStatus
+{
+    std::optional<uint> uid;    ///< the real uid ("Uid:" first field)
+    int pidNamespaceDepth = 0;  ///< see ProcParsers::pidNamespaceDepth()
+};
+
 /// /proc/PID/syscall: the system call a sleeping task is in.
 struct SyscallInfo
 {
@@ -69,8 +76,17 @@ enum class WaitKind {
 
 namespace ProcParsers {
 
+/// What parseStat() does with a line that ends (or stops being numeric) after the state letter.
+enum class StatTail {
+    Required, ///< nullopt: every real /proc/PID/stat has all the fields
+    Optional  ///< the fields found so far, the rest left at their defaults (hand-written text)
+};
+
 /// /proc/PID/stat. Fields are counted from the last ')', because the name may contain one.
-std::optional<ProcStat> parseStat(const QByteArray &text);
+std::optional<ProcStat> parseStat(const QByteArray &text, StatTail tail = StatTail::Required);
+
+/// /proc/PID/status (the "Uid:" and "NSpid:" lines).
+ProcStatus parseStatus(const QByteArray &text);
 
 /// /proc/PID/cmdline: NUL-separated arguments; the final NUL is optional (set by setproctitle).
 QStringList parseCmdline(const QByteArray &text);

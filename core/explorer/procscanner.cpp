@@ -2,9 +2,9 @@
 
 #include "endpointstates.h"
 #include "explorerlogging.h"
-#include "pipeprobe.h"
 #include "procdirectory.h"
 #include "processreader.h"
+#include "safeprobe.h"
 #include "sys.h"
 
 #include <QDeadlineTimer>
@@ -200,51 +200,20 @@ SystemSnapshot ProcScanner::scan(const ScanOptions &options) const
 
 namespace {
 
-QString noReaderReason(PipeKind kind)
-{
-    if (kind == PipeKind::Fifo) {
-        return QStringLiteral("no process holds the read end; opening the FIFO would release a "
-                              "writer blocked in open() and expose it to SIGPIPE");
-    }
-    return QStringLiteral("no process holds the read end; opening one would hide EPIPE from "
-                          "the writers while it is open");
-}
-
-bool sameInode(const PipeSample &sample, const PipeKey &key)
-{
-    return sample.inode == key.inode
-            && (key.kind == PipeKind::Pipe ? !sample.isFifo
-                                           : sample.isFifo && sample.device == key.device);
-}
-
 void samplePipe(PipeInfo &pipe, const QString &root)
 {
+    SafeProbe::Options options;
+    options.procRoot = root;
+    const SafeProbeResult result = SafeProbe::probe(pipe, options);
     pipe.queued.reset();
     pipe.capacity.reset();
     pipe.unreachableReason.clear();
-    QString lastError;
-    // Only read ends are reopened (read-only): the probe's fd then changes nothing the holders
-    // can observe during the microseconds it is open.
-    for (const PipeEndpoint &endpoint : std::as_const(pipe.endpoints)) {
-        if (!endpoint.reads())
-            continue;
-        const PipeSample sample = PipeProbe::forProcessFd(endpoint.pid, endpoint.fd, root).sample();
-        if (sample.ok && sameInode(sample, pipe.key)) {
-            pipe.queued = sample.queued;
-            pipe.capacity = sample.capacity;
-            return;
-        }
-        lastError = sample.ok ? QStringLiteral("fd %1 of process %2 was reused for another file")
-                                        .arg(endpoint.fd)
-                                        .arg(endpoint.pid)
-                              : sample.errorString;
+    if (result.ok()) {
+        pipe.queued = result.sample.queued;
+        pipe.capacity = result.sample.capacity;
+    } else {
+        pipe.unreachableReason = result.errorString;
     }
-    if (pipe.endpoints.isEmpty()) {
-        pipe.unreachableReason = QStringLiteral("nobody has it open yet: a FIFO has a buffer only "
-                                                "while some process holds it open");
-        return;
-    }
-    pipe.unreachableReason = lastError.isEmpty() ? noReaderReason(pipe.key.kind) : lastError;
 }
 
 } // namespace

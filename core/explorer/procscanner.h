@@ -4,13 +4,17 @@
 /// (readlinkat over /proc/PID/fd, the end from the link's lstat permission bits), the state of
 /// each holder (stat, wchan, syscall), and the fill level of each pipe we can reach.
 ///
-/// Non-destructive: fill levels come from PipeProbe, which reopens a *read* end read-only and
+/// Non-destructive: fill levels come from SafeProbe, which reopens an existing *read* end read-only and
 /// O_NONBLOCK for the sample only. A pipe nobody reads is not probed (a read end of ours would
 /// hide EPIPE from its writers, kernel-facts §3), and neither is a FIFO without a reader
 /// (opening it would release a writer blocked in open(), §8).
 ///
 /// The per-process reads are spread over a few threads (each process is independent); the
 /// result is merged in /proc order, so it does not depend on the thread count.
+///
+/// Thread-safety: reentrant. scan() and sampleFillLevels() are const and keep nothing between
+/// calls (every fd and buffer is local to the call), so one ProcScanner may be used from any
+/// thread, and from several at once; SystemMonitor scans on its own worker thread.
 ///
 /// Processes that exit mid-scan and processes we may not read are counted in
 /// SystemSnapshot::skipped with the reason; a scan never fails as a whole.

@@ -4,9 +4,9 @@
 #include "systempipesmodel.h"
 
 #include <pipescope/lessoncontext.h>
-#include <pipescope/lessonprocess.h>
-#include <pipescope/pipediagnostics.h>
 #include <pipescope/snapshotformat.h>
+
+#include <QCoreApplication>
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -44,6 +44,7 @@ QLabel *liveLabel(QWidget *parent)
 
 LessonLiveView::LessonLiveView(QWidget *parent)
     : QWidget(parent),
+      m_monitor(new SystemMonitor(QStringLiteral("/proc"), this)),
       m_graph(new EndpointGraph(this)),
       m_pipes(liveLabel(nullptr)),
       m_processes(liveLabel(nullptr)),
@@ -82,25 +83,50 @@ LessonLiveView::LessonLiveView(QWidget *parent)
         if (!m_selectedPipe.isEmpty())
             Q_EMIT openInSystemPage(m_selectedPipe);
     });
-    m_timer.setInterval(RefreshMs);
-    connect(&m_timer, &QTimer::timeout, this, &LessonLiveView::refresh);
+    m_monitor->setInterval(RefreshMs);
+    PipeInterest everything; // a lesson has a few pipes: probe them all
+    everything.all = true;
+    m_monitor->setInterest(this, everything);
+    connect(m_monitor, &SystemMonitor::updated, this, &LessonLiveView::showUpdate);
     showSnapshot();
+}
+
+MonitorScope LessonLiveView::scopeOf() const
+{
+    MonitorScope scope;
+    scope.host = QCoreApplication::applicationPid();
+    scope.pids = QList<qint64> { scope.host } + m_context->unreapedPids();
+    scope.keep = m_context->pipeKeys();
+    return scope;
 }
 
 void LessonLiveView::setContext(LessonContext *context)
 {
     m_context = context;
-    m_tracker.reset();
+    m_snapshot = SystemSnapshot();
     m_selectedPipe.clear();
     m_open->setEnabled(false);
-    refresh();
+    showSnapshot();
+    if (!m_context) {
+        m_monitor->stop();
+        return;
+    }
+    m_monitor->setScope(scopeOf()); // a scan of the old lesson still running is dropped
+    if (isVisible())
+        m_monitor->start(); // and a scan now
 }
 
 void LessonLiveView::refresh()
 {
-    m_snapshot = m_context ? m_context->scanPipes() : SystemSnapshot();
-    m_tracker.update(m_snapshot);
-    PipeDiagnostics::annotate(m_snapshot); // again, now with "blocked for 3 s"
+    if (m_context)
+        m_monitor->refreshNow();
+}
+
+void LessonLiveView::showUpdate(const MonitorUpdate &update)
+{
+    m_snapshot = update.snapshot;
+    if (m_context)
+        m_monitor->updateScope(scopeOf()); // children and pipes the lesson made since
     showSnapshot();
 }
 
@@ -136,13 +162,17 @@ QString LessonLiveView::pipesText() const
 
 QString LessonLiveView::processesText() const
 {
+    // Read now, not from the last scan: the panel's verdict quotes it the moment a step ends,
+    // and a few children's stat and wchan are a handful of small reads.
     QStringList lines;
-    if (m_context) {
-        for (qint64 pid : m_context->unreapedPids()) {
-            const ProcessActivity activity = ProcessActivity::of(pid_t(pid));
-            if (activity.state != 0 && activity.state != 'Z')
-                lines << tr("pid %1: %2").arg(pid).arg(activity.text());
-        }
+    for (qint64 pid : m_context ? m_context->unreapedPids() : QList<qint64>()) {
+        const ProcessState state = ProcessState::read(pid);
+        if (!state.isValid() || state.activity() == ProcessState::Activity::Zombie)
+            continue;
+        lines << tr("pid %1: %2 (state %3, wchan %4)")
+                         .arg(pid)
+                         .arg(state.text(), QChar::fromLatin1(state.state()),
+                              state.wchan().isEmpty() ? tr("(none)") : state.wchan());
     }
     return lines.isEmpty() ? tr("(none running)") : lines.join(u'\n');
 }
@@ -150,14 +180,14 @@ QString LessonLiveView::processesText() const
 void LessonLiveView::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);
-    refresh();
-    m_timer.start();
+    if (m_context)
+        m_monitor->start(); // and a scan now
 }
 
 void LessonLiveView::hideEvent(QHideEvent *event)
 {
     QWidget::hideEvent(event);
-    m_timer.stop();
+    m_monitor->stop();
 }
 
 } // namespace PipeScope::Ui

@@ -1,20 +1,19 @@
 #pragma once
 /// \file lessonliveview.h
-/// The running lesson's pipes and processes, live: the System page's endpoint graph over
-/// LessonContext::scanPipes() (holders as boxes, pipes as fill gauges between them, a blocked
+/// The running lesson's pipes and processes, live: the System page's endpoint graph over the
+/// lesson's pipes (holders as boxes, pipes as fill gauges between them, a blocked
 /// process in red with the words), each pipe's fill level and the explorer's diagnostics in a
 /// line, and the state and wchan of every child the lesson started.
 ///
-/// It refreshes every RefreshMs while shown, and that includes while a step runs: the step
-/// waits in a nested event loop that delivers this timer, so the student sees the pipe fill
-/// and the writer block as it happens. A scan reads /proc for this process and the lesson's
-/// children only, and probes fill levels through existing read ends (never a new end).
+/// It subscribes to a SystemMonitor of its own, scoped to the lesson (this process and the
+/// children it started, the pipes it made): scans run on the monitor's worker thread every
+/// RefreshMs while the view is shown, also while a step runs, so the student sees the pipe
+/// fill and the writer block as it happens. Fill levels come through existing read ends
+/// (never a new end).
 
-#include <pipescope/snapshottracker.h>
-#include <pipescope/systemsnapshot.h>
+#include <pipescope/systemmonitor.h>
 
 #include <QPointer>
-#include <QTimer>
 #include <QWidget>
 
 class QLabel;
@@ -35,14 +34,17 @@ public:
 
     explicit LessonLiveView(QWidget *parent = nullptr);
 
-    /// Shows \a context's pipes from now on (nullptr: nothing), and refreshes at once.
+    /// Shows \a context's pipes from now on (nullptr: nothing): the old ones go at once, the
+    /// new ones come with the next update.
     void setContext(LessonContext *context);
-    /// One scan now (the timer calls it while the view is shown).
+    /// A scan now, shown when the monitor delivers it.
     void refresh();
+    SystemMonitor *monitor() const { return m_monitor; }
 
     EndpointGraph *graph() const { return m_graph; }
     QPushButton *openButton() const { return m_open; }
-    /// "pid 812: state S, wchan anon_pipe_write" per running child, or "(none running)".
+    /// "pid 812: blocked writing: its output pipe is full (state S, wchan anon_pipe_write)" per
+    /// running child, or "(none running)": read when asked (ProcessState), not from a scan.
     QString processesText() const;
     /// "pipe 812  65536/65536 (100%)" per pipe, each followed by its diagnostics.
     QString pipesText() const;
@@ -57,12 +59,13 @@ protected:
     void hideEvent(QHideEvent *event) override;
 
 private:
+    MonitorScope scopeOf() const;
+    void showUpdate(const MonitorUpdate &update);
     void showSnapshot();
 
     QPointer<LessonContext> m_context;
+    SystemMonitor *m_monitor;
     SystemSnapshot m_snapshot;
-    SnapshotTracker m_tracker;
-    QTimer m_timer;
     QString m_selectedPipe;
     EndpointGraph *m_graph;
     QLabel *m_pipes;

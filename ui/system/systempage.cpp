@@ -6,7 +6,7 @@
 #include "systempipesmodel.h"
 
 #include <pipescope/pipediagnostics.h>
-#include <pipescope/pipeprobe.h>
+#include <pipescope/processcontrol.h>
 #include <pipescope/snapshotformat.h>
 
 #include <QCheckBox>
@@ -22,9 +22,8 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
-#include <csignal>
-#include <cstring>
 #include <unistd.h>
+#include <utility>
 
 namespace PipeScope::Ui {
 
@@ -42,8 +41,9 @@ QPushButton *toolButton(const QString &text, const QString &tip, QWidget *parent
 
 } // namespace
 
-SystemPage::SystemPage(QWidget *parent, const QString &procRoot)
-    : QWidget(parent), m_scanner(procRoot), m_model(new SystemPipesModel(this)),
+SystemPage::SystemPage(QWidget *parent, const QString &procRoot, SystemMonitor *monitor)
+    : QWidget(parent), m_monitor(monitor ? monitor : new SystemMonitor(procRoot, this)),
+      m_model(new SystemPipesModel(this)),
       m_proxy(new QSortFilterProxyModel(this))
 {
     m_proxy->setSourceModel(m_model);
@@ -87,11 +87,15 @@ SystemPage::SystemPage(QWidget *parent, const QString &procRoot)
         m_proxy->setFilterFixedString(text);
         updateGraph();
     });
-    connect(m_showAll, &QCheckBox::toggled, this, &SystemPage::refreshNow);
-    m_scanTimer.setInterval(DefaultScanIntervalMs);
-    connect(&m_scanTimer, &QTimer::timeout, this, &SystemPage::refreshNow);
-    m_inspectTimer.setInterval(InspectorIntervalMs);
-    connect(&m_inspectTimer, &QTimer::timeout, this, &SystemPage::refreshInspector);
+    // The filter applies to what is shown: the latest update again, then a fresh one.
+    connect(m_showAll, &QCheckBox::toggled, this, [this] {
+        showSnapshot(m_monitor->latest().snapshot);
+        refreshNow();
+    });
+    m_monitor->setInterval(DefaultScanIntervalMs);
+    m_monitor->setInterest(this, onScreen());
+    connect(m_monitor, &SystemMonitor::updated, this, &SystemPage::showUpdate);
+    connect(m_monitor, &SystemMonitor::focusProbed, this, &SystemPage::showProbe);
 }
 
 QWidget *SystemPage::createToolbar()
@@ -155,25 +159,32 @@ QWidget *SystemPage::createInspector()
 void SystemPage::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);
-    refreshNow();
-    m_scanTimer.start();
-    m_inspectTimer.start();
+    m_monitor->start();
 }
 
 void SystemPage::hideEvent(QHideEvent *event)
 {
-    m_scanTimer.stop();
-    m_inspectTimer.stop();
+    m_monitor->stop();
     QWidget::hideEvent(event);
 }
 
 void SystemPage::setScanInterval(int ms)
 {
-    m_scanTimer.setInterval(ms);
+    m_monitor->setInterval(ms);
 }
 
-QList<PipeKey> SystemPage::onScreen(const SystemSnapshot &snapshot) const
+int SystemPage::scanInterval() const
 {
+    return m_monitor->interval();
+}
+
+PipeInterest SystemPage::onScreen() const
+{
+    PipeInterest interest;
+    if (m_model->rowCount() == 0) {
+        interest.firstPipes = FirstFrameProbes; // nothing laid out yet: the first rows
+        return interest;
+    }
     const QStringList visible = m_graph->visiblePipeKeys();
     QSet<QString> keys(visible.cbegin(), visible.cend());
     const int top = m_table->rowAt(0);
@@ -182,31 +193,39 @@ QList<PipeKey> SystemPage::onScreen(const SystemSnapshot &snapshot) const
         keys.insert(m_proxy->index(row, 0).data(SystemPipesModel::KeyRole).toString());
     if (!m_selected.isEmpty())
         keys.insert(m_selected);
-    QList<PipeKey> result;
-    for (const PipeInfo &pipe : snapshot.pipes) {
-        const bool firstFrame = m_model->rowCount() == 0 && result.size() < FirstFrameProbes;
-        if (firstFrame || keys.contains(SystemPipesModel::keyString(pipe.key)))
-            result << pipe.key;
+    for (const QString &key : std::as_const(keys)) {
+        if (const PipeInfo *pipe = m_model->pipe(key))
+            interest.pipes << pipe->key;
     }
-    return result;
+    return interest;
 }
 
 void SystemPage::refreshNow()
 {
+    m_monitor->refreshNow();
+}
+
+void SystemPage::showUpdate(const MonitorUpdate &update)
+{
     QElapsedTimer timer;
     timer.start();
-    ScanOptions options;
-    options.fillLevels = false;
-    SystemSnapshot snapshot = m_scanner.scan(options);
-    m_tracker.update(snapshot);
-    m_scanner.sampleFillLevels(snapshot, onScreen(snapshot));
-    PipeDiagnostics::annotate(snapshot);
-    showSnapshot(snapshot);
-    m_status->setText(QStringLiteral("%1 pipes shown of %2 · %3 processes scanned · scan %4 ms")
+    showSnapshot(update.snapshot);
+    if (!m_reveal.isEmpty()) {
+        const QString key = std::exchange(m_reveal, QString());
+        if (m_model->rowOf(key) < 0 && !m_showAll->isChecked())
+            m_showAll->setChecked(true); // shows the latest update again, with self-pipes
+        selectPipe(key);
+    }
+    m_monitor->setInterest(this, onScreen()); // for the next scan
+    m_lastShowNs = timer.nsecsElapsed();
+    m_status->setText(QStringLiteral("%1 pipes shown of %2 · %3 processes scanned · scan %4 ms (off the GUI "
+                                     "thread) · shown in %5 ms")
                               .arg(m_model->rowCount())
-                              .arg(snapshot.pipes.size())
-                              .arg(snapshot.processesScanned)
-                              .arg(timer.elapsed()));
+                              .arg(update.snapshot.pipes.size())
+                              .arg(update.snapshot.processesScanned)
+                              .arg(update.scanNs / 1000000)
+                              .arg(double(m_lastShowNs) / 1e6, 0, 'f', 1));
+    Q_EMIT snapshotShown();
 }
 
 void SystemPage::showSnapshot(const SystemSnapshot &snapshot)
@@ -301,10 +320,10 @@ void SystemPage::selectPipe(const QString &key)
 
 void SystemPage::revealPipe(const QString &key)
 {
+    if (m_model->rowOf(key) >= 0)
+        selectPipe(key);
+    m_reveal = key; // a lesson's pipe may be newer than the latest scan: checked again after the next
     refreshNow();
-    if (m_model->rowOf(key) < 0 && !m_showAll->isChecked())
-        m_showAll->setChecked(true); // rescans
-    selectPipe(key);
 }
 
 void SystemPage::onCurrentRowChanged()
@@ -330,6 +349,7 @@ void SystemPage::refreshInspector()
 {
     const PipeInfo *pipe = m_model->pipe(m_selected);
     m_pause->setEnabled(pipe && pipe->hasReader());
+    updateFocus();
     if (!pipe) {
         m_gauge->setValues(-1, -1);
         return;
@@ -345,26 +365,6 @@ void SystemPage::refreshInspector()
         m_pause->setText(QStringLiteral("Pause reader %1").arg(PipeDiagnostics::processName(snapshot, running)));
     else
         m_pause->setText(QStringLiteral("Pause this reader"));
-    // Live values: re-probe through a read end (never opening one where none exists).
-    qint64 queued = -1, capacity = -1;
-    QString peekError = pipe->unreachableReason;
-    QByteArray peeked;
-    for (const PipeEndpoint &endpoint : pipe->endpoints) {
-        if (!endpoint.reads())
-            continue;
-        const PipeProbe probe = PipeProbe::forProcessFd(endpoint.pid, endpoint.fd, m_scanner.root());
-        const PipeSample sample = probe.sample();
-        if (!sample.ok || sample.inode != pipe->key.inode) {
-            peekError = sample.errorString;
-            continue;
-        }
-        queued = sample.queued;
-        capacity = sample.capacity;
-        peeked = probe.peek(PeekBytes, &peekError).value_or(QByteArray());
-        break;
-    }
-    m_gauge->setValues(queued, capacity);
-    m_peek->setData({}, 0, peeked, queued < 0 ? peekError : QString());
     QStringList lines;
     for (const PipeEndpoint &endpoint : pipe->endpoints) {
         lines << SnapshotFormat::escaped(QStringLiteral("%1 fd %2 (%3): %4")
@@ -377,6 +377,28 @@ void SystemPage::refreshInspector()
     for (const Diagnostic &diagnostic : pipe->diagnostics)
         lines << severityName(diagnostic.severity) + QStringLiteral(": ") + SnapshotFormat::escaped(diagnostic.text);
     m_details->setText(lines.join(u'\n'));
+}
+
+void SystemPage::updateFocus()
+{
+    // The live gauge and peek: the monitor re-probes the selected pipe through a read end its
+    // holders have (never opening one where none exists) and delivers it to showProbe().
+    const PipeInfo *pipe = m_model->pipe(m_selected);
+    const PipeKey key = pipe ? pipe->key : PipeKey();
+    m_monitor->setFocus(key, PeekBytes, InspectorIntervalMs);
+    if (pipe)
+        m_monitor->probeFocusNow();
+}
+
+void SystemPage::showProbe(const PipeKey &key, const SafeProbeResult &result)
+{
+    const PipeInfo *pipe = m_model->pipe(m_selected);
+    if (!pipe || pipe->key != key)
+        return; // the selection moved on meanwhile
+    const qint64 queued = result.ok() ? result.sample.queued : -1;
+    m_gauge->setValues(queued, result.ok() ? result.sample.capacity : -1);
+    const QString error = result.ok() ? result.peekError : result.errorString;
+    m_peek->setData({}, 0, result.peeked.value_or(QByteArray()), queued < 0 ? error : QString());
 }
 
 bool SystemPage::pauseReader()
@@ -397,11 +419,11 @@ bool SystemPage::signalReader(bool stop)
                                   : QStringLiteral("The selected pipe has no stopped reader to resume."));
         return false;
     }
-    if (::kill(pid_t(pid), stop ? SIGSTOP : SIGCONT) != 0) {
-        Q_EMIT errorOccurred(QStringLiteral("kill %1 %2: %3")
-                                     .arg(stop ? QStringLiteral("SIGSTOP") : QStringLiteral("SIGCONT"))
-                                     .arg(pid)
-                                     .arg(QString::fromLocal8Bit(std::strerror(errno))));
+    const auto action = stop ? ProcessControl::Action::Stop : ProcessControl::Action::Continue;
+    const ProcessControl::Plan plan = ProcessControl::plan(m_model->snapshot(), pid, action);
+    QString error;
+    if (!ProcessControl::send(plan.target, action, &error)) {
+        Q_EMIT errorOccurred(error);
         return false;
     }
     refreshNow();

@@ -4,16 +4,16 @@
 /// filterable table, with an inspector for the selected pipe (kernel buffer gauge, a peek as
 /// hex and text, endpoints, diagnostics) and "Pause this reader" (SIGSTOP of its process).
 ///
-/// Scans run on a timer only while the page is shown. Each scan lists endpoints and states for
-/// the whole system but probes fill levels only for the pipes on screen (visible table rows,
-/// gauges inside the graph's viewport, the selected pipe), as the explorer's cost model asks
-/// (kernel-facts §7). The selected pipe alone is re-probed faster, so its gauge is live.
-/// Processes we may not inspect are counted with what would grant access.
+/// A view, not a controller: a SystemMonitor (its own, or one handed in) scans on its worker
+/// thread while the page is shown, and the page shows each update it delivers. The page tells
+/// the monitor which pipes are on screen (visible table rows, gauges inside the graph's
+/// viewport, the selected pipe), and only those get their fill level probed, as the
+/// explorer's cost model asks. The selected pipe is the monitor's focus: re-probed faster, with
+/// a peek, so its gauge is live. Pausing a reader goes through ProcessControl. Processes we
+/// may not inspect are counted with what would grant access.
 
-#include <pipescope/procscanner.h>
-#include <pipescope/snapshottracker.h>
+#include <pipescope/systemmonitor.h>
 
-#include <QTimer>
 #include <QWidget>
 
 class QCheckBox;
@@ -37,27 +37,33 @@ public:
     static constexpr int DefaultScanIntervalMs = 1000;
     static constexpr int InspectorIntervalMs = 250;
 
-    /// \a procRoot: where procfs is (tests may pass another tree).
-    explicit SystemPage(QWidget *parent = nullptr, const QString &procRoot = QStringLiteral("/proc"));
+    /// \a procRoot: where procfs is (tests may pass another tree). With \a monitor the page
+    /// shows that monitor's updates (and starts/stops it with its visibility); else its own.
+    explicit SystemPage(QWidget *parent = nullptr, const QString &procRoot = QStringLiteral("/proc"),
+                        SystemMonitor *monitor = nullptr);
 
-    /// One scan now (the timer calls it while the page is visible).
+    /// A scan now, shown when the monitor delivers it (snapshotShown()).
     void refreshNow();
+    SystemMonitor *monitor() const { return m_monitor; }
+    /// GUI-thread time the last update took to show (model, graph, inspector), in ns.
+    qint64 lastShowNs() const { return m_lastShowNs; }
     /// Selects the pipe on \a pid's lowest fd and centers the graph on the process; kept
     /// across scans, and applied once the process shows up (for `pipescope --pid PID`).
     void followPid(qint64 pid);
     void selectPipe(const QString &key);
-    /// Scans now and selects \a key, turning on "Self-pipes too" if that is what shows it
-    /// (a lesson's pipe that only PipeScope holds).
+    /// Selects \a key after the next scan, turning on "Self-pipes too" if that is what shows
+    /// it (a lesson's pipe that only PipeScope holds).
     void revealPipe(const QString &key);
     QString selectedPipe() const { return m_selected; }
     void setScanInterval(int ms);
-    int scanInterval() const { return m_scanTimer.interval(); }
+    int scanInterval() const;
 
-    /// SIGSTOP / SIGCONT of the selected pipe's first reader process; false (and
-    /// errorOccurred) if there is none or the signal fails.
+    /// SIGSTOP / SIGCONT (ProcessControl) of the selected pipe's first reader process; false
+    /// (and errorOccurred) if there is none or the signal fails.
     bool pauseReader();
     bool resumeReader();
-    /// Re-probes the selected pipe: gauge, peek, inspector text (the fast timer calls it).
+    /// The inspector's text from the latest scan, and a probe of the selected pipe (its gauge
+    /// and peek follow when the monitor delivers it).
     void refreshInspector();
 
     SystemPipesModel *model() const { return m_model; }
@@ -75,6 +81,8 @@ public:
 
 Q_SIGNALS:
     void errorOccurred(const QString &message);
+    /// An update of the monitor was shown.
+    void snapshotShown();
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -83,8 +91,11 @@ protected:
 private:
     QWidget *createToolbar();
     QWidget *createInspector();
-    QList<PipeKey> onScreen(const SystemSnapshot &snapshot) const;
+    PipeInterest onScreen() const;
+    void showUpdate(const MonitorUpdate &update);
     void showSnapshot(const SystemSnapshot &snapshot);
+    void showProbe(const PipeKey &key, const SafeProbeResult &result);
+    void updateFocus();
     void updateGraph();
     void updatePermissions(const SystemSnapshot &snapshot);
     void onCurrentRowChanged();
@@ -92,11 +103,10 @@ private:
     qint64 readerPid(bool stopped) const;
     bool signalReader(bool stop);
 
-    ProcScanner m_scanner;
-    SnapshotTracker m_tracker;
-    QTimer m_scanTimer;
-    QTimer m_inspectTimer;
+    SystemMonitor *m_monitor;
+    qint64 m_lastShowNs = 0;
     QString m_selected;
+    QString m_reveal; ///< revealPipe()'s key, applied when the next update is shown
     qint64 m_followPid = -1;
     SystemPipesModel *m_model;
     QSortFilterProxyModel *m_proxy;

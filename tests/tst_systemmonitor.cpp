@@ -1,0 +1,249 @@
+// SystemMonitor: scans on its worker thread and delivers values in ours; probes only the pipes
+// views ask for; coalesces refreshes; follows one pipe with a peek; a scope limits it to a few
+// processes; destroying it mid-scan is clean (this suite runs under ASan).
+#include "explorertestsupport.h"
+#include "testsupport.h"
+
+#include <pipescope/fd.h>
+#include <pipescope/snapshotformat.h>
+#include <pipescope/sys.h>
+#include <pipescope/systemmonitor.h>
+
+#include <QSignalSpy>
+#include <QTest>
+#include <QThread>
+
+#include <csignal>
+#include <unistd.h>
+
+using namespace PipeScope;
+using namespace PipeScope::Test;
+
+namespace {
+
+/// A pipe holding \a bytes, read (never) by a `sleep` child; we keep the write end.
+struct HeldPipe
+{
+    pid_t reader = -1;
+    Fd writeEnd;
+    QByteArray bytes;
+};
+
+HeldPipe heldPipe(ChildProcesses &children, const QByteArray &bytes)
+{
+    HeldPipe pipe;
+    const auto [readEnd, writeEnd] = makePipe();
+    pipe.writeEnd.reset(writeEnd);
+    pipe.bytes = bytes;
+    writeAll(writeEnd, bytes);
+    pipe.reader = children.spawn({ QStringLiteral("sleep"), QStringLiteral("600") }, { { readEnd, 0 } });
+    Sys::close(readEnd);
+    return pipe;
+}
+
+/// The next update of \a monitor after a refresh.
+MonitorUpdate nextUpdate(SystemMonitor &monitor)
+{
+    QSignalSpy spy(&monitor, &SystemMonitor::updated);
+    monitor.refreshNow();
+    if (!spy.wait(10000))
+        return {};
+    return spy.takeFirst().at(0).value<MonitorUpdate>();
+}
+
+const PipeInfo *pipeOf(const MonitorUpdate &update, pid_t pid)
+{
+    return update.snapshot.pipeAt(pid, 0);
+}
+
+} // namespace
+
+class TestSystemMonitor : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { std::signal(SIGPIPE, SIG_IGN); }
+    void scansOnAWorkerThread();
+    void interestLimitsTheProbes();
+    void interestEndsWithTheView();
+    void refreshesCoalesce();
+    void focusProbesWithAPeek();
+    void scopeKeepsTheLessonsPipes();
+    void newScopeDropsOlderResults();
+    void deletingMidScanIsClean();
+};
+
+void TestSystemMonitor::scansOnAWorkerThread()
+{
+    ChildProcesses children;
+    const HeldPipe pipe = heldPipe(children, QByteArray(1000, 'x'));
+    SystemMonitor monitor;
+    PipeInterest everything;
+    everything.all = true;
+    monitor.setInterest(this, everything);
+    QSignalSpy spy(&monitor, &SystemMonitor::updated);
+    QVERIFY(spy.isValid());
+    Qt::HANDLE deliveredOn = nullptr;
+    connect(&monitor, &SystemMonitor::updated, this, [&] { deliveredOn = QThread::currentThreadId(); });
+    QTRY_VERIFY_WITH_TIMEOUT((monitor.refreshNow(), pipeOf(monitor.latest(), pipe.reader) != nullptr), 10000);
+    const MonitorUpdate update = monitor.latest();
+    QVERIFY(update.scanThread != nullptr);
+    QVERIFY(update.scanThread != QThread::currentThreadId()); // scanned off our thread...
+    QCOMPARE(deliveredOn, QThread::currentThreadId());        // ...delivered in it
+    QCOMPARE(*pipeOf(update, pipe.reader)->queued, qint64(1000));
+    QVERIFY(update.scanNs > 0);
+    QCOMPARE(queued(pipe.writeEnd.get()), 1000); // nothing consumed
+}
+
+void TestSystemMonitor::interestLimitsTheProbes()
+{
+    ChildProcesses children;
+    const HeldPipe a = heldPipe(children, QByteArray(100, 'a'));
+    const HeldPipe b = heldPipe(children, QByteArray(200, 'b'));
+    SystemMonitor monitor;
+    QTRY_VERIFY_WITH_TIMEOUT(pipeOf(nextUpdate(monitor), b.reader) != nullptr, 10000);
+    // Nobody asked: the endpoints are there, no fill level is probed.
+    MonitorUpdate update = nextUpdate(monitor);
+    QVERIFY(!pipeOf(update, a.reader)->queued);
+    QVERIFY(!pipeOf(update, b.reader)->queued);
+
+    QObject view;
+    monitor.setInterest(&view, { { pipeOf(update, a.reader)->key } });
+    update = nextUpdate(monitor);
+    QCOMPARE(pipeOf(update, a.reader)->queued, std::optional<qint64>(100));
+    QVERIFY(!pipeOf(update, b.reader)->queued);
+
+    QObject other; // a second view: the union is probed
+    monitor.setInterest(&other, { { pipeOf(update, b.reader)->key } });
+    update = nextUpdate(monitor);
+    QCOMPARE(pipeOf(update, a.reader)->queued, std::optional<qint64>(100));
+    QCOMPARE(pipeOf(update, b.reader)->queued, std::optional<qint64>(200));
+    QCOMPARE(monitor.interest().pipes.size(), 2);
+}
+
+void TestSystemMonitor::interestEndsWithTheView()
+{
+    ChildProcesses children;
+    const HeldPipe a = heldPipe(children, QByteArray(100, 'a'));
+    SystemMonitor monitor;
+    QTRY_VERIFY_WITH_TIMEOUT(pipeOf(nextUpdate(monitor), a.reader) != nullptr, 10000);
+    auto *view = new QObject;
+    monitor.setInterest(view, { { pipeOf(monitor.latest(), a.reader)->key } });
+    QVERIFY(pipeOf(nextUpdate(monitor), a.reader)->queued);
+    delete view;
+    QCOMPARE(monitor.interest().pipes.size(), 0);
+    QVERIFY(!pipeOf(nextUpdate(monitor), a.reader)->queued);
+}
+
+void TestSystemMonitor::refreshesCoalesce()
+{
+    SystemMonitor monitor;
+    QSignalSpy spy(&monitor, &SystemMonitor::updated);
+    for (int i = 0; i < 5; ++i)
+        monitor.refreshNow(); // one scan runs, the four others make one more
+    QVERIFY(monitor.isScanning());
+    QTRY_COMPARE_WITH_TIMEOUT(spy.size(), 2, 10000);
+    QTRY_VERIFY(!monitor.isScanning());
+    QTest::qWait(100);
+    QCOMPARE(spy.size(), 2);
+}
+
+void TestSystemMonitor::focusProbesWithAPeek()
+{
+    ChildProcesses children;
+    const QByteArray bytes = randomBytes(5000, 7);
+    const HeldPipe pipe = heldPipe(children, bytes);
+    SystemMonitor monitor;
+    QTRY_VERIFY_WITH_TIMEOUT(pipeOf(nextUpdate(monitor), pipe.reader) != nullptr, 10000);
+    const PipeKey key = pipeOf(monitor.latest(), pipe.reader)->key;
+    QSignalSpy probed(&monitor, &SystemMonitor::focusProbed);
+    monitor.setFocus(key, 16, 50);
+    monitor.start();
+    QTRY_VERIFY_WITH_TIMEOUT(probed.size() >= 2, 10000); // repeated on its own timer
+    const SafeProbeResult result = probed.last().at(1).value<SafeProbeResult>();
+    QCOMPARE(probed.last().at(0).value<PipeKey>(), key);
+    QVERIFY2(result.ok(), qPrintable(result.errorString));
+    QCOMPARE(result.sample.queued, qint64(5000));
+    QCOMPARE(*result.peeked, bytes.left(16));
+    QCOMPARE(result.probe->pid(), qint64(pipe.reader)); // through the reader's own end
+    QCOMPARE(queued(pipe.writeEnd.get()), 5000);
+    monitor.setFocus({}, -1, 50);
+    QTest::qWait(200);
+    const qsizetype count = probed.size();
+    QTest::qWait(200);
+    QCOMPARE(probed.size(), count);
+}
+
+void TestSystemMonitor::scopeKeepsTheLessonsPipes()
+{
+    ChildProcesses children;
+    const HeldPipe ours = heldPipe(children, QByteArray(10, 'o'));
+    // A pipe between two children alone (like a pipeline inside `sh -c`): in scope too.
+    const auto [readEnd, writeEnd] = makePipe();
+    const pid_t reader = children.spawn({ QStringLiteral("sleep"), QStringLiteral("600") }, { { readEnd, 0 } });
+    const pid_t writer = children.spawn({ QStringLiteral("sleep"), QStringLiteral("600") }, { { writeEnd, 1 } });
+    Sys::close(readEnd);
+    Sys::close(writeEnd);
+    const qint64 self = ::getpid();
+    SystemMonitor monitor;
+    MonitorScope scope;
+    scope.pids = { self, ours.reader, reader, writer };
+    scope.host = self;
+    monitor.setScope(scope);
+    PipeInterest everything;
+    everything.all = true;
+    monitor.setInterest(this, everything);
+    // Not kept yet: our pipe is one we hold but did not name (as our inherited stderr).
+    MonitorUpdate update;
+    QTRY_VERIFY_WITH_TIMEOUT((update = nextUpdate(monitor)).snapshot.pipeAt(reader, 0) != nullptr, 10000);
+    QVERIFY(!update.snapshot.pipeAt(ours.reader, 0));
+    for (const PipeInfo &pipe : std::as_const(update.snapshot.pipes))
+        QVERIFY(!SnapshotFormat::participants(pipe).contains(self));
+    QCOMPARE(update.scopeStates.size(), 3);
+    QVERIFY(!update.scopeStates.contains(self));
+    QCOMPARE(update.scopeStates.value(writer).activity(), ProcessState::Activity::Sleeping);
+
+    const PipeKey named = scanSystem().pipeAt(ours.reader, 0)->key;
+    scope.keep = { named };
+    monitor.setScope(scope);
+    update = nextUpdate(monitor);
+    QVERIFY(update.snapshot.pipeAt(ours.reader, 0));
+    QCOMPARE(*update.snapshot.pipeAt(ours.reader, 0)->queued, qint64(10));
+    QCOMPARE(update.snapshot.pipes.size(), 2);
+}
+
+void TestSystemMonitor::newScopeDropsOlderResults()
+{
+    SystemMonitor monitor;
+    QSignalSpy spy(&monitor, &SystemMonitor::updated);
+    monitor.refreshNow();
+    MonitorScope scope;
+    scope.pids = { ::getpid() };
+    monitor.setScope(scope); // the scan in flight is of the old scope
+    QTRY_COMPARE_WITH_TIMEOUT(spy.size(), 1, 10000);
+    const MonitorUpdate update = spy.at(0).at(0).value<MonitorUpdate>();
+    QCOMPARE(update.generation, monitor.latest().generation);
+    QCOMPARE(update.snapshot.processesScanned + update.snapshot.processesSkipped, 1);
+}
+
+void TestSystemMonitor::deletingMidScanIsClean()
+{
+    int delivered = 0;
+    for (int delayMs : { 0, 1, 3, 7, 15 }) {
+        auto *monitor = new SystemMonitor;
+        connect(monitor, &SystemMonitor::updated, this, [&delivered] { ++delivered; });
+        PipeInterest everything;
+        everything.all = true;
+        monitor->setInterest(this, everything);
+        monitor->refreshNow();
+        QThread::msleep(ulong(delayMs)); // mid-scan on the worker (a full scan takes longer)
+        QVERIFY(monitor->isScanning());
+        delete monitor;
+    }
+    QTest::qWait(200); // anything still queued would arrive now
+    QCOMPARE(delivered, 0);
+}
+
+QTEST_GUILESS_MAIN(TestSystemMonitor)
+#include "tst_systemmonitor.moc"
