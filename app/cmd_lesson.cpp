@@ -1,8 +1,9 @@
-// pipescope lesson list | run NAME [--json]: the teaching lessons, headless.
+// pipescope lesson list | run NAME [--json] | check FILE: the teaching lessons, headless.
 #include "command.h"
 #include "quitonsignals.h"
 
 #include <pipescope/lessoncatalog.h>
+#include <pipescope/lessonfile.h>
 #include <pipescope/lessonrunner.h>
 
 #include <QCommandLineParser>
@@ -75,6 +76,20 @@ int runLesson(const Lesson &lesson, bool json)
     return runner.allMatch() ? ExitOk : ExitFailure;
 }
 
+/// `lesson check FILE`: validates a lesson file without running anything.
+int checkLessonFile(const QString &path)
+{
+    QString error;
+    const std::optional<LessonFile> lesson = LessonFile::load(path, &error);
+    if (!lesson) {
+        QTextStream(stderr) << "pipescope lesson check: " << error << '\n';
+        return ExitFailure;
+    }
+    QTextStream(stdout) << path << ": lesson '" << lesson->id << "' (" << lesson->title << "), "
+                        << lesson->steps.size() << " steps: valid\n";
+    return ExitOk;
+}
+
 int lessonCommand(const QStringList &arguments)
 {
     QCommandLineParser parser;
@@ -82,13 +97,15 @@ int lessonCommand(const QStringList &arguments)
         QStringLiteral("Guided lessons that run on real pipes and check what the kernel did.\n"
                        "  list        the lessons (id and title)\n"
                        "  run NAME    run one lesson: each step's prediction and observation;\n"
-                       "              exit status 1 if an observation contradicts its prediction"));
+                       "              exit status 1 if an observation contradicts its prediction\n"
+                       "  check FILE  validate a lesson file (docs/writing-a-lesson.md) without\n"
+                       "              running it; exit status 1 with the line that is wrong"));
     parser.addHelpOption();
     const QCommandLineOption json(QStringLiteral("json"),
                                   QStringLiteral("Print one JSON object with a steps array."));
     parser.addOption(json);
-    parser.addPositionalArgument(QStringLiteral("action"), QStringLiteral("list or run"),
-                                 QStringLiteral("list | run NAME"));
+    parser.addPositionalArgument(QStringLiteral("action"), QStringLiteral("list, run or check"),
+                                 QStringLiteral("list | run NAME | check FILE"));
     if (!parser.parse(arguments))
         return usageError(parser.errorText(), parser.helpText());
     if (parser.isSet(QStringLiteral("help"))) {
@@ -101,8 +118,11 @@ int lessonCommand(const QStringList &arguments)
         QTextStream(stdout) << lessonList();
         return ExitOk;
     }
+    if (action == QLatin1String("check") && positional.size() == 2)
+        return checkLessonFile(positional.at(1));
     if (action != QLatin1String("run") || positional.size() != 2) {
-        return usageError(QStringLiteral("expected 'list' or 'run NAME'"), parser.helpText());
+        return usageError(QStringLiteral("expected 'list', 'run NAME' or 'check FILE'"),
+                          parser.helpText());
     }
     const std::optional<Lesson> lesson = LessonCatalog::find(positional.at(1));
     if (!lesson) {
@@ -116,7 +136,7 @@ int lessonCommand(const QStringList &arguments)
 
 } // namespace
 
-PIPESCOPE_REGISTER_COMMAND("lesson", "Run a guided lesson on real pipes (list, run NAME)",
+PIPESCOPE_REGISTER_COMMAND("lesson", "Run a guided lesson on real pipes (list, run NAME, check FILE)",
                            lessonCommand)
 
 } // namespace PipeScope::App

@@ -93,6 +93,9 @@ private Q_SLOTS:
     void nonblocking();
     void closeNeedsLoop();
     void subprocessDeadlock();
+    void fifoOpenThread();
+    void transportThread();
+    void threadsOnePipe();
     void scanPipesShowsTheLessonLive();
     void lessonProcessGetsOnlyItsFds();
     void runnerSignalsAndJson();
@@ -153,7 +156,7 @@ void TestLessons::initTestCase()
 void TestLessons::catalog()
 {
     const QStringList ids = LessonCatalog::ids();
-    QCOMPARE(ids.size(), 10);
+    QCOMPARE(ids.size(), 13);
     QCOMPARE(QSet<QString>(ids.begin(), ids.end()).size(), ids.size()); // unique
     for (const Lesson &lesson : LessonCatalog::all()) {
         QVERIFY(!lesson.title.isEmpty());
@@ -383,6 +386,64 @@ void TestLessons::subprocessDeadlock()
     QCOMPARE(o[2].values.value(QStringLiteral("exitCode")).toInt(), 0);
 }
 
+void TestLessons::fifoOpenThread()
+{
+    const QList<Observation> o = run(QStringLiteral("fifo-open-thread"));
+    QCOMPARE(o.size(), 2);
+    const qint64 tid = o[0].values.value(QStringLiteral("workerTid")).toLongLong();
+    QVERIFY(tid > 0 && tid != QCoreApplication::applicationPid());
+    QCOMPARE(o[0].values.value(QStringLiteral("workerState")).toString(), QStringLiteral("S"));
+    QCOMPARE(o[0].values.value(QStringLiteral("workerWchan")).toString(),
+             QStringLiteral("wait_for_partner"));
+    // The explorer names the waiting thread of this very process.
+    const QString explorer = o[0].values.value(QStringLiteral("explorer")).toString();
+    QVERIFY2(explorer.startsWith(u"opening FIFO /")
+                 && explorer.endsWith(QStringLiteral(" for reading (thread %1)").arg(tid)),
+             qPrintable(explorer));
+    // The event loop served the second pipe meanwhile: about 30 ticks of 10 ms, each page back.
+    const int ticks = o[0].values.value(QStringLiteral("ticks")).toInt();
+    QVERIFY2(ticks >= 15, qPrintable(QString::number(ticks)));
+    const qint64 served = o[0].values.value(QStringLiteral("servedBytes")).toLongLong();
+    QVERIFY(served > 0 && served % 4096 == 0 && served <= qint64(ticks) * 4096);
+    QCOMPARE(o[1].values.value(QStringLiteral("inOwnThread")).toBool(), true);
+    QCOMPARE(o[1].values.value(QStringLiteral("openErrno")).toString(), QStringLiteral("no error"));
+    QCOMPARE(o[1].values.value(QStringLiteral("received")).toString(),
+             QStringLiteral("hello from the writer\n"));
+}
+
+void TestLessons::transportThread()
+{
+    const QList<Observation> o = run(QStringLiteral("transport-thread"));
+    QCOMPARE(o.size(), 2);
+    const int capacity = freshCapacity();
+    QCOMPARE(o[0].values.value(QStringLiteral("warning")).toString(),
+             QStringLiteral("QSocketNotifier: Socket notifiers cannot be enabled or disabled from "
+                            "another thread"));
+    QCOMPARE(o[0].values.value(QStringLiteral("received")).toLongLong(), capacity);
+    QCOMPARE(o[0].values.value(QStringLiteral("buffered")).toLongLong(), 65536); // stuck
+    QCOMPARE(o[1].values.value(QStringLiteral("warnings")).toInt(), 0);
+    QCOMPARE(o[1].values.value(QStringLiteral("sent")).toLongLong(), capacity + 65536);
+    QCOMPARE(o[1].values.value(QStringLiteral("received")).toLongLong(), capacity + 65536);
+    QCOMPARE(o[1].values.value(QStringLiteral("intact")).toBool(), true);
+}
+
+void TestLessons::threadsOnePipe()
+{
+    const QList<Observation> o = run(QStringLiteral("threads-one-pipe"));
+    QCOMPARE(o.size(), 2);
+    const qint64 perWriter = 4 * 1024 * 1024;
+    QCOMPARE(o[0].values.value(QStringLiteral("records")).toLongLong(), 2 * perWriter / 4096);
+    QCOMPARE(o[0].values.value(QStringLiteral("torn")).toLongLong(), 0);
+    QCOMPARE(o[0].values.value(QStringLiteral("bytesA")).toLongLong(), perWriter);
+    QCOMPARE(o[0].values.value(QStringLiteral("bytesB")).toLongLong(), perWriter);
+    QCOMPARE(o[1].values.value(QStringLiteral("records")).toLongLong(), 2 * perWriter / 65536);
+    QCOMPARE(o[1].values.value(QStringLiteral("bytesA")).toLongLong(), perWriter);
+    QCOMPARE(o[1].values.value(QStringLiteral("bytesB")).toLongLong(), perWriter);
+    const qint64 torn = o[1].values.value(QStringLiteral("torn")).toLongLong();
+    QVERIFY(torn >= 0 && torn <= 128);
+    qInfo("threads, 65536-byte records: %lld of 128 torn", torn);
+}
+
 void TestLessons::scanPipesShowsTheLessonLive()
 {
     // Our stderr becomes a pipe, as under a pipeline: children inherit it, yet it is not one
@@ -551,6 +612,9 @@ void TestLessons::abandonedMidStep_data()
         {"head and cat before the diagnosis", "subprocess-deadlock", 1, 0},
         {"cat blocked in open, just started", "fifo-rendezvous", 3, 0},
         {"transport flushing to cat", "subprocess-deadlock", 2, 0},
+        {"worker thread blocked in open", "fifo-open-thread", 0, 50},
+        {"two writer threads mid-race", "threads-one-pipe", 0, 0},
+        {"queued write not yet flushed", "transport-thread", 1, 0},
     };
     for (const auto &row : rows) {
         for (bool restart : {false, true}) {

@@ -3,11 +3,14 @@
 #include "endpointgraph.h"
 #include "lessonliveview.h"
 #include "lessonspanel.h"
+#include "stepcard.h"
 #include "systempipesmodel.h"
 #include "testsupport.h"
 
 #include <pipescope/lessoncatalog.h>
 
+#include <QFontInfo>
+#include <QLabel>
 #include <QListWidget>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -39,6 +42,16 @@ bool clickNextAndWait(LessonsPanel &panel)
     return QTest::qWaitFor([&] { return !panel.isRunning(); }, 5000);
 }
 
+/// The label of \a panel that shows exactly \a text, or null.
+const QLabel *labelShowing(const QWidget &panel, const QString &text)
+{
+    for (const QLabel *label : panel.findChildren<QLabel *>()) {
+        if (label->text() == text)
+            return label;
+    }
+    return nullptr;
+}
+
 } // namespace
 
 class TestLessonsPanel : public QObject {
@@ -50,6 +63,7 @@ private Q_SLOTS:
     void stepsThroughALesson();
     void runAllAndRestart();
     void presentationMode();
+    void graphLabelsScaleWithPresentationAndFit();
     void showsLiveProcessesAndReapsThem();
     void liveGraphShowsTheFullPipeAndOpensIt();
 };
@@ -76,9 +90,12 @@ void TestLessonsPanel::stepsThroughALesson()
     QVERIFY(panel.selectLesson(QStringLiteral("nonblocking")));
     const Lesson lesson = *LessonCatalog::find(QStringLiteral("nonblocking"));
 
-    // Step 1 on screen, not run: the prediction is visible, the observation is not.
+    // Step 1 on screen, not run: neither the prediction (the student makes their own first)
+    // nor an observation.
     QCOMPARE(panel.shownStep(), 0);
-    QCOMPARE(panel.predictionText(), lesson.steps.at(0).prediction);
+    QVERIFY(panel.predictionText().isEmpty());
+    QVERIFY(!panel.stepCard()->isPredictionShown());
+    QVERIFY(panel.stepCard()->revealButton()->isVisible());
     QCOMPARE(panel.explanationText(), lesson.steps.at(0).explanation);
     QVERIFY(panel.observedText().isEmpty());
     QCOMPARE(panel.nextButton()->text(), QStringLiteral("Run step"));
@@ -96,12 +113,29 @@ void TestLessonsPanel::stepsThroughALesson()
     QVERIFY2(panel.observedText().contains(QStringLiteral("write(1) → EAGAIN")),
              qPrintable(panel.observedText()));
     QCOMPARE(panel.nextButton()->text(), QStringLiteral("Next"));
+    // Once it ran: prediction and observation side by side.
+    QCOMPARE(panel.predictionText(), lesson.steps.at(0).prediction);
+    QVERIFY(!panel.stepCard()->revealButton()->isVisible());
+    const QLabel *predicted = labelShowing(panel, lesson.steps.at(0).prediction);
+    const QLabel *observed = labelShowing(panel, panel.observedText());
+    QVERIFY(predicted && observed && predicted->isVisible() && observed->isVisible());
+    QTest::qWait(50); // the layout settles after the hint above the prediction went
+    const QRect p = QRect(predicted->mapTo(&panel, QPoint()), predicted->size());
+    const QRect o = QRect(observed->mapTo(&panel, QPoint()), observed->size());
+    QVERIFY2(p.right() < o.left() && p.bottom() > o.top() && o.bottom() > p.top(),
+             qPrintable(QStringLiteral("prediction %1,%2 %3x%4; observed %5,%6 %7x%8")
+                            .arg(p.x()).arg(p.y()).arg(p.width()).arg(p.height())
+                            .arg(o.x()).arg(o.y()).arg(o.width()).arg(o.height())));
 
     // Next shows step 2 without running it; the second click runs it.
     QVERIFY(clickNextAndWait(panel));
     QCOMPARE(panel.shownStep(), 1);
     QCOMPARE(panel.stepsRun(), 1);
     QVERIFY(panel.observedText().isEmpty());
+    QVERIFY(panel.predictionText().isEmpty()); // hidden again for the next step
+    // The student may ask before running it.
+    QTest::mouseClick(panel.stepCard()->revealButton(), Qt::LeftButton);
+    QCOMPARE(panel.predictionText(), lesson.steps.at(1).prediction);
     QVERIFY(clickNextAndWait(panel));
     QCOMPARE(panel.stepsRun(), 2);
     const int capacity = freshCapacity();
@@ -157,6 +191,37 @@ void TestLessonsPanel::presentationMode()
     panel.setPresentationMode(false);
     QCOMPARE(panel.font().pointSizeF(), normal);
     QVERIFY(panel.lessonList()->isVisible());
+}
+
+void TestLessonsPanel::graphLabelsScaleWithPresentationAndFit()
+{
+    LessonsPanel panel;
+    panel.resize(1200, 900);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    Ui::EndpointGraph *graph = panel.liveView()->graph();
+    QVERIFY(panel.selectLesson(QStringLiteral("backpressure")));
+    QVERIFY(clickNextAndWait(panel)); // `yes` and us: two boxes
+    QTRY_COMPARE(graph->processCount(), 2);
+    const int textPx = QFontInfo(panel.font()).pixelSize();
+    graph->fit();
+    QVERIFY2(graph->labelPixelSize() >= textPx * 0.99,
+             qPrintable(QStringLiteral("%1 < %2").arg(graph->labelPixelSize()).arg(textPx)));
+
+    panel.setPresentationMode(true);
+    const int bigPx = QFontInfo(panel.font()).pixelSize();
+    QVERIFY(bigPx >= textPx * 1.7);
+    QVERIFY2(graph->labelPixelSize() >= bigPx * 0.99,
+             qPrintable(QStringLiteral("%1 < %2").arg(graph->labelPixelSize()).arg(bigPx)));
+    // Fit in a small window scrolls rather than shrink the words below the page's text.
+    panel.resize(700, 500);
+    QTest::qWait(50);
+    graph->fit();
+    QVERIFY2(graph->labelPixelSize() >= bigPx * 0.99,
+             qPrintable(QStringLiteral("%1 < %2").arg(graph->labelPixelSize()).arg(bigPx)));
+    panel.setPresentationMode(false);
+    graph->fit();
+    QVERIFY(graph->labelPixelSize() >= textPx * 0.99);
 }
 
 void TestLessonsPanel::showsLiveProcessesAndReapsThem()

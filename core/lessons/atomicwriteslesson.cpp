@@ -4,6 +4,7 @@
 #include "lessoncontext.h"
 #include "lessonprocess.h"
 #include "lessontools.h"
+#include "recordcount.h"
 #include "sys.h"
 
 #include <QFile>
@@ -13,7 +14,6 @@
 #include <climits>
 #include <functional>
 #include <memory>
-#include <cstring>
 
 namespace PipeScope::Lessons {
 
@@ -21,18 +21,12 @@ namespace T = LessonTools;
 
 namespace {
 
+using Count = RecordCount;
+
 constexpr qint64 BytesPerWriter = 4 * 1024 * 1024;
 constexpr int ReadSize = 4096; // a slow reader: one page per read()
 constexpr int RunTimeoutMs = 5000;
 constexpr int LargeRounds = 3;
-
-struct Count {
-    qint64 records = 0;
-    qint64 torn = 0;
-    qint64 bytesA = 0;
-    qint64 bytesB = 0;
-    bool finished = false; ///< EOF seen and both writers exited
-};
 
 /// A file of \a size bytes of \a letter in the context's directory; empty path on failure.
 QString letterFile(LessonContext &context, char letter, QString *error)
@@ -48,22 +42,6 @@ QString letterFile(LessonContext &context, char letter, QString *error)
         return {};
     }
     return path;
-}
-
-Count countRecords(const QByteArray &data, qint64 record)
-{
-    Count count;
-    count.bytesA = data.count('A');
-    count.bytesB = data.size() - count.bytesA;
-    for (qint64 at = 0; at + record <= data.size(); at += record) {
-        ++count.records;
-        const char first = data.at(at);
-        const char *begin = data.constData() + at;
-        // A torn record mixes letters: the other writer's bytes landed inside it.
-        if (std::memchr(begin, first == 'A' ? 'B' : 'A', size_t(record)))
-            ++count.torn;
-    }
-    return count;
 }
 
 /// What race() reports: the count, or the error that kept it from running.
@@ -126,7 +104,7 @@ void race(LessonContext &context, qint64 record, const RaceDone &next)
     context.when([r] { return r->over(); }, RunTimeoutMs,
                  [r, record, next](bool) {
                      delete r->notifier;
-                     Count count = countRecords(r->data, record);
+                     Count count = Count::of(r->data, record);
                      count.finished = r->over();
                      next(count, {});
                  })
@@ -135,33 +113,19 @@ void race(LessonContext &context, qint64 record, const RaceDone &next)
         .recheckOn(r->writers[1], &LessonProcess::finished);
 }
 
-QVariantMap countValues(const Count &count, qint64 record)
-{
-    return {{QStringLiteral("record"), record},
-            {QStringLiteral("records"), count.records},
-            {QStringLiteral("torn"), count.torn},
-            {QStringLiteral("bytesA"), count.bytesA},
-            {QStringLiteral("bytesB"), count.bytesB}};
-}
-
 bool complete(const Count &count)
 {
-    return count.finished && count.bytesA == BytesPerWriter && count.bytesB == BytesPerWriter;
+    return count.complete(BytesPerWriter);
 }
 
 Observation noneTorn(const Count &count, qint64 record)
 {
-    Observation o = Observation::check(complete(count) && count.torn == 0,
-                                       QStringLiteral("%1 torn of %2 records (%3 + %4 bytes)")
-                                           .arg(count.torn)
-                                           .arg(count.records)
-                                           .arg(count.bytesA)
-                                           .arg(count.bytesB));
+    Observation o = Observation::check(complete(count) && count.torn == 0, count.text());
     o.why = QStringLiteral("Every write of at most PIPE_BUF (%1) bytes lands in the pipe in one "
                            "piece, so records arrive whole however the writers are scheduled. "
                            "This is a promise (POSIX), not luck.")
                 .arg(PIPE_BUF);
-    o.values = countValues(count, record);
+    o.values = count.values(record);
     return o;
 }
 
@@ -177,12 +141,8 @@ Observation someMayTear(const Count &count, qint64 record, int rounds)
 {
     Observation o = Observation::check(
         complete(count),
-        QStringLiteral("%1 torn of %2 records (%3 + %4 bytes)%5")
-            .arg(count.torn)
-            .arg(count.records)
-            .arg(count.bytesA)
-            .arg(count.bytesB)
-            .arg(rounds > 1 ? QStringLiteral(", in round %1").arg(rounds) : QString()));
+        count.text()
+            + (rounds > 1 ? QStringLiteral(", in round %1").arg(rounds) : QString()));
     o.why = count.torn > 0
         ? QStringLiteral("A write larger than PIPE_BUF is copied in pieces as room appears; "
                          "when the pipe is full mid-write, the other writer's bytes can go in "
@@ -190,7 +150,7 @@ Observation someMayTear(const Count &count, qint64 record, int rounds)
         : QStringLiteral("No record tore this time: the reader kept up, so no write had to "
                          "wait half-done. That is luck, not a promise — on a busier machine "
                          "these writes do interleave.");
-    o.values = countValues(count, record);
+    o.values = count.values(record);
     o.values.insert(QStringLiteral("rounds"), rounds);
     return o;
 }

@@ -16,5 +16,8 @@ Lesson atomicWrites();
 Lesson nonblocking();
 Lesson closeNeedsLoop();
 Lesson subprocessDeadlock();
+Lesson fifoOpenThread();
+Lesson transportThread();
+Lesson threadsOnePipe();
 
 } // namespace PipeScope::Lessons

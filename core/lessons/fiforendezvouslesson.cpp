@@ -140,22 +140,6 @@ Observation readWriteNeverBlocks(LessonContext &context)
     return o;
 }
 
-/// How the explorer lists \a pid's pending open of the FIFO at \a path ("opening FIFO ... for
-/// reading"), or empty when it does not.
-QString openerSeenByExplorer(const LessonContext &context, qint64 pid, const QString &path)
-{
-    const SystemSnapshot snapshot = context.scanPipes();
-    for (const PipeInfo &pipe : snapshot.pipes) {
-        for (const FifoOpener &opener : pipe.openers) {
-            if (opener.pid == pid && pipe.path == path)
-                return QStringLiteral("opening FIFO %1 for %2")
-                        .arg(path, opener.mode == EndpointMode::Read ? QStringLiteral("reading")
-                                                                     : QStringLiteral("writing"));
-        }
-    }
-    return QString();
-}
-
 /// when() \a pid sleeps in open() waiting for the FIFO's other end; *\a activity is what
 /// it did when last looked at.
 LessonWait &whenWaitingForPartner(LessonContext &context, pid_t pid,
@@ -176,7 +160,7 @@ Observation catSleepsInOpen(const LessonContext &context, const State &state,
                             const ProcessActivity &activity)
 {
     const QString path = state.path;
-    const QString explorer = openerSeenByExplorer(context, state.cat->pid(), path);
+    const QString explorer = context.fifoOpenerText(state.cat->pid(), path);
     Observation o = Observation::check(
         activity.state == 'S' && activity.isWaitingForPartner() && !explorer.isEmpty(),
         QStringLiteral("cat (pid %1): %2; the explorer: %3")

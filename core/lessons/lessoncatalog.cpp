@@ -11,7 +11,8 @@ QList<Lesson> LessonCatalog::all()
     QList<Lesson> lessons;
     for (Lesson (*make)() :
          {capacity, backpressure, pauseResume, eofLeak, readerGone, fifoRendezvous, atomicWrites,
-          nonblocking, closeNeedsLoop, subprocessDeadlock}) {
+          nonblocking, closeNeedsLoop, subprocessDeadlock, fifoOpenThread, transportThread,
+          threadsOnePipe}) {
         lessons.append(make());
     }
     return lessons;

@@ -8,11 +8,13 @@
 #include "sys.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QSet>
 
 #include <QTemporaryDir>
 
 #include <csignal>
+#include <sys/stat.h>
 #include <cstring>
 
 namespace PipeScope {
@@ -124,6 +126,16 @@ void LessonContext::notePipe(int fd)
         m_pipeKeys << key;
 }
 
+void LessonContext::noteFifo(const QString &path)
+{
+    struct stat st { };
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0 || !S_ISFIFO(st.st_mode))
+        return;
+    const PipeKey key {PipeKind::Fifo, quint64(st.st_dev), quint64(st.st_ino)};
+    if (!m_pipeKeys.contains(key))
+        m_pipeKeys << key;
+}
+
 QList<qint64> LessonContext::unreapedPids() const
 {
     QList<qint64> pids;
@@ -178,6 +190,26 @@ SystemSnapshot LessonContext::scanPipes(const QString &procRoot) const
     scanner.sampleFillLevels(snapshot, {}, 1);
     PipeDiagnostics::annotate(snapshot);
     return snapshot;
+}
+
+QString LessonContext::fifoOpenerText(qint64 pid, const QString &path) const
+{
+    const SystemSnapshot snapshot = scanPipes();
+    for (const PipeInfo &pipe : snapshot.pipes) {
+        for (const FifoOpener &opener : pipe.openers) {
+            if (opener.pid != pid || pipe.path != path)
+                continue;
+            const QString thread = opener.tid != 0 && opener.tid != pid
+                ? QStringLiteral(" (thread %1)").arg(opener.tid)
+                : QString();
+            return QStringLiteral("opening FIFO %1 for %2%3")
+                .arg(path,
+                     opener.mode == EndpointMode::Read ? QStringLiteral("reading")
+                                                       : QStringLiteral("writing"),
+                     thread);
+        }
+    }
+    return QString();
 }
 
 QString LessonContext::tempDir()

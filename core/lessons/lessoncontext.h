@@ -64,6 +64,9 @@ public:
     /// The context closes \a fd at cleanup unless closeFd() closed it first. A pipe or FIFO
     /// adopted here becomes one of the lesson's pipes (see scanPipes()).
     int adoptFd(int fd);
+    /// The FIFO at \a path becomes one of the lesson's pipes (see scanPipes()) before anyone
+    /// holds it, e.g. while one of this process's threads is blocked opening it.
+    void noteFifo(const QString &path);
     /// Closes an fd the context owns (or any fd, if not owned); sets \a fd to -1.
     void closeFd(int &fd);
     /// Hands an owned fd over to someone else (a transport): the context forgets it.
@@ -90,6 +93,11 @@ public:
     /// PipeDiagnostics. Other processes are not scanned, so a pipe shared with one outside the
     /// lesson shows only the lesson's holders.
     SystemSnapshot scanPipes(const QString &procRoot = QStringLiteral("/proc")) const;
+
+    /// How the explorer (scanPipes()) lists \a pid's pending open of the FIFO at \a path:
+    /// "opening FIFO /tmp/x/lesson.fifo for reading", with " (thread TID)" when a thread
+    /// other than the main one waits; empty when it does not list it.
+    QString fifoOpenerText(qint64 pid, const QString &path) const;
 
     /// A private directory for FIFOs and files, removed at cleanup; empty on failure.
     QString tempDir();

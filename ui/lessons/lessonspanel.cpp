@@ -1,6 +1,8 @@
 #include "lessonspanel.h"
 
+#include "endpointgraph.h"
 #include "lessonliveview.h"
+#include "stepcard.h"
 
 #include <pipescope/lessoncatalog.h>
 #include <pipescope/lessoncontext.h>
@@ -82,27 +84,13 @@ void LessonsPanel::buildLayout()
     m_lessonSummary = wrappingLabel(detail);
     m_steps = new QListWidget(detail);
     m_steps->setMaximumHeight(140);
-    m_stepTitle = caption(QString(), detail);
-    m_explanation = wrappingLabel(detail);
-    m_prediction = wrappingLabel(detail);
-    m_machinePrediction = wrappingLabel(detail);
-    m_verdict = caption(QString(), detail);
-    m_observed = wrappingLabel(detail);
-    m_why = wrappingLabel(detail);
+    m_card = new StepCard(detail);
 
     auto *column = new QVBoxLayout(detail);
     column->addWidget(m_lessonTitle);
     column->addWidget(m_lessonSummary);
     column->addWidget(m_steps);
-    column->addWidget(m_stepTitle);
-    column->addWidget(m_explanation);
-    column->addWidget(caption(tr("Prediction"), detail));
-    column->addWidget(m_prediction);
-    column->addWidget(m_machinePrediction);
-    column->addWidget(caption(tr("Observed"), detail));
-    column->addWidget(m_verdict);
-    column->addWidget(m_observed);
-    column->addWidget(m_why);
+    column->addWidget(m_card);
     column->addStretch(1);
 
     auto *scroll = new QScrollArea(this);
@@ -111,6 +99,8 @@ void LessonsPanel::buildLayout()
 
     auto *live = new QWidget(this);
     m_live = new LessonLiveView(live);
+    // Fit may scroll, never shrink the words below the page's text (presentation mode too).
+    m_live->graph()->setMinimumFitScale(1.0);
     auto *liveColumn = new QVBoxLayout(live);
     liveColumn->setContentsMargins(0, 0, 0, 0);
     liveColumn->addWidget(caption(tr("This lesson's pipes and processes, live"), live));
@@ -186,6 +176,7 @@ void LessonsPanel::onLessonRowChanged(int row)
     connect(m_runner.get(), &LessonRunner::stepFinished, this, &LessonsPanel::onStepFinished);
     m_lessonTitle->setText(lesson->title);
     m_lessonSummary->setText(lesson->summary);
+    m_card->forgetReveals();
     m_steps->clear();
     for (const Step &step : lesson->steps)
         m_steps->addItem(step.title);
@@ -221,6 +212,7 @@ void LessonsPanel::restart()
         return;
     m_runner->restart(); // also mid-step: that step is abandoned
     m_busy = false;
+    m_card->forgetReveals();
     showStep(0);
 }
 
@@ -228,7 +220,7 @@ void LessonsPanel::onStepStarted(int index)
 {
     m_busy = true;
     showStep(index);
-    m_verdict->setText(tr("Running…"));
+    m_card->setRunning();
     updateButtons();
 }
 
@@ -253,35 +245,10 @@ void LessonsPanel::showStep(int index)
                                       .arg(m_runner->lesson().steps.at(i).title));
     }
     m_steps->setCurrentRow(index);
-    m_stepTitle->setText(
-        tr("Step %1 of %2: %3").arg(index + 1).arg(m_runner->stepCount()).arg(step.title));
-    m_explanation->setText(step.explanation);
-    m_prediction->setText(step.prediction);
-    showObservation(index < observations.size() ? &observations.at(index) : nullptr);
+    m_card->showStep(step, index, m_runner->stepCount(),
+                     index < observations.size() ? &observations.at(index) : nullptr);
     updateButtons();
     Q_EMIT stepShown(index);
-}
-
-void LessonsPanel::showObservation(const Observation *observation)
-{
-    if (!observation) {
-        m_machinePrediction->clear();
-        m_machinePrediction->hide();
-        m_verdict->setText(tr("Not run yet: make your own prediction, then press Run step."));
-        m_observed->clear();
-        m_why->clear();
-        return;
-    }
-    m_machinePrediction->setVisible(!observation->prediction.isEmpty());
-    m_machinePrediction->setText(tr("On this machine: %1").arg(observation->prediction));
-    m_verdict->setText(observation->matches ? tr("✓ as predicted")
-                                            : tr("✗ the kernel did something else"));
-    QPalette palette = m_verdict->palette();
-    palette.setColor(QPalette::WindowText,
-                     observation->matches ? QColor(0x1b, 0x7f, 0x3a) : QColor(0xb0, 0x20, 0x20));
-    m_verdict->setPalette(palette);
-    m_observed->setText(observation->observed);
-    m_why->setText(observation->why.isEmpty() ? QString() : tr("Why: %1").arg(observation->why));
 }
 
 void LessonsPanel::updateButtons()
@@ -326,27 +293,27 @@ void LessonsPanel::applyFontScale()
 
 QString LessonsPanel::explanationText() const
 {
-    return m_explanation->text();
+    return m_card->explanationText();
 }
 
 QString LessonsPanel::predictionText() const
 {
-    return m_prediction->text();
+    return m_card->predictionText();
 }
 
 QString LessonsPanel::observedText() const
 {
-    return m_observed->text();
+    return m_card->observedText();
 }
 
 QString LessonsPanel::whyText() const
 {
-    return m_why->text();
+    return m_card->whyText();
 }
 
 QString LessonsPanel::verdictText() const
 {
-    return m_verdict->text();
+    return m_card->verdictText();
 }
 
 QString LessonsPanel::processesText() const

@@ -3,8 +3,8 @@
 /// The Lessons page: pick a lesson, read a step's explanation and prediction, run it on real
 /// pipes, and compare with what the kernel did (✓ / ✗ and why).
 ///
-/// Stepping: "Run step" runs the step on screen (the prediction is visible before the
-/// observation, on purpose); "Next" then shows the following step; "Back" only revisits
+/// Stepping: "Run step" runs the step on screen (its prediction stays hidden until then,
+/// unless the student asks: see StepCard); "Next" then shows the following step; "Back" only revisits
 /// earlier results, it never re-runs. "Run all" runs the remaining steps one by one.
 /// A step runs as continuations of the window's own event loop (see lessoncontext.h), so the
 /// window keeps painting; stepping is disabled meanwhile. Choosing another lesson, Restart or
@@ -33,6 +33,7 @@ struct Observation;
 namespace PipeScope::Ui {
 
 class LessonLiveView;
+class StepCard;
 
 class LessonsPanel : public QWidget {
     Q_OBJECT
@@ -64,13 +65,15 @@ public:
     void restart();
     void setPresentationMode(bool on);
 
-    /// The texts on screen, for tests and screen readers.
+    /// The texts on screen, for tests and screen readers (the prediction "" while hidden).
     QString explanationText() const;
     QString predictionText() const;
     QString observedText() const;
     QString whyText() const;
     QString verdictText() const;
     QString processesText() const;
+    /// The shown step's explanation, prediction and observation.
+    StepCard *stepCard() const { return m_card; }
     LessonLiveView *liveView() const { return m_live; }
     QPushButton *nextButton() const { return m_next; }
     QPushButton *backButton() const { return m_back; }
@@ -91,7 +94,6 @@ private:
     void onStepStarted(int index);
     void onStepFinished(int index, const PipeScope::Observation &observation);
     void showStep(int index);
-    void showObservation(const Observation *observation);
     void updateButtons();
     void applyFontScale();
 
@@ -105,13 +107,7 @@ private:
     QLabel *m_lessonTitle;
     QLabel *m_lessonSummary;
     QListWidget *m_steps;
-    QLabel *m_stepTitle;
-    QLabel *m_explanation;
-    QLabel *m_prediction;
-    QLabel *m_machinePrediction;
-    QLabel *m_verdict;
-    QLabel *m_observed;
-    QLabel *m_why;
+    StepCard *m_card;
     LessonLiveView *m_live;
     QPushButton *m_back;
     QPushButton *m_next;

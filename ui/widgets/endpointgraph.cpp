@@ -6,6 +6,8 @@
 #include <pipescope/pipediagnostics.h>
 #include <pipescope/snapshotformat.h>
 
+#include <QEvent>
+#include <QFontInfo>
 #include <QGraphicsLineItem>
 #include <QGraphicsPathItem>
 #include <QPainterPath>
@@ -343,6 +345,28 @@ void EndpointGraph::zoomOut()
 void EndpointGraph::fit()
 {
     fitInView(scene()->itemsBoundingRect().adjusted(-10, -10, 10, 10), Qt::KeepAspectRatio);
+    const double floor = m_minimumFitScale * m_fontRatio;
+    if (transform().m11() < floor)
+        setTransform(QTransform::fromScale(floor, floor));
+}
+
+double EndpointGraph::labelPixelSize() const
+{
+    return QFontInfo(scene()->font()).pixelSize() * transform().m11();
+}
+
+void EndpointGraph::changeEvent(QEvent *event)
+{
+    QGraphicsView::changeEvent(event);
+    if (event->type() != QEvent::FontChange)
+        return;
+    // The scene keeps the application font; the zoom carries the widget's larger or smaller
+    // one, so boxes, gauges and their words grow together and the layout still fits.
+    const double ratio = QFontInfo(font()).pointSizeF() / QFontInfo(QFont()).pointSizeF();
+    if (ratio > 0 && !qFuzzyCompare(ratio, m_fontRatio)) {
+        scale(ratio / m_fontRatio, ratio / m_fontRatio);
+        m_fontRatio = ratio;
+    }
 }
 
 bool EndpointGraph::followPid(qint64 pid)

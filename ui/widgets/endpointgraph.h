@@ -10,6 +10,8 @@
 /// setSnapshot() rebuilds the scene only when the set of processes, pipes or edges changed;
 /// otherwise it updates gauges and labels in place, so zoom, scroll and selection stay put.
 /// Ctrl+wheel zooms; fit() shows everything; followPid() centers and highlights a process.
+/// The labels are drawn at the application font's size times the zoom, and the zoom follows
+/// the widget's font: a view given a larger font (presentation mode) zooms by the same ratio.
 
 #include <pipescope/systemsnapshot.h>
 
@@ -45,6 +47,12 @@ public:
     /// The scene position of a process box or pipe gauge (for tests and following).
     QPointF processPosition(qint64 pid) const;
     QPointF pipePosition(const QString &key) const;
+    /// fit() never zooms out below \a scale times the widget's font ratio, so labels stay at
+    /// least that fraction of the surrounding text (a teaching view scrolls rather than shrink
+    /// its words). 0, the default, lets fit() show everything at any size.
+    void setMinimumFitScale(double scale) { m_minimumFitScale = scale; }
+    /// The on-screen pixel size of a process label at the current zoom.
+    double labelPixelSize() const;
     /// The key of the highlighted pipe, empty if none.
     QString selectedPipe() const { return m_selectedPipe; }
 
@@ -63,6 +71,7 @@ Q_SIGNALS:
 protected:
     void wheelEvent(QWheelEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
     struct ProcessItem
@@ -99,6 +108,8 @@ private:
     QString m_selectedPipe;
     bool m_truncated = false;
     int m_backEdges = 0; ///< drawn since the last rebuild, to space them apart
+    double m_fontRatio = 1; ///< the widget's font over the application's (labels are drawn in the latter)
+    double m_minimumFitScale = 0;
 };
 
 } // namespace PipeScope::Ui

@@ -1,0 +1,46 @@
+#include "recordcount.h"
+
+#include <cstring>
+
+namespace PipeScope {
+
+RecordCount RecordCount::of(const QByteArray &data, qint64 record)
+{
+    RecordCount count;
+    count.bytesA = data.count('A');
+    count.bytesB = data.size() - count.bytesA;
+    for (qint64 at = 0; at + record <= data.size(); at += record) {
+        ++count.records;
+        const char first = data.at(at);
+        const char *begin = data.constData() + at;
+        // A torn record mixes letters: the other writer's bytes landed inside it.
+        if (std::memchr(begin, first == 'A' ? 'B' : 'A', size_t(record)))
+            ++count.torn;
+    }
+    return count;
+}
+
+bool RecordCount::complete(qint64 perWriter) const
+{
+    return finished && bytesA == perWriter && bytesB == perWriter;
+}
+
+QString RecordCount::text() const
+{
+    return QStringLiteral("%1 torn of %2 records (%3 + %4 bytes)")
+        .arg(torn)
+        .arg(records)
+        .arg(bytesA)
+        .arg(bytesB);
+}
+
+QVariantMap RecordCount::values(qint64 record) const
+{
+    return {{QStringLiteral("record"), record},
+            {QStringLiteral("records"), records},
+            {QStringLiteral("torn"), torn},
+            {QStringLiteral("bytesA"), bytesA},
+            {QStringLiteral("bytesB"), bytesB}};
+}
+
+} // namespace PipeScope
