@@ -26,6 +26,8 @@
 #include "metersnapshot.h"
 #include "metersummary.h"
 
+#include <QBasicTimer>
+#include <QElapsedTimer>
 #include <QObject>
 #include <QString>
 
@@ -105,20 +107,24 @@ Q_SIGNALS:
     /// A failure after start (e.g. reaping failed); start failures return false instead.
     void errorOccurred(PipeScope::PipelineMeter::Error error, const QString &message);
 
+protected:
+    void timerEvent(QTimerEvent *event) override;
+
 private:
     void tick();
     bool fail(Error error, const QString &message);
-    void finish(bool interrupted);
+    bool start(std::unique_ptr<MeterSession> session);
+    void finish();
 
     std::unique_ptr<MeterSession> m_session;
+    QElapsedTimer m_clock;
+    QBasicTimer m_timer;
+    MeterSnapshot m_lastSnapshot;
+    MeterSummary m_summary;
     int m_intervalMs = DefaultIntervalMs;
     bool m_inheritStdio = true;
-    int m_timerId = 0;
     Error m_error = Error::NoError;
     QString m_errorString;
-
-protected:
-    void timerEvent(QTimerEvent *event) override;
 };
 
 } // namespace PipeScope
