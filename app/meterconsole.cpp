@@ -218,13 +218,16 @@ QString endText(const StageSummary &stage)
 QString stageSummaryLine(const StageSummary &stage, int k)
 {
     const bool io = !(stage.flags & StageFlag::NoAccess);
-    return QStringLiteral("  stage %1  %2 pid %3  %4  in %5  out %6%7  cpu %8 s  blocked reading %9 s, writing %10 s")
+    const QString bytes = io ? QStringLiteral("in %1  out %2%3")
+                                       .arg(MeterConsole::bytesText(double(stage.bytesIn)),
+                                            MeterConsole::bytesText(double(stage.bytesOut)),
+                                            stage.exact ? QString() : QStringLiteral(" (last sample)"))
+                             : QStringLiteral("in/out: no access (another user's process)");
+    return QStringLiteral("  stage %1  %2 pid %3  %4  %5  cpu %6 s  blocked reading %7 s, writing %8 s")
             .arg(k + 1)
             .arg(shortened(stage.command, 28))
             .arg(stage.pid)
-            .arg(endText(stage), io ? MeterConsole::bytesText(double(stage.bytesIn)) : QStringLiteral("?"),
-                 io ? MeterConsole::bytesText(double(stage.bytesOut)) : QStringLiteral("?"),
-                 stage.exact ? QString() : QStringLiteral(" (last sample)"))
+            .arg(endText(stage), bytes)
             .arg(stage.cpuSeconds, 0, 'f', 2)
             .arg(stage.blockedReadingSeconds, 0, 'f', 1)
             .arg(stage.blockedWritingSeconds, 0, 'f', 1);
