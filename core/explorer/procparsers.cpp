@@ -99,6 +99,8 @@ std::optional<ProcStat> parseStat(const QByteArray &text, StatTail tail)
     stat.ppid = field(1, 0);
     stat.pgrp = field(2, 0);
     stat.session = field(3, 0);
+    stat.utime = quint64(field(11, 0));
+    stat.stime = quint64(field(12, 0));
     stat.threads = int(field(17, 1));
     stat.startTime = quint64(field(19, 0));
     return stat;

@@ -26,6 +26,8 @@ struct ProcStat
     qint64 pgrp = 0;
     qint64 session = 0;
     int threads = 1;     ///< num_threads
+    quint64 utime = 0;   ///< clock ticks in user mode (sysconf(_SC_CLK_TCK) a second)
+    quint64 stime = 0;   ///< clock ticks in kernel mode
     quint64 startTime = 0; ///< clock ticks after boot: with the pid it names one process for good
 };
 
