@@ -87,7 +87,15 @@ int main(int argc, char **argv)
     const QCommandLineOption presentation(QStringLiteral("presentation"),
                                           QStringLiteral("Lessons in presentation mode: large "
                                                          "fonts for a projector."));
-    parser.addOptions({ pid, noDemo, lesson, presentation });
+    const QCommandLineOption run(QStringLiteral("run"),
+                                 QStringLiteral("Open the Pipeline page metering PIPELINE, started "
+                                                "by PipeScope ('yes | gzip -9 | cat > /dev/null')."),
+                                 QStringLiteral("PIPELINE"));
+    const QCommandLineOption attach(QStringLiteral("attach"),
+                                    QStringLiteral("Open the Pipeline page on the running pipeline "
+                                                   "process PID (a stage or its shell) belongs to."),
+                                    QStringLiteral("PID"));
+    parser.addOptions({ pid, noDemo, lesson, presentation, run, attach });
     parser.addPositionalArgument(QStringLiteral("lab.json"),
                                  QStringLiteral("A lab saved with File > Save lab."),
                                  QStringLiteral("[lab.json]"));
@@ -122,6 +130,20 @@ int main(int argc, char **argv)
         if (!ok || options.pid <= 0)
             return usageError(QStringLiteral("--pid needs a process id, got '%1'")
                                       .arg(parser.value(pid)),
+                              helpText(parser));
+    }
+    if (parser.isSet(run) && parser.isSet(attach))
+        return usageError(QStringLiteral("--run and --attach exclude each other"), helpText(parser));
+    if (parser.isSet(run) && parser.value(run).trimmed().isEmpty())
+        return usageError(QStringLiteral("--run needs a pipeline, e.g. --run 'yes | gzip | wc -c'"),
+                          helpText(parser));
+    options.runPipeline = parser.value(run);
+    if (parser.isSet(attach)) {
+        bool ok = false;
+        options.attachPid = parser.value(attach).toLongLong(&ok);
+        if (!ok || options.attachPid <= 0)
+            return usageError(QStringLiteral("--attach needs a process id, got '%1'")
+                                      .arg(parser.value(attach)),
                               helpText(parser));
     }
     options.lesson = parser.value(lesson);

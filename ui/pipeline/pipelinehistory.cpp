@@ -34,6 +34,17 @@ void PipelineHistory::append(double t, const QList<StageActivity> &stages, const
     trim();
 }
 
+void PipelineHistory::append(const MeterSnapshot &snapshot)
+{
+    QList<StageActivity> activities;
+    for (const StageSample &stage : snapshot.stages)
+        activities << stage.activity;
+    QList<double> rates;
+    for (const auto &pipe : snapshot.pipes)
+        rates << pipe.rate;
+    append(snapshot.t, activities, rates);
+}
+
 void PipelineHistory::trim()
 {
     const double oldest = m_last - MaxSeconds;

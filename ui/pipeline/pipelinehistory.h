@@ -7,7 +7,7 @@
 ///
 /// Appending is O(stages + pipes) per sample; data older than MaxSeconds is dropped.
 
-#include "stageactivity.h"
+#include <pipescope/metersnapshot.h>
 
 #include <QList>
 
@@ -40,6 +40,8 @@ public:
     /// One sample at \a t (seconds, increasing): one activity per stage, one rate per pipe.
     /// A list longer than before adds rows (a stage found later by attach).
     void append(double t, const QList<StageActivity> &stages, const QList<double> &rates);
+    /// The same from one tick of the meter.
+    void append(const MeterSnapshot &snapshot);
 
     int stageCount() const { return int(m_bands.size()); }
     int pipeCount() const { return int(m_rates.size()); }

@@ -2,7 +2,7 @@
 
 #include "pipelinehistory.h"
 #include "pipelinetimeaxis.h"
-#include "stageactivity.h"
+#include "stageactivitylook.h"
 
 #include <QHelpEvent>
 #include <QPainter>

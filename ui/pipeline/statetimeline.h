@@ -14,7 +14,6 @@
 namespace PipeScope::Ui {
 
 class PipelineHistory;
-enum class StageActivity;
 
 class StateTimeline : public QWidget
 {

@@ -75,6 +75,8 @@ public:
 
 Q_SIGNALS:
     void errorOccurred(const QString &message);
+    /// "Meter this pipeline" on the selected pipe: \a pid holds one of its ends.
+    void meterPipelineRequested(qint64 pid);
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -111,6 +113,7 @@ private:
     QLineEdit *m_filter = nullptr;
     QCheckBox *m_showAll = nullptr;
     QPushButton *m_pause = nullptr;
+    class QAction *m_meter = nullptr; ///< "Meter this pipeline": in the inspector and context menus
 };
 
 } // namespace PipeScope::Ui

@@ -1,10 +1,12 @@
 #pragma once
-/// \file stageactivity.h
-/// What a pipeline stage is doing at one moment, as the Pipeline page shows it: an icon, a
+/// \file stageactivitylook.h
+/// How the Pipeline page shows what a stage is doing (core/meter's StageActivity): an icon, a
 /// word, a tooltip, and for the state timeline a colour *and* a fill pattern, so no state is
 /// told by colour alone.
 
 #include "statepresentation.h"
+
+#include <pipescope/metersnapshot.h>
 
 #include <QBrush>
 #include <QColor>
@@ -13,18 +15,6 @@
 class QPalette;
 
 namespace PipeScope::Ui {
-
-enum class StageActivity {
-    Running,        ///< on a CPU or runnable (state R)
-    BlockedReading, ///< asleep in read() on its empty input pipe
-    BlockedWriting, ///< asleep in write() on its full output pipe: back-pressure
-    Throttled,      ///< asleep in poll/select/nanosleep: limits itself (pv -L, sleep loops)
-    Stopped,        ///< SIGSTOP / job control (state T)
-    Io,             ///< uninterruptible sleep (state D): disk or network file system
-    Sleeping,       ///< asleep elsewhere (a lock, a child, a socket)
-    Exited,         ///< the process has ended
-    Unknown,        ///< not sampled yet, or no access
-};
 
 class StageActivityLook
 {
@@ -38,6 +28,9 @@ public:
     static QColor background(StageActivity activity, const QPalette &palette);
     /// A band's pattern over its background (solid, hatched, crossed, dotted...): one per state.
     static QBrush pattern(StageActivity activity);
+    /// The page's banner for \a bottleneck of stage \a command: "Bottleneck: gzip -9 (stage 3)
+    /// — CPU-bound", "Balanced: no stage holds the others back", "Measuring…", with an icon.
+    static StateLook bottleneck(const Bottleneck &bottleneck, const QString &command);
 };
 
 } // namespace PipeScope::Ui

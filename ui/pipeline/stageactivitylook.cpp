@@ -1,4 +1,4 @@
-#include "stageactivity.h"
+#include "stageactivitylook.h"
 
 #include <QPalette>
 
@@ -7,7 +7,7 @@ namespace PipeScope::Ui {
 QList<StageActivity> StageActivityLook::timelineActivities()
 {
     using A = StageActivity;
-    return { A::Running, A::BlockedReading, A::BlockedWriting, A::Throttled, A::Stopped, A::Io, A::Sleeping };
+    return { A::Running, A::BlockedReading, A::BlockedWriting, A::Throttled, A::Stopped, A::DiskWait, A::Sleeping };
 }
 
 StateLook StageActivityLook::look(StageActivity activity)
@@ -32,7 +32,7 @@ StateLook StageActivityLook::look(StageActivity activity)
     case A::Stopped:
         return { QStringLiteral("paused"), QStringLiteral("stopped"),
                  QStringLiteral("Stopped by SIGSTOP (or job control): it does nothing until SIGCONT.") };
-    case A::Io:
+    case A::DiskWait:
         return { QStringLiteral("process"), QStringLiteral("disk I/O"),
                  QStringLiteral("In uninterruptible sleep (state D): waiting for a disk or a "
                                 "network file system.") };
@@ -64,7 +64,7 @@ QColor StageActivityLook::color(StageActivity activity)
     case A::Throttled:
     case A::Stopped:
         return QColor(0xe6, 0x7e, 0x00);
-    case A::Io:
+    case A::DiskWait:
         return QColor(0x15, 0x65, 0xc0);
     case A::Sleeping:
     case A::Exited:
@@ -99,7 +99,7 @@ QBrush StageActivityLook::pattern(StageActivity activity)
         return QBrush(hue, Qt::VerPattern);
     case A::Stopped:
         return QBrush(hue, Qt::DiagCrossPattern);
-    case A::Io:
+    case A::DiskWait:
         return QBrush(hue, Qt::HorPattern);
     case A::Sleeping:
         return QBrush(hue, Qt::Dense7Pattern);
@@ -108,6 +108,31 @@ QBrush StageActivityLook::pattern(StageActivity activity)
         break;
     }
     return QBrush(Qt::NoBrush);
+}
+
+StateLook StageActivityLook::bottleneck(const Bottleneck &bottleneck, const QString &command)
+{
+    using C = BottleneckCause;
+    const QString who = QStringLiteral("Bottleneck: %1 (stage %2) — ").arg(command).arg(bottleneck.stage + 1);
+    switch (bottleneck.cause) {
+    case C::Cpu:
+        return { QStringLiteral("process"), who + QStringLiteral("CPU-bound"), bottleneck.text };
+    case C::Throttled:
+        return { QStringLiteral("throttled"), who + QStringLiteral("throttled"), bottleneck.text };
+    case C::Io:
+        return { QStringLiteral("waiting"), who + QStringLiteral("waiting for disk I/O"), bottleneck.text };
+    case C::Stopped:
+        return { QStringLiteral("paused"), who + QStringLiteral("stopped"), bottleneck.text };
+    case C::Waiting:
+        return { QStringLiteral("waiting"), who + QStringLiteral("waiting"), bottleneck.text };
+    case C::Balanced:
+        return { QStringLiteral("reading"), QStringLiteral("Balanced: no stage holds the others back"),
+                 bottleneck.text };
+    case C::Unknown:
+        break;
+    }
+    return { QStringLiteral("notopen"), QStringLiteral("Measuring…"),
+             QStringLiteral("The bottleneck is judged over windows of 1–2 s: the first one is not full yet.") };
 }
 
 } // namespace PipeScope::Ui
