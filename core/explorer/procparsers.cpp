@@ -106,6 +106,37 @@ std::optional<ProcStat> parseStat(const QByteArray &text, StatTail tail)
     return stat;
 }
 
+std::optional<ProcIo> parseIo(const QByteArray &text)
+{
+    ProcIo io;
+    int found = 0;
+    for (const QByteArray &line : text.split('\n')) {
+        const qsizetype colon = line.indexOf(':');
+        if (colon <= 0)
+            continue;
+        const QByteArray key = line.left(colon);
+        quint64 *target = key == "rchar" ? &io.rchar : key == "wchar" ? &io.wchar
+                        : key == "syscr" ? &io.syscr : key == "syscw" ? &io.syscw : nullptr;
+        bool ok = false;
+        const quint64 value = line.mid(colon + 1).trimmed().toULongLong(&ok);
+        if (target && ok) {
+            *target = value;
+            found += key.startsWith('r') || key == "wchar" ? 1 : 0;
+        }
+    }
+    return found >= 2 ? std::optional<ProcIo>(io) : std::nullopt;
+}
+
+std::optional<ProcSchedstat> parseSchedstat(const QByteArray &text)
+{
+    const QList<QByteArray> fields = text.simplified().split(' ');
+    bool okRun = false, okWait = false;
+    ProcSchedstat stat;
+    stat.runNs = fields.value(0).toULongLong(&okRun);
+    stat.waitNs = fields.value(1).toULongLong(&okWait);
+    return okRun && okWait ? std::optional<ProcSchedstat>(stat) : std::nullopt;
+}
+
 ProcStatus parseStatus(const QByteArray &text)
 {
     ProcStatus status;

@@ -31,6 +31,24 @@ struct ProcStat
     quint64 startTime = 0; ///< clock ticks after boot: with the pid it names one process for good
 };
 
+/// /proc/PID/io: bytes and calls through read()/write() and friends, over every fd the process
+/// has (files and sockets too), including its threads and its reaped children. splice(2) and
+/// tee(2) are not counted.
+struct ProcIo
+{
+    quint64 rchar = 0;
+    quint64 wchar = 0;
+    quint64 syscr = 0;
+    quint64 syscw = 0;
+};
+
+/// /proc/PID/schedstat: nanoseconds on a CPU and runnable but waiting for one.
+struct ProcSchedstat
+{
+    quint64 runNs = 0;
+    quint64 waitNs = 0;
+};
+
 /// What an fd link (/proc/PID/fd/N) points at, from its readlink text.
 struct FdTarget
 {
@@ -86,6 +104,12 @@ enum class StatTail {
 
 /// /proc/PID/stat. Fields are counted from the last ')', because the name may contain one.
 std::optional<ProcStat> parseStat(const QByteArray &text, StatTail tail = StatTail::Required);
+
+/// /proc/PID/io ("rchar: N" lines); nullopt without an rchar and a wchar line.
+std::optional<ProcIo> parseIo(const QByteArray &text);
+
+/// /proc/PID/schedstat ("run_ns wait_ns timeslices").
+std::optional<ProcSchedstat> parseSchedstat(const QByteArray &text);
 
 /// /proc/PID/status (the "Uid:" and "NSpid:" lines).
 ProcStatus parseStatus(const QByteArray &text);

@@ -62,8 +62,9 @@ enum class RateSource {
     ReaderIn    ///< the reader's rchar delta
 };
 
-/// One pipe between stage `from` and stage `to` (= from + 1).
-struct PipeSample
+/// One pipe between stage `from` and stage `to` (= from + 1). (Not the kernel probe's
+/// PipeSample: this one adds the rate and where it comes from.)
+struct MeterPipeSample
 {
     int from = 0;
     int to = 1;
@@ -100,7 +101,7 @@ struct MeterSnapshot
 {
     double t = 0;          ///< seconds since the meter started
     QList<StageSample> stages;
-    QList<PipeSample> pipes;
+    QList<MeterPipeSample> pipes;
     Bottleneck bottleneck;
 };
 

@@ -9,9 +9,10 @@
 /// once (a held read end would hide EPIPE from the writer). Nothing is ptraced, no byte is
 /// taken or delayed. Rates come from the endpoint whose only I/O is the pipe, over >= 1 s.
 ///
-/// Launched stages run in their own process group; each is waited for with
-/// waitid(WEXITED|WNOWAIT) so its final /proc/PID/io is read from the zombie (exact totals)
-/// before it is reaped.
+/// Launched stages stay in the caller's process group, as a non-interactive shell leaves them:
+/// a terminal's Ctrl-C reaches them too, and a stage reading the terminal is not stopped by
+/// SIGTTIN. Each is waited for with waitid(WEXITED|WNOWAIT) so its final /proc/PID/io is read
+/// from the zombie (exact totals) before it is reaped.
 ///
 /// Example:
 /// \code
@@ -25,6 +26,8 @@
 #include "metersnapshot.h"
 #include "metersummary.h"
 
+#include <QBasicTimer>
+#include <QElapsedTimer>
 #include <QObject>
 #include <QString>
 
@@ -42,6 +45,7 @@ public:
         NoError,
         EmptyPipeline,   ///< run(): empty pipeline or empty stage (see errorString)
         SpawnFailed,     ///< run(): pipe2/posix_spawn failed
+        AlreadyActive,   ///< run()/attach() while metering
         NoSuchProcess,   ///< attach(): the PID does not exist
         NotAPipeline,    ///< attach(): the PID is not linked to any other process by a pipe
         AccessDenied     ///< attach(): /proc/PID/fd of the PID is not readable
@@ -50,14 +54,15 @@ public:
 
     static constexpr int MinimumIntervalMs = 20;
     static constexpr int DefaultIntervalMs = 100;
-    static constexpr int MaximumIntervalMs = 100;
+    static constexpr int MaximumIntervalMs = 1000;
 
     explicit PipelineMeter(QObject *parent = nullptr);
     /// Detaches from an attached pipeline; a launched one still running is killed (SIGTERM,
     /// then SIGKILL) and reaped without emitting.
     ~PipelineMeter() override;
 
-    /// Sampling period, clamped to 20..100 ms (50..10 Hz). Takes effect at the next tick.
+    /// Sampling period, clamped to 20..1000 ms (50..1 Hz; 100 ms by default). Rates and the
+    /// bottleneck use windows of >= 1 s whatever the period. Takes effect at the next tick.
     void setInterval(int milliseconds);
     int interval() const;
     /// Whether first-stage stdin / last-stage stdout are PipeScope's own (true, the default) or
@@ -70,10 +75,12 @@ public:
     bool run(const QString &pipeline);
     /// Finds the pipeline \a pid belongs to (any stage, or the shell that started it) through
     /// the pipes on fds 0 and 1 (2 when it is the same pipe as 1), among processes with the
-    /// same parent; \a procRoot for tests. false and error() when there is none.
-    bool attach(qint64 pid, const QString &procRoot = QStringLiteral("/proc"));
+    /// same parent. Stages of another user are kept with StageFlag::NoAccess (state and CPU
+    /// only). false and error() when there is none.
+    bool attach(qint64 pid);
     /// Ends metering: a launched pipeline gets SIGTERM (SIGKILL 1 s later if needed) and is
-    /// reaped; an attached one is left alone. finished() follows with interrupted = true.
+    /// reaped; an attached one is left alone. finished() follows (queued) with
+    /// interrupted = true. Nothing happens when not active.
     void stop();
 
     bool isActive() const;
@@ -82,6 +89,8 @@ public:
     QList<StageSample> stages() const;
     /// The latest sample (empty before the first tick).
     MeterSnapshot lastSnapshot() const;
+    /// The run so far (what finished() delivers at the end).
+    MeterSummary summary() const;
 
     /// Sends \a signal (SIGSTOP, SIGCONT...) to every process of stage \a index that the meter
     /// still knows as alive. false and errorString() if the stage is gone or kill() failed.
@@ -98,20 +107,24 @@ Q_SIGNALS:
     /// A failure after start (e.g. reaping failed); start failures return false instead.
     void errorOccurred(PipeScope::PipelineMeter::Error error, const QString &message);
 
+protected:
+    void timerEvent(QTimerEvent *event) override;
+
 private:
     void tick();
     bool fail(Error error, const QString &message);
-    void finish(bool interrupted);
+    bool start(std::unique_ptr<MeterSession> session);
+    void finish();
 
     std::unique_ptr<MeterSession> m_session;
+    QElapsedTimer m_clock;
+    QBasicTimer m_timer;
+    MeterSnapshot m_lastSnapshot;
+    MeterSummary m_summary;
     int m_intervalMs = DefaultIntervalMs;
     bool m_inheritStdio = true;
-    int m_timerId = 0;
     Error m_error = Error::NoError;
     QString m_errorString;
-
-protected:
-    void timerEvent(QTimerEvent *event) override;
 };
 
 } // namespace PipeScope

@@ -1,0 +1,160 @@
+#include "bottleneckfinder.h"
+
+#include <algorithm>
+#include <array>
+
+namespace PipeScope::BottleneckFinder {
+
+namespace {
+
+constexpr double Mostly = 0.5;
+
+/// Fractions of the window's ticks, per stage and per pipe.
+struct Shares
+{
+    QList<std::array<double, 9>> activity; ///< indexed by StageActivity
+    QList<double> full;
+    QList<double> empty;
+
+    double of(int stage, StageActivity activity) const { return this->activity[stage][size_t(activity)]; }
+};
+
+Shares sharesOf(const QList<const TickRecord *> &window, int stages, int pipes)
+{
+    Shares shares;
+    shares.activity.fill({}, stages);
+    shares.full.fill(0, pipes);
+    shares.empty.fill(0, pipes);
+    QList<int> known(pipes, 0);
+    const double step = 1.0 / double(window.size());
+    for (const TickRecord *record : window) {
+        for (int k = 0; k < stages && k < record->activities.size(); ++k)
+            shares.activity[k][size_t(record->activities[k])] += step;
+        for (int p = 0; p < pipes && p < record->fills.size(); ++p) {
+            const double fill = record->fills[p];
+            if (fill < 0)
+                continue;
+            ++known[p];
+            shares.full[p] += fill >= 0.9 ? 1 : 0;
+            shares.empty[p] += fill <= 0.1 ? 1 : 0;
+        }
+    }
+    for (int p = 0; p < pipes; ++p) {
+        shares.full[p] = known[p] ? shares.full[p] / known[p] : 0;
+        shares.empty[p] = known[p] ? shares.empty[p] / known[p] : 0;
+    }
+    return shares;
+}
+
+bool isBalanced(const Shares &shares, int stages)
+{
+    for (int p = 0; p + 1 < stages; ++p) {
+        if (shares.full[p] >= Mostly || shares.empty[p] >= Mostly)
+            return false;
+    }
+    for (int k = 0; k < stages; ++k) {
+        if (shares.of(k, StageActivity::BlockedReading) >= Mostly
+            || shares.of(k, StageActivity::BlockedWriting) >= Mostly)
+            return false;
+    }
+    return true;
+}
+
+double inputFull(const Shares &shares, int k)
+{
+    return k == 0 ? 1.0 : std::max(shares.full[k - 1], shares.of(k - 1, StageActivity::BlockedWriting));
+}
+
+double outputEmpty(const Shares &shares, int k, int stages)
+{
+    return k + 1 == stages ? 1.0 : std::max(shares.empty[k], shares.of(k + 1, StageActivity::BlockedReading));
+}
+
+BottleneckCause causeOf(const Shares &shares, int k)
+{
+    const std::pair<StageActivity, BottleneckCause> candidates[] = {
+        { StageActivity::Running, BottleneckCause::Cpu },
+        { StageActivity::Throttled, BottleneckCause::Throttled },
+        { StageActivity::DiskWait, BottleneckCause::Io },
+        { StageActivity::Stopped, BottleneckCause::Stopped },
+        { StageActivity::Sleeping, BottleneckCause::Waiting },
+    };
+    BottleneckCause cause = BottleneckCause::Waiting;
+    double best = 0;
+    for (const auto &[activity, candidate] : candidates) {
+        if (shares.of(k, activity) > best) {
+            best = shares.of(k, activity);
+            cause = candidate;
+        }
+    }
+    return cause;
+}
+
+QString causeWords(BottleneckCause cause, const StageInfo &stage)
+{
+    switch (cause) {
+    case BottleneckCause::Cpu:
+        return stage.runQueueWait > 0.2
+                ? QStringLiteral("it computes (%1% of a core, and %2% of the time it waits for a CPU)")
+                          .arg(qRound(stage.cpu * 100)).arg(qRound(stage.runQueueWait * 100))
+                : QStringLiteral("it is CPU-bound (%1% of a core)").arg(qRound(stage.cpu * 100));
+    case BottleneckCause::Throttled:
+        return QStringLiteral("it limits its own pace (asleep in %1)")
+                .arg(stage.wchan.isEmpty() ? QStringLiteral("poll or sleep") : stage.wchan);
+    case BottleneckCause::Io:
+        return QStringLiteral("it waits for a disk or file system (D state)");
+    case BottleneckCause::Stopped:
+        return QStringLiteral("it is stopped (SIGSTOP or job control; SIGCONT resumes it)");
+    default:
+        break;
+    }
+    return stage.wchan.isEmpty() ? QStringLiteral("it sleeps outside the pipes")
+                                 : QStringLiteral("it sleeps in %1").arg(stage.wchan);
+}
+
+QString verdictText(const Shares &shares, int k, int stages, BottleneckCause cause, const StageInfo &stage)
+{
+    const QString input = k == 0 ? QStringLiteral("it is the first stage")
+                                 : QStringLiteral("its input is backed up %1% of the time")
+                                           .arg(qRound(inputFull(shares, k) * 100));
+    const QString output = k + 1 == stages ? QStringLiteral("it is the last stage")
+                                           : QStringLiteral("the next stage waits for data %1% of the time")
+                                                     .arg(qRound(outputEmpty(shares, k, stages) * 100));
+    return QStringLiteral("%1 (stage %2 of %3) holds the pipeline back: %4; %5, %6.")
+            .arg(stage.command).arg(k + 1).arg(stages).arg(causeWords(cause, stage), input, output);
+}
+
+} // namespace
+
+Bottleneck find(const QList<const TickRecord *> &window, const QList<StageInfo> &stages)
+{
+    Bottleneck verdict;
+    const int count = int(stages.size());
+    if (window.isEmpty() || count == 0)
+        return verdict;
+    const Shares shares = sharesOf(window, count, count - 1);
+    if (count > 1 && isBalanced(shares, count)) {
+        verdict.cause = BottleneckCause::Balanced;
+        verdict.text = QStringLiteral("balanced: no pipe stays full or empty and no stage waits on a pipe; "
+                                      "the stages keep pace (or share a busy CPU)");
+        return verdict;
+    }
+    double best = -1;
+    for (int k = 0; k < count; ++k) {
+        if (shares.of(k, StageActivity::Exited) >= Mostly || shares.of(k, StageActivity::Unknown) >= Mostly)
+            continue;
+        const double score = inputFull(shares, k) + outputEmpty(shares, k, count)
+                - shares.of(k, StageActivity::BlockedReading) - shares.of(k, StageActivity::BlockedWriting);
+        if (score >= best) {
+            best = score;
+            verdict.stage = k;
+        }
+    }
+    if (verdict.stage < 0)
+        return verdict;
+    verdict.cause = causeOf(shares, verdict.stage);
+    verdict.text = verdictText(shares, verdict.stage, count, verdict.cause, stages[verdict.stage]);
+    return verdict;
+}
+
+} // namespace PipeScope::BottleneckFinder
