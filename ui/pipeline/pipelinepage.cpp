@@ -9,7 +9,7 @@
 #include "statetimeline.h"
 #include "throughputchart.h"
 
-#include "pipelinemeter.h"
+#include <pipescope/pipelinemeter.h>
 #include <pipescope/processcontrol.h>
 #include <pipescope/processstate.h>
 

@@ -1,6 +1,6 @@
 #include "pipelinerecording.h"
 
-#include "meterjson.h"
+#include <pipescope/meterjson.h>
 
 #include <QSaveFile>
 
