@@ -1,6 +1,7 @@
 // The Pipeline page on real pipelines: its model follows the meter, the bottleneck it shows is
 // the meter's, Pause/Resume changes a stage's state (and its writer's: back-pressure), the
 // exported files parse, and the history behind the charts keeps bands and rates in order.
+#include "mainwindow.h"
 #include "pipegauge.h"
 #include "pipelineflowview.h"
 #include "pipelinehistory.h"
@@ -18,6 +19,7 @@
 #include <QJsonObject>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -67,6 +69,7 @@ private Q_SLOTS:
     void pauseAndResumeChangeTheStagesState();
     void exportedJsonLinesAndCsvParse();
     void badPipelineIsRefusedWithTheMetersReason();
+    void fourStagesFitA1024x768Screen();
     void csvFieldQuoting_data();
     void csvFieldQuoting();
 };
@@ -122,8 +125,10 @@ void TestUiPipeline::modelFollowsARealPipelineAndShowsTheMetersBottleneck()
     QVERIFY(page.model()->index(meters.stage, 0).data(PipelineModel::IsBottleneckRole).toBool());
     for (int stage = 0; stage < 3; ++stage)
         QCOMPARE(page.flowView()->stageBox(stage)->isBottleneck(), stage == meters.stage);
-    QCOMPARE(page.flowView()->stageBox(meters.stage)->bottleneckText(),
-             QStringLiteral("⚑ bottleneck: %1").arg(bottleneckCauseName(meters.cause)));
+    QCOMPARE(page.flowView()->stageBox(meters.stage)->bottleneckText(), QStringLiteral("⚑ bottleneck"));
+    QCOMPARE(page.flowView()->stageBox(0)->bottleneckText(), QString());
+    QCOMPARE(meters.cause, BottleneckCause::Cpu);
+    QVERIFY2(page.bottleneckText().contains(QStringLiteral("CPU-bound")), qPrintable(page.bottleneckText()));
     QVERIFY2(page.bottleneckText().contains(QStringLiteral("gzip -9 (stage 2)")), qPrintable(page.bottleneckText()));
     QVERIFY(page.bottleneckText().contains(meters.text));
     // The pipes' rates reach the gauges and the chart's history.
@@ -235,6 +240,25 @@ void TestUiPipeline::badPipelineIsRefusedWithTheMetersReason()
              qPrintable(errors.first().first().toString()));
     QVERIFY(!page.isActive());
     QCOMPARE(page.model()->rowCount(), 0);
+}
+
+void TestUiPipeline::fourStagesFitA1024x768Screen()
+{
+    // In a window of 90 % of 1024×768 (what MainWindow takes on such a screen), less its menu
+    // bar, page tabs and status bar (~100 px).
+    MainWindow window;
+    auto *page = new PipelinePage(&window);
+    window.addPage(page, QStringLiteral("Pipeline"));
+    window.pages()->setCurrentWidget(page);
+    window.show();
+    QVERIFY(page->run(QStringLiteral("yes | cat | cat | cat > /dev/null")));
+    QTRY_COMPARE(page->flowView()->stageCount(), 4);
+    QTRY_VERIFY(page->model()->index(3, PipelineModel::PidColumn).data(PipelineModel::RawRole).toDouble() > 0);
+    const QSize minimum = window.minimumSizeHint();
+    qInfo() << "window minimum" << minimum << "page minimum" << page->minimumSizeHint();
+    QVERIFY2(minimum.width() <= 1024 * 9 / 10 && minimum.height() <= 768 * 9 / 10,
+             qPrintable(QStringLiteral("%1×%2").arg(minimum.width()).arg(minimum.height())));
+    page->stop();
 }
 
 void TestUiPipeline::csvFieldQuoting_data()

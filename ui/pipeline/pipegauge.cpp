@@ -19,9 +19,9 @@ constexpr int ArrowRoom = 14; // px above the rate for the arrow
 PipeGauge::PipeGauge(const PipelineHistory *history, int pipe, QWidget *parent)
     : QWidget(parent),
       m_pipe(pipe),
-      m_rate(new LiveLabel(QStringLiteral("≈ 999.9 MiB/s"), this)),
+      m_rate(new LiveLabel(QStringLiteral("999.9 MiB/s"), this)),
       m_gauge(new KernelBufferGauge(this)),
-      m_queued(new LiveLabel(QStringLiteral("999 KiB of 1.0 MiB"), this)),
+      m_queued(new LiveLabel(QStringLiteral("100 % full"), this)),
       m_sparkline(new RateSparkline(history, pipe, this))
 {
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
@@ -30,9 +30,6 @@ PipeGauge::PipeGauge(const PipelineHistory *history, int pipe, QWidget *parent)
     m_rate->setFont(bold);
     m_rate->setAlignment(Qt::AlignCenter);
     m_queued->setAlignment(Qt::AlignCenter);
-    m_rate->setToolTip(QStringLiteral("Bytes per second through this pipe over the last second or more, "
-                                      "from the counters of the stage whose only I/O is this pipe "
-                                      "(≈: that stage does other I/O too)."));
     m_gauge->setMinimumWidth(80);
     m_gauge->setFixedHeight(fontMetrics().height() * 2);
     auto *layout = new QVBoxLayout(this);
@@ -46,15 +43,30 @@ PipeGauge::PipeGauge(const PipelineHistory *history, int pipe, QWidget *parent)
 
 void PipeGauge::setValues(qint64 queued, qint64 capacity, double rate, bool approximate)
 {
-    m_rate->setText(PipelineModel::rateText(rate, approximate));
+    // "≈" would not fit between two boxes: it is in the tooltip and on the Numbers tab.
+    m_rate->setText(PipelineModel::rateText(rate, false));
+    m_rate->setToolTip(rateToolTip() + (approximate ? QStringLiteral("\n≈ Approximate: the counting stage "
+                                                                     "does other I/O too.")
+                                                    : QString()));
     m_gauge->setValues(queued, capacity);
-    QString fill = PipelineModel::queuedText(queued, capacity);
+    // Full and empty are what the bottleneck rule reads, so they are the words; the bytes are
+    // in the tooltip and on the Numbers tab.
+    QString fill = QStringLiteral("—");
     if (queued >= 0 && capacity > 0 && queued * 10 >= capacity * 9)
-        fill = QStringLiteral("full: ") + fill;
+        fill = QStringLiteral("full");
     else if (queued == 0)
         fill = QStringLiteral("empty");
+    else if (queued > 0 && capacity > 0)
+        fill = QStringLiteral("%1 % full").arg(qRound(100.0 * double(queued) / double(capacity)));
     m_queued->setText(fill);
+    m_queued->setToolTip(PipelineModel::queuedText(queued, capacity));
     m_sparkline->update();
+}
+
+QString PipeGauge::rateToolTip()
+{
+    return QStringLiteral("Bytes per second through this pipe over the last second or more, from the "
+                          "counters of the stage whose only I/O is this pipe.");
 }
 
 QString PipeGauge::rateText() const

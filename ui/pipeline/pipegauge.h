@@ -1,8 +1,8 @@
 #pragma once
 /// \file pipegauge.h
 /// The pipe between two stage boxes: an arrow writer → reader, its current rate, its fill as
-/// the kernel's page slots with "40 KiB of 64 KiB" under them (full and empty are the words
-/// the bottleneck rule reads), and a sparkline of its rate.
+/// the kernel's page slots with "full", "empty" or "62 % full" under them (the words the
+/// bottleneck rule reads; the bytes are in its tooltip), and a sparkline of its rate.
 
 #include <QWidget>
 
@@ -33,6 +33,8 @@ protected:
     void paintEvent(QPaintEvent *event) override;
 
 private:
+    static QString rateToolTip();
+
     int m_pipe;
     LiveLabel *m_rate;
     KernelBufferGauge *m_gauge;

@@ -106,6 +106,8 @@ QWidget *PipelinePage::createCharts()
     overTime->addWidget(m_chart);
     overTime->addWidget(m_timeline);
     overTime->setChildrenCollapsible(false);
+    overTime->setStretchFactor(0, 3);
+    overTime->setStretchFactor(1, 2);
     m_tabs->addTab(overTime, QStringLiteral("Over time"));
     m_table = new QTableView(m_tabs);
     m_table->setModel(m_model);

@@ -6,6 +6,7 @@
 #include <QPainter>
 #include <QPalette>
 
+#include <algorithm>
 #include <cmath>
 
 namespace PipeScope::Ui {
@@ -54,7 +55,9 @@ void PipelineTimeAxis::paintGrid(QPainter &painter, const QPalette &palette, boo
         const QString text = QStringLiteral("%1 s").arg(t, 0, 'f', step < 1 ? 1 : 0);
         const double width = metrics.horizontalAdvance(text);
         painter.setPen(palette.color(QPalette::PlaceholderText));
-        painter.drawText(QPointF(px - width / 2, m_plot.bottom() + metrics.ascent() + 2), text);
+        // Centred under its line, but kept inside the plot's width (the last label is at the edge).
+        const double left = std::clamp(px - width / 2, m_plot.left() - width / 2, m_plot.right() - width);
+        painter.drawText(QPointF(left, m_plot.bottom() + metrics.ascent() + 2), text);
     }
 }
 

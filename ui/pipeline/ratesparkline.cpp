@@ -4,6 +4,7 @@
 #include "statepresentation.h"
 #include "throughputchart.h"
 
+#include <QFontMetricsF>
 #include <QPainter>
 
 namespace PipeScope::Ui {
@@ -18,12 +19,12 @@ RateSparkline::RateSparkline(const PipelineHistory *history, int pipe, QWidget *
 
 QSize RateSparkline::sizeHint() const
 {
-    return { 120, fontMetrics().height() * 2 };
+    return { 120, fontMetrics().height() * 3 };
 }
 
 QSize RateSparkline::minimumSizeHint() const
 {
-    return { 60, fontMetrics().height() * 2 };
+    return { 60, fontMetrics().height() * 3 };
 }
 
 void RateSparkline::paintEvent(QPaintEvent *)
@@ -37,21 +38,25 @@ void RateSparkline::paintEvent(QPaintEvent *)
     if (m_pipe >= m_history->pipeCount() || m_history->isEmpty())
         return;
     const auto &points = m_history->rates(m_pipe);
-    const double to = std::max(m_history->lastTime(), Seconds);
-    const double from = to - Seconds;
+    const double to = m_history->lastTime();
+    const double from = std::max(m_history->visibleStart(), to - Seconds);
+    if (to - from <= 0)
+        return;
     double peak = 0;
     for (auto it = points.rbegin(); it != points.rend() && it->t >= from; ++it)
         peak = std::max(peak, it->rate);
     if (peak <= 0)
         return;
-    painter.setPen(ThroughputChart::seriesPen(m_pipe, 1.5));
-    painter.drawPath(ThroughputChart::ratePath(points, area.adjusted(1, 2, -1, -1), from, to, peak));
-    painter.setPen(palette().color(QPalette::PlaceholderText));
+    // The peak's words on the top line, the curve below them: they never cross.
     QFont small = font();
     small.setPointSizeF(small.pointSizeF() * 0.8);
     painter.setFont(small);
-    painter.drawText(area.adjusted(3, 1, 0, 0), Qt::AlignLeft | Qt::AlignTop,
+    const double textHeight = QFontMetricsF(small).height();
+    painter.setPen(palette().color(QPalette::PlaceholderText));
+    painter.drawText(area.adjusted(3, 0, 0, 0), Qt::AlignLeft | Qt::AlignTop,
                      QStringLiteral("peak %1").arg(formatRate(peak)));
+    painter.setPen(ThroughputChart::seriesPen(m_pipe, 1.5));
+    painter.drawPath(ThroughputChart::ratePath(points, area.adjusted(1, textHeight, -1, -2), from, to, peak));
 }
 
 } // namespace PipeScope::Ui

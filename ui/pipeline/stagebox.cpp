@@ -26,9 +26,8 @@ StageBox::StageBox(int index, QWidget *parent)
       m_pid(new LiveLabel(QStringLiteral("stage 10 · pid 4194304"), this)),
       m_state(new StateBadge(StateBadge::Size::Normal, this)),
       m_cpu(new QProgressBar(this)),
-      m_bytes(new LiveLabel(QStringLiteral("in 999.9 MiB\nout 999.9 MiB"), this)),
-      m_flags(new LiveLabel(QStringLiteral("≈ splice-blind"), this)),
-      m_marker(new LiveLabel(QStringLiteral("⚑ bottleneck: throttled"), this)),
+      m_bytes(new LiveLabel(QStringLiteral("in ≈ 999.9 MiB\nout ≈ 999.9 MiB"), this)),
+      m_marker(new LiveLabel(QStringLiteral("⚑ bottleneck"), this)),
       m_pause(new QPushButton(QStringLiteral("Pause"), this))
 {
     setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
@@ -47,7 +46,7 @@ StageBox::StageBox(int index, QWidget *parent)
     layout->setContentsMargins(10, 8, 10, 8);
     layout->setSpacing(3);
     for (QWidget *part : std::initializer_list<QWidget *>{ m_command, m_pid, m_state, m_cpu, m_bytes,
-                                                           m_flags, m_marker, m_pause })
+                                                           m_marker, m_pause })
         layout->addWidget(part);
     m_marker->setText(QString());
     connect(m_pause, &QPushButton::clicked, this, [this] { Q_EMIT pauseRequested(m_index, !m_stopped); });
@@ -63,18 +62,16 @@ void StageBox::setStage(const StageSample &stage, std::optional<BottleneckCause>
                      stage.activity == StageActivity::Sleeping ? stage.wchan : QString());
     m_cpu->setValue(std::clamp(qRound(stage.cpu * 100), 0, 100));
     m_cpu->setFormat(QStringLiteral("CPU %1 %").arg(qRound(stage.cpu * 100)));
-    const bool noAccess = stage.flags.testFlag(StageFlag::NoAccess);
-    m_bytes->setText(noAccess ? QStringLiteral("in/out: no access")
-                              : QStringLiteral("in %1\nout %2")
-                                        .arg(formatBytes(qint64(stage.bytesIn)), formatBytes(qint64(stage.bytesOut))));
-    m_flags->setText(flagsText(stage.flags));
+    m_bytes->setText(bytesText(stage));
+    m_bytes->setToolTip(bytesToolTip(stage.flags));
     m_stopped = stage.activity == StageActivity::Stopped;
     m_pause->setText(m_stopped ? QStringLiteral("Resume") : QStringLiteral("Pause"));
     m_pause->setEnabled(stage.activity != StageActivity::Exited && stage.pid > 0);
     const bool wasBottleneck = m_bottleneck;
     m_bottleneck = bottleneck.has_value();
-    m_marker->setText(m_bottleneck ? QStringLiteral("⚑ bottleneck: %1").arg(bottleneckCauseName(*bottleneck))
-                                   : QString());
+    // The cause is the banner's sentence (and this box's state word): here only the mark.
+    m_marker->setText(m_bottleneck ? QStringLiteral("⚑ bottleneck") : QString());
+    m_marker->setToolTip(m_bottleneck ? QStringLiteral("Cause: %1").arg(bottleneckCauseName(*bottleneck)) : QString());
     if (wasBottleneck != m_bottleneck)
         update();
 }
@@ -94,22 +91,35 @@ QString StageBox::bottleneckText() const
     return m_marker->text();
 }
 
-QString StageBox::flagsText(StageFlags flags)
+QString StageBox::bytesText(const StageSample &stage)
 {
-    QStringList words;
+    if (stage.flags.testFlag(StageFlag::NoAccess))
+        return QStringLiteral("in/out: no access");
+    // "≈": the counters include other files; "(splice)": they miss what splice() moved.
+    const QString mark = stage.flags.testFlag(StageFlag::Approximate) ? QStringLiteral("≈ ") : QString();
+    const QString splice = stage.flags.testFlag(StageFlag::SpliceBlind) ? QStringLiteral(" (splice)") : QString();
+    return QStringLiteral("in %1%2%3\nout %1%4%3")
+            .arg(mark, formatBytes(qint64(stage.bytesIn)), splice, formatBytes(qint64(stage.bytesOut)));
+}
+
+QString StageBox::bytesToolTip(StageFlags flags)
+{
+    QString text = QStringLiteral("Bytes the stage read (rchar) and wrote (wchar), from /proc/PID/io.");
     if (flags.testFlag(StageFlag::NoAccess))
-        words << QStringLiteral("no access");
-    if (flags.testFlag(StageFlag::SpliceBlind))
-        words << QStringLiteral("splice-blind");
+        text += QStringLiteral("\nNo access: /proc/PID/io of another user's process is not readable; its "
+                               "pipes are measured through the neighbours.");
     if (flags.testFlag(StageFlag::Approximate))
-        words << QStringLiteral("≈ other I/O");
-    return words.join(QStringLiteral(" · "));
+        text += QStringLiteral("\n≈: the stage also reads or writes files or sockets, and those count too.");
+    if (flags.testFlag(StageFlag::SpliceBlind))
+        text += QStringLiteral("\n(splice): the stage moves data with splice(), which /proc/PID/io does "
+                               "not count; its pipes' rates come from the neighbours.");
+    return text;
 }
 
 QSize StageBox::sizeHint() const
 {
     const QSize inner = QWidget::sizeHint();
-    return { std::clamp(inner.width(), 130, 200), inner.height() };
+    return { std::clamp(inner.width(), 130, 180), inner.height() };
 }
 
 void StageBox::paintEvent(QPaintEvent *)

@@ -1,9 +1,10 @@
 #pragma once
 /// \file stagebox.h
 /// One stage of the metered pipeline as a box: its command, its state as icon and word, a CPU
-/// bar, the bytes it read and wrote, what makes those numbers approximate, and a Pause/Resume
-/// button (SIGSTOP/SIGCONT, asked of the page). The bottleneck's box gets a thick border in the
-/// palette's highlight colour *and* the words "bottleneck: cpu", never the colour alone.
+/// bar, the bytes it read and wrote ("≈" when other I/O counts too, "(splice)" when the counters
+/// miss what splice() moved), and a Pause/Resume button (SIGSTOP/SIGCONT, asked of the page).
+/// The bottleneck's box gets a thick border in the palette's highlight colour *and* the words
+/// "⚑ bottleneck", never the colour alone; the cause is the page's banner sentence.
 
 #include <pipescope/metersnapshot.h>
 
@@ -44,7 +45,8 @@ protected:
     void paintEvent(QPaintEvent *event) override;
 
 private:
-    static QString flagsText(StageFlags flags);
+    static QString bytesText(const StageSample &stage);
+    static QString bytesToolTip(StageFlags flags);
 
     int m_index;
     bool m_bottleneck = false;
@@ -54,7 +56,6 @@ private:
     StateBadge *m_state;
     QProgressBar *m_cpu;
     LiveLabel *m_bytes;
-    LiveLabel *m_flags;
     LiveLabel *m_marker;
     QPushButton *m_pause;
 };

@@ -14,8 +14,7 @@ namespace PipeScope::Ui {
 
 namespace {
 
-constexpr double MaxRowHeight = 22;
-constexpr double MinRowHeight = 10;
+constexpr double MaxRowHeight = 26;
 
 } // namespace
 
@@ -36,16 +35,21 @@ void StateTimeline::setStageLabels(const QStringList &labels)
     update();
 }
 
+double StateTimeline::minimumRowHeight() const
+{
+    return fontMetrics().height() + 2; // a row label must fit its row
+}
+
 QSize StateTimeline::sizeHint() const
 {
     const int rows = std::max(3, int(m_labels.size()));
-    return { 800, int(rows * MaxRowHeight) + fontMetrics().height() * 4 };
+    return { 800, int(rows * MaxRowHeight) + fontMetrics().height() * 5 };
 }
 
 QSize StateTimeline::minimumSizeHint() const
 {
     const int rows = std::max(3, int(m_labels.size()));
-    return { 300, int(rows * MinRowHeight) + fontMetrics().height() * 4 };
+    return { 300, int(rows * minimumRowHeight()) + fontMetrics().height() * 5 };
 }
 
 QRectF StateTimeline::plotRect() const
@@ -59,7 +63,7 @@ QRectF StateTimeline::plotRect() const
 double StateTimeline::rowHeight() const
 {
     const int rows = std::max(1, m_history->stageCount());
-    return std::clamp(plotRect().height() / rows, MinRowHeight, MaxRowHeight);
+    return std::clamp(plotRect().height() / rows, minimumRowHeight(), std::max(minimumRowHeight(), MaxRowHeight));
 }
 
 std::optional<int> StateTimeline::rowAt(double y) const
@@ -81,7 +85,7 @@ void StateTimeline::paintEvent(QPaintEvent *)
     painter.setPen(palette().color(QPalette::WindowText));
     painter.drawText(QPointF(6, 4 + metrics.ascent()), QStringLiteral("What each stage is doing"));
     const QRectF plot = plotRect();
-    if (plot.width() < 20 || plot.height() < MinRowHeight)
+    if (plot.width() < 20 || plot.height() < minimumRowHeight())
         return;
     const PipelineTimeAxis axis(*m_history, QRectF(plot.topLeft(), QSizeF(plot.width(), rowHeight() * std::max(1, m_history->stageCount()))));
     axis.paintGrid(painter, palette(), true);

@@ -37,6 +37,7 @@ protected:
 private:
     QRectF plotRect() const;
     double rowHeight() const;
+    double minimumRowHeight() const;
     std::optional<int> rowAt(double y) const;
     void paintRow(QPainter &painter, int stage, const QRectF &row, const class PipelineTimeAxis &axis) const;
     void paintLegend(QPainter &painter, const QRectF &area) const;

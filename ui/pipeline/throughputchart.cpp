@@ -51,7 +51,7 @@ QSize ThroughputChart::sizeHint() const
 
 QSize ThroughputChart::minimumSizeHint() const
 {
-    return { 300, fontMetrics().height() * 6 };
+    return { 300, fontMetrics().height() * 5 };
 }
 
 void ThroughputChart::paintEvent(QPaintEvent *)
