@@ -7,6 +7,7 @@ packages=(
     build-essential cmake pkg-config
     qt6-base-dev qt6-base-dev-tools libqt6test6 libgl-dev   # Qt 6 Core, Widgets, Test
     lsof procps util-linux                                  # tests compare with lsof; setpriv
+    pv                                                      # the meter's rate-limited and splice-blind stages
     xvfb xauth imagemagick                                  # screenshots of the GUI
 )
 if [ "${PIPESCOPE_BENCH_DEPS:-0}" = 1 ]; then

@@ -259,7 +259,9 @@ void MeterSession::addWindowedValues(MeterSnapshot &snapshot)
         }
         if (m_blindIn[k] || m_blindOut[k])
             stage.flags |= StageFlag::SpliceBlind;
-        infos << BottleneckFinder::StageInfo { stage.command, stage.cpu, stage.runQueueWait, stage.wchan };
+        if (!stage.wchan.isEmpty())
+            m_lastWchan[k] = stage.wchan; // a throttled stage is often caught running
+        infos << BottleneckFinder::StageInfo { stage.command, stage.cpu, stage.runQueueWait, m_lastWchan.value(k) };
     }
     const TickRecord *rateBase = m_history.before(MeterHistory::RateWindow);
     for (int k = 0; k < snapshot.pipes.size(); ++k) {

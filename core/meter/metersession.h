@@ -11,6 +11,7 @@
 #include "pipelinelauncher.h"
 #include "summaryrecorder.h"
 
+#include <QHash>
 #include <QStringList>
 
 #include <memory>
@@ -53,6 +54,7 @@ private:
     QList<StageSample> m_lastSamples;
     QList<bool> m_blindOut; ///< stage K's wchar lags its reader's rchar: it splices out
     QList<bool> m_blindIn;  ///< stage K's rchar lags its writer's wchar: it splices in
+    QHash<int, QString> m_lastWchan;
     MeterHistory m_history;
     SummaryRecorder m_recorder;
     double m_lastTick = 0;

@@ -168,8 +168,12 @@ void MeterStage::rescan()
     m_outEndpoint.reset();
     m_readsElsewhere = m_writesElsewhere = false;
     QList<qint64> known = pids();
-    for (const Process &process : std::as_const(m_processes))
-        scanFds(process);
+    QHash<qint64, FdLinks> parents;
+    for (const Process &process : std::as_const(m_processes)) {
+        if (!parents.contains(process.ppid))
+            parents.insert(process.ppid, fdLinks(process.ppid));
+        scanFds(process.pid, fdLinks(process.pid), parents.value(process.ppid));
+    }
     for (size_t i = 0; i < m_processes.size(); ++i) {
         for (qint64 child : childrenOf(m_processes[i].pid)) {
             if (!known.contains(child)) {
@@ -180,40 +184,52 @@ void MeterStage::rescan()
     }
 }
 
-void MeterStage::scanFds(const Process &process)
+MeterStage::FdLinks MeterStage::fdLinks(qint64 pid)
 {
-    const QByteArray dir = QByteArray::number(process.pid) + "/fd";
+    FdLinks links;
+    const QByteArray dir = QByteArray::number(pid) + "/fd";
     ProcDirectory listing(m_procFd, dir.constData(), ProcDirectory::Listing::ShortReadEnds);
     if (!listing.isValid()) {
-        m_noAccess = m_noAccess || listing.error() == EACCES;
-        return;
+        links.error = listing.error();
+        return links;
     }
     while (const char *name = listing.next()) {
-        const QByteArray path = dir + '/' + name;
-        const int fd = QByteArray(name).toInt();
         char link[4096];
         int error = 0;
-        const ssize_t n = ProcDirectory::readLink(m_procFd, path.constData(), link, sizeof link, &error);
-        if (n <= 0)
-            continue;
-        const QByteArray text(link, int(n));
+        const ssize_t n = ProcDirectory::readLink(m_procFd, (dir + '/' + name).constData(), link, sizeof link, &error);
+        if (n > 0)
+            links.targets.insert(QByteArray(name).toInt(), QByteArray(link, int(n)));
+    }
+    return links;
+}
+
+void MeterStage::scanFds(qint64 pid, const FdLinks &own, const FdLinks &parent)
+{
+    if (own.error == EACCES || own.error == EPERM)
+        m_noAccess = true;
+    const QByteArray dir = QByteArray::number(pid) + "/fd/";
+    for (auto it = own.targets.cbegin(); it != own.targets.cend(); ++it) {
+        const int fd = it.key();
+        const QByteArray &text = it.value();
         const FdTarget target = ProcParsers::parseFdTarget(text);
         const quint64 pipe = target.kind == FdTarget::Kind::Pipe ? target.inode : 0;
         if (fd == 0 && pipe && pipe == m_in) {
-            m_inEndpoint = m_inEndpoint.value_or(StageFd { process.pid, 0 });
+            m_inEndpoint = m_inEndpoint.value_or(StageFd { pid, 0 });
             continue;
         }
         if ((fd == 1 || fd == 2) && pipe && pipe == m_out) {
             if (fd == 1)
-                m_outEndpoint = m_outEndpoint.value_or(StageFd { process.pid, 1 });
+                m_outEndpoint = m_outEndpoint.value_or(StageFd { pid, 1 });
             continue;
         }
-        // stderr and event fds are noise; anything else read or written is counted by
-        // /proc/PID/io too, so the stage's counters are no longer those of its pipes.
-        if (fd == 2 || text.startsWith("anon_inode:"))
+        // stderr, event fds and what the parent holds on the same number (inherited, like a
+        // shell's fd 251 or a jobserver's) are noise. Anything else read or written is counted
+        // by /proc/PID/io too, so the stage's counters are no longer those of its pipes.
+        if (fd == 2 || text.startsWith("anon_inode:") || parent.targets.value(fd) == text)
             continue;
         struct stat status;
-        if (!ProcDirectory::stat(m_procFd, path.constData(), false, &status, &error))
+        int error = 0;
+        if (!ProcDirectory::stat(m_procFd, (dir + QByteArray::number(fd)).constData(), false, &status, &error))
             continue;
         const auto mode = ProcParsers::modeFromLinkPermissions(status.st_mode);
         m_readsElsewhere = m_readsElsewhere || (mode && *mode != EndpointMode::Write && fd != 1);

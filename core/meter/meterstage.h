@@ -82,7 +82,14 @@ private:
 
     void addProcess(qint64 pid);
     void retire(const Process &process);
-    void scanFds(const Process &process);
+    /// A process's fd links by number; error is the listing's errno.
+    struct FdLinks
+    {
+        QHash<int, QByteArray> targets;
+        int error = 0;
+    };
+    FdLinks fdLinks(qint64 pid);
+    void scanFds(qint64 pid, const FdLinks &own, const FdLinks &parent);
     QList<qint64> childrenOf(qint64 pid) const;
     StageActivity activityOf(const QList<ProcessReading> &readings) const;
 

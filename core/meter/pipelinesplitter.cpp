@@ -124,7 +124,8 @@ bool isSimpleCommand(const QString &stage)
 {
     // Anything that makes the stage more than one command: lists, subshells, groups,
     // background, a here-document or a trailing comment.
-    static const QRegularExpression compound(QStringLiteral("[;&()`\\n]|<<|\\$\\("));
+    // (`&` after `<`/`>` or before `>` is a redirection such as 2>&1, not a list operator.)
+    static const QRegularExpression compound(QStringLiteral("[;()`\\n]|(?<![<>])&(?!>)|<<|\\$\\("));
     if (stage.contains(compound))
         return false;
     const QString first = stage.section(u' ', 0, 0, QString::SectionSkipEmpty);

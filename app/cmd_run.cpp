@@ -1,0 +1,122 @@
+// pipescope run 'a | b | c': starts the pipeline itself and meters it -- live view on stderr,
+// JSON lines with --json, a summary at the end, the pipeline's exit status as ours.
+#include "command.h"
+#include "meterconsole.h"
+
+#include <pipescope/pipelinemeter.h>
+
+#include <QCommandLineParser>
+#include <QTextStream>
+
+namespace PipeScope::App {
+
+namespace {
+
+struct RunOptions
+{
+    MeterConsoleOptions console;
+    int intervalMs = PipelineMeter::DefaultIntervalMs;
+    QString pipeline;
+};
+
+/// --interval MS within the meter's range; nullopt with a message otherwise.
+std::optional<int> intervalOption(const QCommandLineParser &parser, const QCommandLineOption &option, QString *error)
+{
+    if (!parser.isSet(option))
+        return PipelineMeter::DefaultIntervalMs;
+    bool ok = false;
+    const int ms = parser.value(option).toInt(&ok);
+    if (!ok || ms < PipelineMeter::MinimumIntervalMs || ms > PipelineMeter::MaximumIntervalMs) {
+        *error = QStringLiteral("--interval needs %1..%2 (milliseconds), not '%3'")
+                         .arg(PipelineMeter::MinimumIntervalMs)
+                         .arg(PipelineMeter::MaximumIntervalMs)
+                         .arg(parser.value(option));
+        return std::nullopt;
+    }
+    return ms;
+}
+
+std::optional<RunOptions> parse(const QStringList &arguments, int *status)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+            "Start PIPELINE (split at unquoted |, each stage run by /bin/sh -c) and meter it: per stage "
+            "state, CPU and bytes in/out, per pipe fill and rate, and the stage that holds the pipeline "
+            "back with its cause. Its stdin is the first stage's, its stdout the last stage's; the live "
+            "view goes to stderr (a refreshing block on a terminal, a line a second otherwise), then a "
+            "summary. Exits with the pipeline's status (the last stage's; 128+N for a signal N). "
+            "Ctrl-C ends the pipeline and still prints the summary."));
+    parser.addHelpOption();
+    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Write JSON lines (docs/meter-json.md) to PATH."),
+                                  QStringLiteral("PATH"));
+    const QCommandLineOption interval(QStringLiteral("interval"),
+                                      QStringLiteral("Sample every MS milliseconds (20..1000, default 100)."),
+                                      QStringLiteral("MS"));
+    const QCommandLineOption pipefail(QStringLiteral("pipefail"),
+                                      QStringLiteral("Exit with the rightmost non-zero stage status, as set -o pipefail."));
+    const QCommandLineOption quiet({ QStringLiteral("q"), QStringLiteral("quiet") },
+                                   QStringLiteral("No live view and no summary (the JSON lines are still written)."));
+    parser.addOptions({ json, interval, pipefail, quiet });
+    parser.addPositionalArgument(QStringLiteral("PIPELINE"), QStringLiteral("The pipeline, as one quoted argument."));
+    parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsPositionalArguments);
+    if (!parser.parse(arguments)) {
+        *status = usageError(parser.errorText(), parser.helpText());
+        return std::nullopt;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        QTextStream(stdout) << parser.helpText();
+        *status = ExitOk;
+        return std::nullopt;
+    }
+    RunOptions options;
+    QString error;
+    const std::optional<int> ms = intervalOption(parser, interval, &error);
+    const QStringList positional = parser.positionalArguments();
+    if (!ms || positional.size() != 1) {
+        *status = usageError(ms ? QStringLiteral("give the pipeline as one quoted argument: pipescope run 'a | b'") : error,
+                             parser.helpText());
+        return std::nullopt;
+    }
+    options.intervalMs = *ms;
+    options.pipeline = positional.first();
+    options.console.verb = QStringLiteral("run");
+    options.console.jsonPath = parser.value(json);
+    options.console.quiet = parser.isSet(quiet);
+    options.console.pipefail = parser.isSet(pipefail);
+    return options;
+}
+
+int runRun(const QStringList &arguments)
+{
+    int status = ExitOk;
+    const std::optional<RunOptions> options = parse(arguments, &status);
+    if (!options)
+        return status;
+    QTextStream err(stderr);
+    MeterConsole console(options->console);
+    QString error;
+    if (!console.openJson(&error)) {
+        err << "pipescope run: " << error << '\n';
+        return ExitFailure;
+    }
+    PipelineMeter meter;
+    meter.setInterval(options->intervalMs);
+    if (!meter.run(options->pipeline)) {
+        if (meter.error() == PipelineMeter::Error::EmptyPipeline)
+            return usageError(QStringLiteral("run: %1").arg(meter.errorString()),
+                              QStringLiteral("Usage: pipescope run [--json PATH] [--interval MS] [--pipefail] [-q] 'PIPELINE'\n"));
+        err << "pipescope run: " << meter.errorString() << '\n';
+        return ExitFailure;
+    }
+    int signal = 0;
+    const MeterSummary summary = console.drive(meter, &signal);
+    console.printSummary(summary);
+    const int pipelineStatus = summary.exitStatus(options->console.pipefail);
+    return signal ? 128 + signal : pipelineStatus < 0 ? ExitFailure : pipelineStatus;
+}
+
+} // namespace
+
+PIPESCOPE_REGISTER_COMMAND("run", "Start a pipeline and meter it: rates, totals, the bottleneck", runRun)
+
+} // namespace PipeScope::App
