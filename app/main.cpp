@@ -124,28 +124,28 @@ int main(int argc, char **argv)
     GuiOptions options;
     options.labFile = parser.positionalArguments().value(0);
     options.demo = !parser.isSet(noDemo) && options.labFile.isEmpty();
-    if (parser.isSet(pid)) {
+    // --pid and --attach take a process id; -1 when unset, 0 when not a positive number.
+    const auto processId = [&parser](const QCommandLineOption &option) -> qint64 {
+        if (!parser.isSet(option))
+            return -1;
         bool ok = false;
-        options.pid = parser.value(pid).toLongLong(&ok);
-        if (!ok || options.pid <= 0)
-            return usageError(QStringLiteral("--pid needs a process id, got '%1'")
-                                      .arg(parser.value(pid)),
+        const qint64 value = parser.value(option).toLongLong(&ok);
+        return ok && value > 0 ? value : 0;
+    };
+    for (const QCommandLineOption *option : { &pid, &attach }) {
+        if (processId(*option) == 0)
+            return usageError(QStringLiteral("--%1 needs a process id, got '%2'")
+                                      .arg(option->names().first(), parser.value(*option)),
                               helpText(parser));
     }
+    options.pid = processId(pid);
+    options.attachPid = processId(attach);
     if (parser.isSet(run) && parser.isSet(attach))
         return usageError(QStringLiteral("--run and --attach exclude each other"), helpText(parser));
     if (parser.isSet(run) && parser.value(run).trimmed().isEmpty())
         return usageError(QStringLiteral("--run needs a pipeline, e.g. --run 'yes | gzip | wc -c'"),
                           helpText(parser));
     options.runPipeline = parser.value(run);
-    if (parser.isSet(attach)) {
-        bool ok = false;
-        options.attachPid = parser.value(attach).toLongLong(&ok);
-        if (!ok || options.attachPid <= 0)
-            return usageError(QStringLiteral("--attach needs a process id, got '%1'")
-                                      .arg(parser.value(attach)),
-                              helpText(parser));
-    }
     options.lesson = parser.value(lesson);
     options.presentation = parser.isSet(presentation);
     if (!options.lesson.isEmpty() && !LessonCatalog::find(options.lesson)) {

@@ -9,6 +9,7 @@
 #include "pipelinepage.h"
 #include "pipelinerecording.h"
 #include "stagebox.h"
+#include "testsupport.h"
 
 #include <pipescope/pipelinemeter.h>
 
@@ -25,6 +26,7 @@
 
 using namespace PipeScope;
 using namespace PipeScope::Ui;
+using namespace PipeScope::Test;
 
 namespace {
 
@@ -70,6 +72,8 @@ private Q_SLOTS:
     void exportedJsonLinesAndCsvParse();
     void badPipelineIsRefusedWithTheMetersReason();
     void fourStagesFitA1024x768Screen();
+    void runAndAttachOptionsRefuseBadValues_data();
+    void runAndAttachOptionsRefuseBadValues();
     void csvFieldQuoting_data();
     void csvFieldQuoting();
 };
@@ -259,6 +263,30 @@ void TestUiPipeline::fourStagesFitA1024x768Screen()
     QVERIFY2(minimum.width() <= 1024 * 9 / 10 && minimum.height() <= 768 * 9 / 10,
              qPrintable(QStringLiteral("%1×%2").arg(minimum.width()).arg(minimum.height())));
     page->stop();
+}
+
+void TestUiPipeline::runAndAttachOptionsRefuseBadValues_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("attach not a number") << QStringList{ QStringLiteral("--attach"), QStringLiteral("abc") }
+                                         << QStringLiteral("--attach needs a process id, got 'abc'");
+    QTest::newRow("attach zero") << QStringList{ QStringLiteral("--attach"), QStringLiteral("0") }
+                                 << QStringLiteral("--attach needs a process id, got '0'");
+    QTest::newRow("empty pipeline") << QStringList{ QStringLiteral("--run"), QStringLiteral("  ") }
+                                    << QStringLiteral("--run needs a pipeline");
+    QTest::newRow("both") << QStringList{ QStringLiteral("--run"), QStringLiteral("yes | cat"),
+                                          QStringLiteral("--attach"), QStringLiteral("1") }
+                          << QStringLiteral("--run and --attach exclude each other");
+}
+
+void TestUiPipeline::runAndAttachOptionsRefuseBadValues()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, message);
+    const CommandResult result = runCommand(QStringLiteral(PIPESCOPE_BINARY), arguments);
+    QCOMPARE(result.exitCode, 2);
+    QVERIFY2(result.err.contains(message), qPrintable(result.err));
 }
 
 void TestUiPipeline::csvFieldQuoting_data()
