@@ -8,6 +8,7 @@
 #include <QTextStream>
 
 #include <cstring>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 namespace PipeScope::App {
@@ -166,9 +167,12 @@ void MeterConsole::drawBlock(const MeterSnapshot &snapshot)
     }
     lines << (snapshot.bottleneck.cause == BottleneckCause::Unknown ? QStringLiteral("bottleneck: (measuring)")
                                                                     : QStringLiteral("bottleneck: ") + snapshot.bottleneck.text);
+    // A line wider than the terminal wraps and the cursor-up count would miss it: cut.
+    winsize size {};
+    const int width = ::ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 20 ? size.ws_col : 80;
     clearBlock();
     for (const QString &line : std::as_const(lines))
-        err() << line << "\x1b[K\n";
+        err() << (line.size() < width ? line : line.left(width - 2) + QChar(0x2026)) << "\x1b[K\n";
     err().flush();
     m_blockLines = int(lines.size());
 }
