@@ -4,6 +4,7 @@
 
 #include "lessonspanel.h"
 #include "mainwindow.h"
+#include "pipelinepage.h"
 #include "systempage.h"
 
 #include <pipescope/lab.h>
@@ -29,6 +30,21 @@ int runGui(int &argc, char **argv, const GuiOptions &options)
                          window.pages()->setCurrentWidget(system);
                          system->revealPipe(pipeKey);
                      });
+    auto *pipeline = new Ui::PipelinePage(&window);
+    window.addPage(pipeline, QStringLiteral("Pipeline"));
+    QObject::connect(pipeline, &Ui::PipelinePage::errorOccurred, &window, &Ui::MainWindow::showError);
+    QObject::connect(system, &Ui::SystemPage::meterPipelineRequested, pipeline,
+                     [&window, pipeline](qint64 pid) {
+                         window.pages()->setCurrentWidget(pipeline);
+                         pipeline->attach(pid);
+                     });
+    if (!options.runPipeline.isEmpty() || options.attachPid > 0) {
+        window.pages()->setCurrentWidget(pipeline);
+        if (options.attachPid > 0)
+            pipeline->attach(options.attachPid); // a refusal is shown on the page
+        else
+            pipeline->run(options.runPipeline);
+    }
     if (options.pid > 0) {
         window.pages()->setCurrentWidget(system);
         system->followPid(options.pid); // applied once the process shows up in a scan

@@ -12,6 +12,8 @@ struct GuiOptions
     bool demo = true;  ///< `--no-demo`: start with an empty lab
     QString lesson;    ///< `--lesson NAME`: open the Lessons page at this lesson
     bool presentation = false; ///< `--presentation`: lessons with large fonts
+    QString runPipeline; ///< `--run 'CMD'`: open the Pipeline page metering this pipeline
+    qint64 attachPid = -1; ///< `--attach PID`: open the Pipeline page on PID's pipeline
 };
 
 /// Opens the PipeScope window and runs the event loop; returns the exit status.

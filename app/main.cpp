@@ -87,7 +87,15 @@ int main(int argc, char **argv)
     const QCommandLineOption presentation(QStringLiteral("presentation"),
                                           QStringLiteral("Lessons in presentation mode: large "
                                                          "fonts for a projector."));
-    parser.addOptions({ pid, noDemo, lesson, presentation });
+    const QCommandLineOption run(QStringLiteral("run"),
+                                 QStringLiteral("Open the Pipeline page metering PIPELINE, started "
+                                                "by PipeScope ('yes | gzip -9 | cat > /dev/null')."),
+                                 QStringLiteral("PIPELINE"));
+    const QCommandLineOption attach(QStringLiteral("attach"),
+                                    QStringLiteral("Open the Pipeline page on the running pipeline "
+                                                   "process PID (a stage or its shell) belongs to."),
+                                    QStringLiteral("PID"));
+    parser.addOptions({ pid, noDemo, lesson, presentation, run, attach });
     parser.addPositionalArgument(QStringLiteral("lab.json"),
                                  QStringLiteral("A lab saved with File > Save lab."),
                                  QStringLiteral("[lab.json]"));
@@ -116,14 +124,28 @@ int main(int argc, char **argv)
     GuiOptions options;
     options.labFile = parser.positionalArguments().value(0);
     options.demo = !parser.isSet(noDemo) && options.labFile.isEmpty();
-    if (parser.isSet(pid)) {
+    // --pid and --attach take a process id; -1 when unset, 0 when not a positive number.
+    const auto processId = [&parser](const QCommandLineOption &option) -> qint64 {
+        if (!parser.isSet(option))
+            return -1;
         bool ok = false;
-        options.pid = parser.value(pid).toLongLong(&ok);
-        if (!ok || options.pid <= 0)
-            return usageError(QStringLiteral("--pid needs a process id, got '%1'")
-                                      .arg(parser.value(pid)),
+        const qint64 value = parser.value(option).toLongLong(&ok);
+        return ok && value > 0 ? value : 0;
+    };
+    for (const QCommandLineOption *option : { &pid, &attach }) {
+        if (processId(*option) == 0)
+            return usageError(QStringLiteral("--%1 needs a process id, got '%2'")
+                                      .arg(option->names().first(), parser.value(*option)),
                               helpText(parser));
     }
+    options.pid = processId(pid);
+    options.attachPid = processId(attach);
+    if (parser.isSet(run) && parser.isSet(attach))
+        return usageError(QStringLiteral("--run and --attach exclude each other"), helpText(parser));
+    if (parser.isSet(run) && parser.value(run).trimmed().isEmpty())
+        return usageError(QStringLiteral("--run needs a pipeline, e.g. --run 'yes | gzip | wc -c'"),
+                          helpText(parser));
+    options.runPipeline = parser.value(run);
     options.lesson = parser.value(lesson);
     options.presentation = parser.isSet(presentation);
     if (!options.lesson.isEmpty() && !LessonCatalog::find(options.lesson)) {

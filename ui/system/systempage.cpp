@@ -9,6 +9,7 @@
 #include <pipescope/processcontrol.h>
 #include <pipescope/snapshotformat.h>
 
+#include <QAction>
 #include <QCheckBox>
 #include <QElapsedTimer>
 #include <QHBoxLayout>
@@ -20,6 +21,7 @@
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTableView>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include <unistd.h>
@@ -50,6 +52,14 @@ SystemPage::SystemPage(QWidget *parent, const QString &procRoot, SystemMonitor *
     m_proxy->setFilterKeyColumn(-1);
     m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
     m_proxy->setSortRole(SystemPipesModel::SortRole);
+    m_meter = new QAction(QStringLiteral("Meter this pipeline"), this);
+    m_meter->setObjectName(QStringLiteral("meterPipeline"));
+    m_meter->setToolTip(QStringLiteral("Open the pipeline the selected pipe belongs to on the Pipeline "
+                                       "page: rates, totals and the bottleneck."));
+    connect(m_meter, &QAction::triggered, this, [this] {
+        if (const PipeInfo *pipe = m_model->pipe(m_selected); pipe && !pipe->endpoints.isEmpty())
+            Q_EMIT meterPipelineRequested(pipe->endpoints.first().pid);
+    });
 
     m_table = new QTableView(this);
     m_table->setModel(m_proxy);
@@ -59,6 +69,10 @@ SystemPage::SystemPage(QWidget *parent, const QString &procRoot, SystemMonitor *
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_graph = new EndpointGraph(this);
+    for (QWidget *view : std::initializer_list<QWidget *>{ m_table, m_graph }) {
+        view->setContextMenuPolicy(Qt::ActionsContextMenu);
+        view->addAction(m_meter);
+    }
 
     auto *views = new QSplitter(Qt::Vertical, this);
     views->addWidget(m_graph);
@@ -151,6 +165,9 @@ QWidget *SystemPage::createInspector()
     column->addWidget(m_title);
     column->addWidget(m_gauge);
     column->addWidget(m_pause);
+    auto *meter = new QToolButton(panel);
+    meter->setDefaultAction(m_meter);
+    column->addWidget(meter);
     column->addWidget(m_details);
     column->addWidget(m_peek, 1);
     return panel;
@@ -350,6 +367,7 @@ void SystemPage::refreshInspector()
     const PipeInfo *pipe = m_model->pipe(m_selected);
     m_pause->setEnabled(pipe && pipe->hasReader());
     updateFocus();
+    m_meter->setEnabled(pipe && !pipe->endpoints.isEmpty());
     if (!pipe) {
         m_gauge->setValues(-1, -1);
         return;

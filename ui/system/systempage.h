@@ -83,6 +83,8 @@ Q_SIGNALS:
     void errorOccurred(const QString &message);
     /// An update of the monitor was shown.
     void snapshotShown();
+    /// "Meter this pipeline" on the selected pipe: \a pid holds one of its ends.
+    void meterPipelineRequested(qint64 pid);
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -121,6 +123,7 @@ private:
     QLineEdit *m_filter = nullptr;
     QCheckBox *m_showAll = nullptr;
     QPushButton *m_pause = nullptr;
+    class QAction *m_meter = nullptr; ///< "Meter this pipeline": in the inspector and context menus
 };
 
 } // namespace PipeScope::Ui
