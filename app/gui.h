@@ -12,6 +12,7 @@ struct GuiOptions
     bool demo = true;  ///< `--no-demo`: start with an empty lab
     QString lesson;    ///< `--lesson NAME`: open the Lessons page at this lesson
     bool presentation = false; ///< `--presentation`: lessons with large fonts
+    bool trust = false; ///< `--trust`: start a lab file's child processes without asking
 };
 
 /// Opens the PipeScope window and runs the event loop; returns the exit status.

@@ -87,7 +87,10 @@ int main(int argc, char **argv)
     const QCommandLineOption presentation(QStringLiteral("presentation"),
                                           QStringLiteral("Lessons in presentation mode: large "
                                                          "fonts for a projector."));
-    parser.addOptions({ pid, noDemo, lesson, presentation });
+    const QCommandLineOption trust(QStringLiteral("trust"),
+                                   QStringLiteral("Start the child processes of lab.json without asking "
+                                                  "(for scripted demos; only with a lab file you trust)."));
+    parser.addOptions({ pid, noDemo, lesson, presentation, trust });
     parser.addPositionalArgument(QStringLiteral("lab.json"),
                                  QStringLiteral("A lab saved with File > Save lab."),
                                  QStringLiteral("[lab.json]"));
@@ -117,15 +120,15 @@ int main(int argc, char **argv)
     options.labFile = parser.positionalArguments().value(0);
     options.demo = !parser.isSet(noDemo) && options.labFile.isEmpty();
     if (parser.isSet(pid)) {
-        bool ok = false;
-        options.pid = parser.value(pid).toLongLong(&ok);
-        if (!ok || options.pid <= 0)
-            return usageError(QStringLiteral("--pid needs a process id, got '%1'")
-                                      .arg(parser.value(pid)),
-                              helpText(parser));
+        QString error;
+        const std::optional<qint64> checked = parsePid(parser.value(pid), QStringLiteral("--pid"), &error);
+        if (!checked)
+            return usageError(error, helpText(parser));
+        options.pid = *checked;
     }
     options.lesson = parser.value(lesson);
     options.presentation = parser.isSet(presentation);
+    options.trust = parser.isSet(trust);
     if (!options.lesson.isEmpty() && !LessonCatalog::find(options.lesson)) {
         QStringList names;
         for (const Lesson &known : LessonCatalog::all())

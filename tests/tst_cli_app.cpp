@@ -78,7 +78,7 @@ private Q_SLOTS:
         QTest::newRow("unknown command") << QStringList { QStringLiteral("frobnicate") }
                                          << QStringLiteral("unknown command or not a lab file: frobnicate");
         QTest::newRow("pid not a number") << QStringList { QStringLiteral("--pid"), QStringLiteral("abc") }
-                                          << QStringLiteral("--pid needs a process id, got 'abc'");
+                                          << QStringLiteral("--pid needs a number from 1 to 2147483647, got 'abc'");
         QTest::newRow("pid without value") << QStringList { QStringLiteral("--pid") }
                                            << QStringLiteral("Missing value after '--pid'");
         QTest::newRow("unknown lesson") << QStringList { QStringLiteral("--lesson"), QStringLiteral("nosuch") }

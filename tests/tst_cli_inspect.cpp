@@ -68,7 +68,7 @@ private Q_SLOTS:
                                   << QStringLiteral("bad pipe '12:'");
         QTest::newRow("bad peek") << QStringList{ QStringLiteral("0"), QStringLiteral("--peek"),
                                                   QStringLiteral("lots") }
-                                  << QStringLiteral("--peek needs a byte count, got 'lots'");
+                                  << QStringLiteral("--peek needs a byte count from 0 to 2147483647 (K and M allowed), got 'lots'");
         QTest::newRow("hex without peek") << QStringList{ QStringLiteral("0"), QStringLiteral("--hex") }
                                           << QStringLiteral("--hex only applies to --peek");
         QTest::newRow("bad capacity") << QStringList{ QStringLiteral("0"),
@@ -316,6 +316,34 @@ private Q_SLOTS:
         QVERIFY(!result.text().contains(QLatin1String("secret")));
         write.close();
         QCOMPARE(reader.finish(), readerLine("secret"));
+    }
+
+    void aReaderWeMayNotSeeIsNotCalledNobody()
+    {
+        // Issue 17 item 7: as nobody, on root's FIFO read by a root process with 15 bytes
+        // queued, inspect said "nobody has it open, so it holds no bytes".
+        if (::geteuid() != 0)
+            QSKIP("needs root to run the CLI as nobody against a root-owned process");
+        if (!Test::nobodyCanRun(QStringLiteral(PIPESCOPE_BINARY)))
+            QSKIP("nobody cannot reach the built binary (a parent directory is not o+x)");
+        QTemporaryDir dir;
+        QVERIFY(::chmod(QFile::encodeName(dir.path()).constData(), 0755) == 0);
+        const QString path = dir.filePath(QStringLiteral("root.fifo"));
+        QVERIFY(::mkfifo(QFile::encodeName(path).constData(), 0644) == 0);
+        Fd read(Sys::open(QFile::encodeName(path).constData(), O_RDONLY | O_NONBLOCK));
+        Fd write(Sys::open(QFile::encodeName(path).constData(), O_WRONLY | O_NONBLOCK));
+        QVERIFY(read.isValid() && write.isValid());
+        QVERIFY(Test::writeAll(write.get(), "fifteen bytes!\n"));
+        write.close();
+        GatedReader reader(read.get()); // a root process holds the read end, bytes queued
+        QVERIFY(reader.isRunning());
+        read.close();
+        const Result result = inspectAsNobody({ path });
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY2(result.err.contains(QLatin1String("we cannot see who has it open, nor whether it holds bytes")),
+                 qPrintable(result.err));
+        QVERIFY2(!result.err.contains(QLatin1String("holds no bytes")), qPrintable(result.err));
+        QCOMPARE(reader.finish(), readerLine("fifteen bytes!\n"));
     }
 };
 
