@@ -132,7 +132,8 @@ private Q_SLOTS:
         environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
         environment.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.path()); // no saved layout
         process.setProcessEnvironment(environment);
-        process.start(QStringLiteral(PIPESCOPE_BINARY), { labFile });
+        // --trust: the lab's command runs without the ChildApproval dialog.
+        process.start(QStringLiteral(PIPESCOPE_BINARY), { QStringLiteral("--trust"), labFile });
         QVERIFY(process.waitForStarted());
         const pid_t sleeper = waitForChild(pid_t(process.processId()), QStringLiteral("sleep"));
         QVERIFY(sleeper > 0);

@@ -124,12 +124,12 @@ bool PipeHandle::openVerified(const QString &path, const QString &permissionHint
         failSyscall("open", path, error, isPermissionError(error) ? permissionHint : QString());
         return false;
     }
-    if (!S_ISFIFO(status.st_mode)) {
-        fail(EINVAL, QStringLiteral("%1 is not a FIFO (%2), not opened").arg(path, whatItIs(QString(), status.st_mode)));
-        return false;
-    }
     if (m_status.st_ino != 0 && !sameFile(status, m_status)) {
         fail(EAGAIN, QStringLiteral("%1 changed while it was probed, try again").arg(path));
+        return false;
+    }
+    if (!S_ISFIFO(status.st_mode)) {
+        fail(EINVAL, QStringLiteral("%1 is not a FIFO (%2)").arg(path, whatItIs(QString(), status.st_mode)));
         return false;
     }
     // O_NOCTTY for good measure; the inode is a FIFO by now.

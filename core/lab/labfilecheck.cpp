@@ -197,7 +197,7 @@ bool LabFileCheck::checkFifoPath(const QString &path, QString *error)
 bool LabFileCheck::checkCommand(const QString &command, QString *error)
 {
     if (command.trimmed().isEmpty())
-        return fail(error, QStringLiteral("no command given"));
+        return fail(error, QStringLiteral("empty command line"));
     if (command.contains(QChar(0)))
         return fail(error, QStringLiteral("command \"%1\" holds a NUL byte").arg(command.left(40)));
     if (command.size() > MaxCommandLength)
