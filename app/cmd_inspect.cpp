@@ -10,7 +10,6 @@
 #include <QCoreApplication>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QRegularExpression>
 #include <QTextStream>
 
 #include <sys/sysmacros.h>
@@ -43,20 +42,6 @@ int failure(const QString &message)
 {
     QTextStream(stderr) << "pipescope inspect: " << message << '\n';
     return ExitFailure;
-}
-
-/// "65536", "64K", "1M" (binary multiples); nullopt if not a non-negative int.
-std::optional<qint64> parseBytes(const QString &text)
-{
-    static const QRegularExpression pattern(QStringLiteral("^(\\d+)([kKmM]?)$"));
-    const QRegularExpressionMatch match = pattern.match(text);
-    bool ok = false;
-    const qint64 value = match.hasMatch() ? match.captured(1).toLongLong(&ok) : -1;
-    if (!ok || value > (qint64(1) << 40))
-        return std::nullopt;
-    const QString unit = match.captured(2).toLower();
-    const qint64 bytes = value * (unit == u"k" ? 1024 : unit == u"m" ? 1024 * 1024 : 1);
-    return bytes;
 }
 
 /// Printable ASCII as is, everything else as a C escape, a line break after each "\n".
@@ -257,20 +242,23 @@ int parseRequest(const QStringList &arguments, InspectRequest *request)
     request->openAnyway = parser.isSet(QStringLiteral("open-anyway"));
     if (request->openAnyway && request->probe.target() == PipeProbe::Target::OwnFd)
         return usageError(QStringLiteral("--open-anyway applies to PID:FD and FIFO paths (an FD of ours is opened as it is)"), usage);
+    QString error;
     if (parser.isSet(QStringLiteral("peek"))) {
-        const std::optional<qint64> n = parseBytes(parser.value(QStringLiteral("peek")));
+        // More than one tee(2) can copy is clamped by PipeProbe::peek, so any size is fine.
+        const std::optional<qint64> n = parseByteCount(parser.value(QStringLiteral("peek")),
+                                                       std::numeric_limits<int>::max(), QStringLiteral("--peek"), &error);
         if (!n)
-            return usageError(QStringLiteral("--peek needs a byte count, got '%1'")
-                                      .arg(parser.value(QStringLiteral("peek"))), usage);
+            return usageError(error, usage);
         request->peek = qsizetype(*n);
     }
     if (request->hex && request->peek < 0)
         return usageError(QStringLiteral("--hex only applies to --peek"), usage);
     if (parser.isSet(QStringLiteral("set-capacity"))) {
-        const QString value = parser.value(QStringLiteral("set-capacity"));
-        const std::optional<qint64> bytes = parseBytes(value);
-        if (!bytes || *bytes > std::numeric_limits<int>::max())
-            return usageError(QStringLiteral("--set-capacity needs a byte count, got '%1'").arg(value), usage);
+        const std::optional<qint64> bytes = parseByteCount(parser.value(QStringLiteral("set-capacity")),
+                                                           std::numeric_limits<int>::max(),
+                                                           QStringLiteral("--set-capacity"), &error);
+        if (!bytes)
+            return usageError(error, usage);
         request->newCapacity = int(*bytes);
     }
     return -1;

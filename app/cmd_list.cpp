@@ -11,11 +11,28 @@
 #include <QJsonDocument>
 #include <QTextStream>
 
+#include <cstring>
 #include <unistd.h>
 
 namespace PipeScope::App {
 
 namespace {
+
+/// Why a scan read nothing: the /proc root's open error, else the first process's.
+QString scanFailure(const SystemSnapshot &snapshot, const QString &root)
+{
+    auto errnoName = [](int error) {
+        const char *name = ::strerrorname_np(error);
+        return name ? QLatin1String(name) : QLatin1String("?");
+    };
+    if (snapshot.rootError != 0)
+        return QStringLiteral("open %1: %2 (%3)")
+                .arg(root, QString::fromLocal8Bit(std::strerror(snapshot.rootError)), errnoName(snapshot.rootError));
+    if (snapshot.skipped.isEmpty())
+        return QStringLiteral("it lists no process");
+    const SkippedProcess &first = snapshot.skipped.constFirst();
+    return QStringLiteral("process %1: %2 (%3)").arg(first.pid).arg(first.reason, errnoName(first.error));
+}
 
 int runList(const QStringList &arguments)
 {
@@ -44,19 +61,19 @@ int runList(const QStringList &arguments)
                           parser.helpText());
     qint64 onlyPid = -1;
     if (parser.isSet(pid)) {
-        bool ok = false;
-        onlyPid = parser.value(pid).toLongLong(&ok);
-        if (!ok || onlyPid <= 0)
-            return usageError(QStringLiteral("--pid needs a process id, got '%1'").arg(parser.value(pid)),
-                              parser.helpText());
+        QString error;
+        const std::optional<qint64> checked = parsePid(parser.value(pid), QStringLiteral("--pid"), &error);
+        if (!checked)
+            return usageError(error, parser.helpText());
+        onlyPid = *checked;
     }
 
     const ProcScanner scanner;
     SystemSnapshot snapshot = scanner.scan();
     PipeDiagnostics::annotate(snapshot);
     if (snapshot.processesScanned == 0) {
-        QTextStream(stderr) << "pipescope list: could not read any process in "
-                            << scanner.root() << '\n';
+        QTextStream(stderr) << "pipescope list: could not read any process in " << scanner.root()
+                            << ": " << scanFailure(snapshot, scanner.root()) << '\n';
         return ExitFailure;
     }
     const SnapshotFormat::PipeFilter include =

@@ -39,12 +39,14 @@ std::optional<Request> parse(const QStringList &arguments, const QString &what, 
         return std::nullopt;
     }
     Request request;
-    bool ok = false;
-    request.pid = parser.positionalArguments().value(0).toLongLong(&ok);
-    if (parser.positionalArguments().size() != 1 || !ok || request.pid <= 0) {
-        *status = usageError(QStringLiteral("expected one PID"), parser.helpText());
+    QString error;
+    const std::optional<qint64> pid = parsePid(parser.positionalArguments().value(0), QStringLiteral("PID"), &error);
+    if (parser.positionalArguments().size() != 1 || !pid) {
+        *status = usageError(parser.positionalArguments().size() != 1 ? QStringLiteral("expected one PID") : error,
+                             parser.helpText());
         return std::nullopt;
     }
+    request.pid = *pid;
     request.dryRun = parser.isSet(dryRun);
     return request;
 }

@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <limits>
 #include <poll.h>
 #include <sys/signalfd.h>
 
@@ -235,27 +236,23 @@ std::optional<WatchOptions> parse(const QStringList &arguments, int *status)
         return std::nullopt;
     }
     WatchOptions options;
-    bool ok = true;
-    options.intervalMs = parser.value(interval).toInt(&ok);
-    if (!ok || options.intervalMs < 10 || !parser.positionalArguments().isEmpty()) {
-        *status = usageError(QStringLiteral("--interval needs at least 10 (ms), and watch takes no arguments"),
-                             parser.helpText());
+    QString error;
+    const auto intervalMs = parseNumber(parser.value(interval), 10, std::numeric_limits<int>::max(),
+                                        QStringLiteral("--interval (ms)"), &error);
+    const auto refreshes = parser.isSet(count)
+            ? parseNumber(parser.value(count), 1, std::numeric_limits<int>::max(), QStringLiteral("--count"), &error)
+            : std::optional<qint64>(-1);
+    const auto onlyPid = parser.isSet(pid) ? parsePid(parser.value(pid), QStringLiteral("--pid"), &error)
+                                           : std::optional<qint64>(-1);
+    if (!parser.positionalArguments().isEmpty())
+        error = QStringLiteral("watch takes no arguments, got '%1'").arg(parser.positionalArguments().constFirst());
+    if (!intervalMs || !refreshes || !onlyPid || !parser.positionalArguments().isEmpty()) {
+        *status = usageError(error, parser.helpText());
         return std::nullopt;
     }
-    if (parser.isSet(count)) {
-        options.count = parser.value(count).toInt(&ok);
-        if (!ok || options.count < 1) {
-            *status = usageError(QStringLiteral("--count needs a positive number"), parser.helpText());
-            return std::nullopt;
-        }
-    }
-    if (parser.isSet(pid)) {
-        options.pid = parser.value(pid).toLongLong(&ok);
-        if (!ok || options.pid <= 0) {
-            *status = usageError(QStringLiteral("--pid needs a process id"), parser.helpText());
-            return std::nullopt;
-        }
-    }
+    options.intervalMs = int(*intervalMs);
+    options.count = int(*refreshes);
+    options.pid = *onlyPid;
     options.json = parser.isSet(json);
     options.all = parser.isSet(all);
     return options;

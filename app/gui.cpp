@@ -54,6 +54,7 @@ int runGui(int &argc, char **argv, const GuiOptions &options)
         lessons->selectLesson(options.lesson); // main() checked the name
     }
     lessons->setPresentationMode(options.presentation);
+    window.setTrustLabCommands(options.trust);
     if (!options.labFile.isEmpty())
         window.openLab(options.labFile); // a failure is shown in the window, which starts empty
     else if (options.demo)

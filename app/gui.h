@@ -14,6 +14,7 @@ struct GuiOptions
     bool presentation = false; ///< `--presentation`: lessons with large fonts
     QString runPipeline; ///< `--run 'CMD'`: open the Pipeline page metering this pipeline
     qint64 attachPid = -1; ///< `--attach PID`: open the Pipeline page on PID's pipeline
+    bool trust = false; ///< `--trust`: start a lab file's child processes without asking
 };
 
 /// Opens the PipeScope window and runs the event loop; returns the exit status.

@@ -95,7 +95,10 @@ int main(int argc, char **argv)
                                     QStringLiteral("Open the Pipeline page on the running pipeline "
                                                    "process PID (a stage or its shell) belongs to."),
                                     QStringLiteral("PID"));
-    parser.addOptions({ pid, noDemo, lesson, presentation, run, attach });
+        const QCommandLineOption trust(QStringLiteral("trust"),
+                                   QStringLiteral("Start the child processes of lab.json without asking "
+                                                  "(for scripted demos; only with a lab file you trust)."));
+    parser.addOptions({ pid, noDemo, lesson, presentation, run, attach, trust });
     parser.addPositionalArgument(QStringLiteral("lab.json"),
                                  QStringLiteral("A lab saved with File > Save lab."),
                                  QStringLiteral("[lab.json]"));
@@ -124,22 +127,18 @@ int main(int argc, char **argv)
     GuiOptions options;
     options.labFile = parser.positionalArguments().value(0);
     options.demo = !parser.isSet(noDemo) && options.labFile.isEmpty();
-    // --pid and --attach take a process id; -1 when unset, 0 when not a positive number.
-    const auto processId = [&parser](const QCommandLineOption &option) -> qint64 {
-        if (!parser.isSet(option))
-            return -1;
-        bool ok = false;
-        const qint64 value = parser.value(option).toLongLong(&ok);
-        return ok && value > 0 ? value : 0;
-    };
-    for (const QCommandLineOption *option : { &pid, &attach }) {
-        if (processId(*option) == 0)
-            return usageError(QStringLiteral("--%1 needs a process id, got '%2'")
-                                      .arg(option->names().first(), parser.value(*option)),
-                              helpText(parser));
+    // --pid and --attach take a process id: checked as every command checks one.
+    for (const auto &[option, target] : { std::pair{ &pid, &options.pid },
+                                          std::pair{ &attach, &options.attachPid } }) {
+        if (!parser.isSet(*option))
+            continue;
+        QString error;
+        const std::optional<qint64> checked =
+                parsePid(parser.value(*option), QStringLiteral("--") + option->names().first(), &error);
+        if (!checked)
+            return usageError(error, helpText(parser));
+        *target = *checked;
     }
-    options.pid = processId(pid);
-    options.attachPid = processId(attach);
     if (parser.isSet(run) && parser.isSet(attach))
         return usageError(QStringLiteral("--run and --attach exclude each other"), helpText(parser));
     if (parser.isSet(run) && parser.value(run).trimmed().isEmpty())
@@ -148,6 +147,7 @@ int main(int argc, char **argv)
     options.runPipeline = parser.value(run);
     options.lesson = parser.value(lesson);
     options.presentation = parser.isSet(presentation);
+    options.trust = parser.isSet(trust);
     if (!options.lesson.isEmpty() && !LessonCatalog::find(options.lesson)) {
         QStringList names;
         for (const Lesson &known : LessonCatalog::all())

@@ -78,7 +78,7 @@ private Q_SLOTS:
         QTest::newRow("unknown command") << QStringList { QStringLiteral("frobnicate") }
                                          << QStringLiteral("unknown command or not a lab file: frobnicate");
         QTest::newRow("pid not a number") << QStringList { QStringLiteral("--pid"), QStringLiteral("abc") }
-                                          << QStringLiteral("--pid needs a process id, got 'abc'");
+                                          << QStringLiteral("--pid needs a number from 1 to 2147483647, got 'abc'");
         QTest::newRow("pid without value") << QStringList { QStringLiteral("--pid") }
                                            << QStringLiteral("Missing value after '--pid'");
         QTest::newRow("unknown lesson") << QStringList { QStringLiteral("--lesson"), QStringLiteral("nosuch") }
@@ -132,7 +132,8 @@ private Q_SLOTS:
         environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
         environment.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.path()); // no saved layout
         process.setProcessEnvironment(environment);
-        process.start(QStringLiteral(PIPESCOPE_BINARY), { labFile });
+        // --trust: the lab's command runs without the ChildApproval dialog.
+        process.start(QStringLiteral(PIPESCOPE_BINARY), { QStringLiteral("--trust"), labFile });
         QVERIFY(process.waitForStarted());
         const pid_t sleeper = waitForChild(pid_t(process.processId()), QStringLiteral("sleep"));
         QVERIFY(sleeper > 0);

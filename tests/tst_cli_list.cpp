@@ -83,6 +83,7 @@ private Q_SLOTS:
     void usageErrors();
     void unprivilegedView();
     void unprivilegedSeesOwnFifoOpener();
+    void insideAPidNamespaceGivesNoVerdict();
 };
 
 void TestCliList::jsonShapeAndValues()
@@ -352,6 +353,25 @@ void TestCliList::unprivilegedSeesOwnFifoOpener()
         return pids;
     };
     QTRY_COMPARE_WITH_TIMEOUT(openerPids(), QList<qint64> { sh }, 5000);
+}
+
+void TestCliList::insideAPidNamespaceGivesNoVerdict()
+{
+    // Issue 17 item 2: where /proc belongs to a PID namespace, `sleep` outside it holds the
+    // write end of list's stdin, invisible from inside; list said "no writer left: readers get
+    // EOF on their next read".
+    if (::geteuid() != 0)
+        QSKIP("unshare --pid needs root");
+    const Result result = runCommand(QStringLiteral("sh"),
+                                     { QStringLiteral("-c"),
+                                       // sleep outlives list (a scan takes well under a second);
+                                       // the shell then waits for it.
+                                       QStringLiteral("sleep 5 | unshare --pid --fork --mount-proc \"$0\" list --all"),
+                                       QStringLiteral(PIPESCOPE_BINARY) });
+    QCOMPARE(result.exitCode, 0);
+    QVERIFY2(result.text().contains(QLatin1String("no writer visible here: ends may be held outside this container")),
+             qPrintable(result.text()));
+    QVERIFY2(!result.text().contains(QLatin1String("no writer left")), qPrintable(result.text()));
 }
 
 QTEST_GUILESS_MAIN(TestCliList)

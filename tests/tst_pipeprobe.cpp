@@ -609,7 +609,7 @@ void TestPipeProbe::fifoDeleted()
     const PipeSample byPath = PipeProbe::forFifo(path).sample();
     QVERIFY(!byPath.ok);
     QCOMPARE(byPath.error, ENOENT);
-    QCOMPARE(byPath.errorString, QStringLiteral("stat %1: No such file or directory").arg(path));
+    QCOMPARE(byPath.errorString, QStringLiteral("open %1: No such file or directory").arg(path));
 }
 
 void TestPipeProbe::errors()

@@ -411,6 +411,7 @@ void TestUiMainWindow::saveAndOpenLab()
     QVERIFY(m_window->newChild(QStringLiteral("cat")));
     QVERIFY(m_window->saveLab(path));
     MainWindow *w = newWindow();
+    w->setTrustLabCommands(true); // the lab runs cat; ChildApproval is tested in tst_labtrust
     QVERIFY(w->openLab(path));
     QCOMPARE(w->windowFilePath(), path);
     QTRY_COMPARE(w->endpointsModel()->rowCount(), 3);

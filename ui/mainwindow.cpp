@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "childapproval.h"
 #include "datapanel.h"
 #include "endpointsmodel.h"
 #include "endpointspanel.h"
@@ -231,10 +232,10 @@ LabPipe *MainWindow::newAnonymousPipe()
     return pipe;
 }
 
-LabPipe *MainWindow::newFifo(const QString &path, bool openReader)
+LabPipe *MainWindow::newFifo(const QString &path, bool openReader, bool anyOwner)
 {
     QString error;
-    LabPipe *pipe = m_lab->addFifo(path, openReader, &error);
+    LabPipe *pipe = m_lab->addFifo(path, openReader, &error, anyOwner);
     if (!pipe)
         showError(QStringLiteral("New FIFO: %1").arg(error));
     else
@@ -263,7 +264,10 @@ void MainWindow::removePipe(int id)
 bool MainWindow::openLab(const QString &path)
 {
     QString error;
-    const bool ok = m_lab->load(path, &error);
+    // A lab file may come from anyone: its commands run only once the user has read them.
+    const bool ok = m_lab->load(path, &error, [this, path](const QStringList &commandLines) {
+        return m_trustLabCommands || ChildApproval::ask(this, path, commandLines);
+    });
     if (!ok)
         showError(QStringLiteral("Open lab %1: %2").arg(path, error));
     else

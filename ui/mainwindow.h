@@ -51,9 +51,13 @@ public:
 
     /// Menu actions without their dialogs; errors go to the message bar. nullptr on failure.
     LabPipe *newAnonymousPipe();
-    LabPipe *newFifo(const QString &path, bool openReader);
+    LabPipe *newFifo(const QString &path, bool openReader, bool anyOwner = false);
     LabChild *newChild(const QString &commandLine);
+    /// Opens a saved lab; before its child processes start, asks the user (ChildApproval)
+    /// unless setTrustLabCommands(true).
     bool openLab(const QString &path);
+    /// `pipescope --trust lab.json`: run a lab's children without asking (scripted demos).
+    void setTrustLabCommands(bool trust) { m_trustLabCommands = trust; }
     bool saveLab(const QString &path);
     void removePipe(int id);
     void selectPipe(int id);
@@ -97,6 +101,7 @@ private:
     void togglePause();
 
     Lab *m_lab;
+    bool m_trustLabCommands = false;
     QTimer m_refresh;
     QTabWidget *m_pages;
     QToolBar *m_toolBar = nullptr;

@@ -74,7 +74,7 @@ void MainWindow::askNewFifo()
 {
     FifoDialog dialog(FifoDialog::suggestedPath(), this);
     if (dialog.exec() == QDialog::Accepted)
-        newFifo(dialog.path(), dialog.openReader());
+        newFifo(dialog.path(), dialog.openReader(), dialog.anyOwner());
 }
 
 void MainWindow::askNewChild(const QString &preset)

@@ -167,6 +167,7 @@ struct SystemSnapshot
     QHash<qint64, ProcessInfo> processes; ///< those holding an endpoint or opening a FIFO
     int processesScanned = 0;  ///< fd tables read
     int processesSkipped = 0;  ///< fd tables we could not read or that vanished mid-scan
+    int rootError = 0;         ///< errno of opening the /proc root (EMFILE, EACCES), 0 if it opened
     QList<SkippedProcess> skipped;
     /// We run in a nested PID namespace (NSpid in /proc/self/status has several ids): ends
     /// held by processes outside it are invisible, so "no reader"/"no writer" may be wrong.

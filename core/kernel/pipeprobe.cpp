@@ -8,6 +8,8 @@
 #include <QRegularExpression>
 
 #include <cstring>
+#include <limits>
+#include <sys/types.h>
 
 namespace PipeScope {
 
@@ -74,7 +76,8 @@ std::optional<PipeProbe> PipeProbe::fromSpec(const QString &spec, QString *error
         return failure<PipeProbe>(error, QStringLiteral("empty pipe: expected FD, PID:FD or a FIFO path"));
     if (spec.contains(u'/'))
         return forFifo(spec);
-    static const QRegularExpression numeric(QStringLiteral("^(\\d+)(?::(\\d+))?$"));
+    // [0-9], not \\d (which also matches other scripts' digits).
+    static const QRegularExpression numeric(QStringLiteral("^([0-9]+)(?::([0-9]+))?$"));
     const QRegularExpressionMatch match = numeric.match(spec);
     if (!match.hasMatch()) {
         // Names that look numeric or contain ':' are almost surely a mistyped FD or PID:FD.
@@ -93,8 +96,10 @@ std::optional<PipeProbe> PipeProbe::fromSpec(const QString &spec, QString *error
     }
     const qint64 pid = match.captured(1).toLongLong(&firstOk);
     const int fd = match.captured(2).toInt(&fdOk);
-    if (!firstOk || pid <= 0)
-        return failure<PipeProbe>(error, syntaxError(spec, QStringLiteral("PID must be positive")));
+    // pid_t is an int: a larger PID would name no process, or wrap to another one.
+    if (!firstOk || pid <= 0 || pid > std::numeric_limits<pid_t>::max())
+        return failure<PipeProbe>(error, syntaxError(spec, QStringLiteral("PID must be from 1 to %1")
+                                                                   .arg(std::numeric_limits<pid_t>::max())));
     if (!fdOk)
         return failure<PipeProbe>(error, syntaxError(spec, QStringLiteral("fd out of range")));
     return forProcessFd(pid, fd);

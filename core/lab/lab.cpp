@@ -3,6 +3,7 @@
 #include "childprocess.h"
 #include "labchild.h"
 #include "labeventlog.h"
+#include "labfilecheck.h"
 #include "labgenerator.h"
 #include "labjson.h"
 #include "lablogging.h"
@@ -16,6 +17,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSaveFile>
+
+#include <algorithm>
 
 namespace PipeScope {
 
@@ -36,28 +39,30 @@ Lab::~Lab()
     m_children.clear();
 }
 
-QString Lab::uniqueName(const QString &base) const
+QString Lab::takeName(const QString &base)
 {
-    auto taken = [this](const QString &name) {
-        for (const LabPipe *pipe : m_pipes) {
-            if (pipe->name() == name)
-                return true;
-        }
-        return false;
-    };
-    if (!base.isEmpty() && !taken(base))
-        return base;
-    const QString stem = base.isEmpty() ? QStringLiteral("pipe") : base;
-    for (int n = base.isEmpty() ? 1 : 2;; ++n) {
-        const QString name = QStringLiteral("%1 %2").arg(stem).arg(n);
-        if (!taken(name))
-            return name;
+    QString name = base;
+    if (base.isEmpty() || m_names.contains(base)) {
+        const QString stem = base.isEmpty() ? QStringLiteral("pipe") : base;
+        int &next = m_nextNumber[stem];
+        next = std::max(next, base.isEmpty() ? 1 : 2);
+        do
+            name = QStringLiteral("%1 %2").arg(stem).arg(next++);
+        while (m_names.contains(name));
     }
+    m_names.insert(name);
+    return name;
+}
+
+void Lab::discard(LabPipe *pipe)
+{
+    m_names.remove(pipe->name());
+    delete pipe;
 }
 
 LabPipe *Lab::createPipe(int kind, const QString &name)
 {
-    return new LabPipe(m_nextId++, LabPipe::Kind(kind), uniqueName(name), m_log, this);
+    return new LabPipe(m_nextId++, LabPipe::Kind(kind), takeName(name), m_log, this);
 }
 
 void Lab::adopt(LabPipe *pipe)
@@ -68,25 +73,25 @@ void Lab::adopt(LabPipe *pipe)
 
 LabPipe *Lab::addAnonymousPipe(const QString &name, QString *error)
 {
+    if (!LabFileCheck::checkName(name, error))
+        return nullptr;
     LabPipe *pipe = createPipe(int(LabPipe::Kind::Anonymous), name);
     if (!pipe->openAnonymous(error)) {
-        delete pipe;
+        discard(pipe);
         return nullptr;
     }
     adopt(pipe);
     return pipe;
 }
 
-LabPipe *Lab::addFifo(const QString &path, bool openReader, QString *error)
+LabPipe *Lab::addFifo(const QString &path, bool openReader, QString *error, bool anyOwner)
 {
-    if (path.isEmpty()) {
-        if (error)
-            *error = QStringLiteral("no FIFO path given");
+    if (!LabFileCheck::checkFifoPath(path, error))
         return nullptr;
-    }
     LabPipe *pipe = createPipe(int(LabPipe::Kind::Fifo), QFileInfo(path).fileName());
-    if (!pipe->openFifo(path, openReader, error)) {
-        delete pipe;
+    const auto access = anyOwner ? LabPipe::FifoAccess::AnyExisting : LabPipe::FifoAccess::OursOnly;
+    if (!pipe->openFifo(path, openReader, error, access)) {
+        discard(pipe);
         return nullptr;
     }
     adopt(pipe);
@@ -95,12 +100,15 @@ LabPipe *Lab::addFifo(const QString &path, bool openReader, QString *error)
 
 LabChild *Lab::addChild(const QString &commandLine, QString *error)
 {
+    if (!LabFileCheck::checkCommand(commandLine, error))
+        return nullptr;
     auto *child = new LabChild(commandLine, this);
     if (!child->start(error)) {
         delete child;
         return nullptr;
     }
-    const QString program = child->programName();
+    // The pipes are named after the program: its first word, cut to stay a label.
+    const QString program = child->programName().left(LabFileCheck::MaxNameLength - 8);
     LabPipe *in = createPipe(int(LabPipe::Kind::ChildStdin), program + QStringLiteral(" stdin"));
     LabPipe *out = createPipe(int(LabPipe::Kind::ChildStdout), program + QStringLiteral(" stdout"));
     ChildProcess *process = child->process();
@@ -113,8 +121,8 @@ LabChild *Lab::addChild(const QString &commandLine, QString *error)
             Sys::close(inFd);
         if (!out->reader()->isOpen())
             Sys::close(outFd);
-        delete in;
-        delete out;
+        discard(in);
+        discard(out);
         delete child;
         return nullptr;
     }
@@ -168,6 +176,7 @@ void Lab::removePipe(int id)
     const QList<LabPipe *> doomed = child ? pipesOf(child) : QList<LabPipe *>{ target };
     for (LabPipe *p : doomed) {
         m_pipes.removeOne(p);
+        m_names.remove(p->name());
         p->retire();
         const int removedId = p->id();
         // Later, not now: the caller may be inside a slot of one of its transports.
@@ -184,6 +193,7 @@ void Lab::clear()
 {
     while (!m_pipes.isEmpty())
         removePipe(m_pipes.constFirst()->id());
+    m_nextNumber.clear();
     m_log->clear();
 }
 
@@ -255,10 +265,16 @@ QJsonObject Lab::toJson() const
     return json;
 }
 
-bool Lab::fromJson(const QJsonObject &json, QString *error)
+bool Lab::fromJson(const QJsonObject &json, QString *error, const ChildApproval &approve)
 {
     if (!LabJson::checkHeader(json, error))
         return false;
+    // Checked as a whole first: a file with a wrong value leaves the current lab as it is.
+    if (const QStringList problems = LabFileCheck::check(json); !problems.isEmpty()) {
+        if (error)
+            *error = problems.join(u'\n');
+        return false;
+    }
     clear();
     QStringList errors;
     for (const QJsonValue &value : json.value(QStringLiteral("pipes")).toArray()) {
@@ -273,7 +289,17 @@ bool Lab::fromJson(const QJsonObject &json, QString *error)
         else
             errors.append(problem);
     }
-    for (const QJsonValue &value : json.value(QStringLiteral("children")).toArray()) {
+    const QJsonArray children = json.value(QStringLiteral("children")).toArray();
+    QStringList commands;
+    for (const QJsonValue &value : children)
+        commands << value.toObject().value(QStringLiteral("command")).toString();
+    const bool approved = commands.isEmpty() || !approve || approve(commands);
+    if (!approved) {
+        errors.append(QStringLiteral("the lab's %1 child process(es) were not started (not approved): %2")
+                              .arg(commands.size())
+                              .arg(commands.join(QStringLiteral("; "))));
+    }
+    for (const QJsonValue &value : approved ? children : QJsonArray()) {
         const QJsonObject entry = value.toObject();
         QString problem;
         LabChild *child = addChild(entry.value(QStringLiteral("command")).toString(), &problem);
@@ -311,7 +337,7 @@ bool Lab::save(const QString &path, QString *error) const
     return true;
 }
 
-bool Lab::load(const QString &path, QString *error)
+bool Lab::load(const QString &path, QString *error, const ChildApproval &approve)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
@@ -330,7 +356,7 @@ bool Lab::load(const QString &path, QString *error)
                              .arg(parseError.offset);
         return false;
     }
-    return fromJson(document.object(), error);
+    return fromJson(document.object(), error, approve);
 }
 
 } // namespace PipeScope

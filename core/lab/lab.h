@@ -7,11 +7,15 @@
 /// read LabPipe::snapshot() on their own timer. Nothing here blocks: FIFO writers wait for a
 /// reader from the event loop, and children are watched through a pidfd.
 
+#include <QHash>
 #include <QJsonObject>
 #include <QList>
+#include <QSet>
 #include <QObject>
 #include <QString>
 #include <QTimer>
+
+#include <functional>
 
 namespace PipeScope {
 
@@ -34,11 +38,15 @@ public:
     /// Kills and reaps the children; transports close without signals.
     ~Lab() override;
 
-    /// A new anonymous pipe; \a name defaults to "pipe N".
+    /// A new anonymous pipe; \a name defaults to "pipe N". A name longer than
+    /// LabFileCheck::MaxNameLength or with a control character is refused.
     LabPipe *addAnonymousPipe(const QString &name = {}, QString *error = nullptr);
-    /// A FIFO at \a path (created if missing; anything else there is an error). Its writer
-    /// waits for a reader; \a openReader opens the lab's own reader at once.
-    LabPipe *addFifo(const QString &path, bool openReader, QString *error = nullptr);
+    /// A FIFO at \a path (created if missing; anything else there is an error, and so is a
+    /// path with a NUL or of PATH_MAX bytes or more). Its writer waits for a reader;
+    /// \a openReader opens the lab's own reader at once.
+    /// \a anyOwner: the user chose an existing FIFO and may use it whoever owns it (see
+    /// LabPipe::FifoAccess); a lab file never sets it.
+    LabPipe *addFifo(const QString &path, bool openReader, QString *error = nullptr, bool anyOwner = false);
     /// Starts \a commandLine with its stdin and stdout as two new lab pipes.
     LabChild *addChild(const QString &commandLine, QString *error = nullptr);
     /// The demo a first-time user sees: one pipe with a generator running at 16 KiB/s.
@@ -58,11 +66,17 @@ public:
 
     /// Pipes, children, generators and reader speeds as JSON (see labjson.h).
     QJsonObject toJson() const;
-    /// Replaces the lab with \a json; on error the lab holds what could be built and \a error
-    /// lists what could not.
-    bool fromJson(const QJsonObject &json, QString *error);
+    /// Asked with the command lines of a lab file's children before any of them starts; false
+    /// builds the lab without them. (The core cannot ask the user: the GUI shows a dialog.)
+    using ChildApproval = std::function<bool(const QStringList &commandLines)>;
+
+    /// Replaces the lab with \a json. A file with a wrong value (LabFileCheck) is refused and
+    /// the lab left as it was; on another error the lab holds what could be built and \a error
+    /// lists what could not. Children start only if \a approve says so (no \a approve: they
+    /// start, for programs and tests that made the file themselves).
+    bool fromJson(const QJsonObject &json, QString *error, const ChildApproval &approve = {});
     bool save(const QString &path, QString *error) const;
-    bool load(const QString &path, QString *error);
+    bool load(const QString &path, QString *error, const ChildApproval &approve = {});
 
     /// Stops and restarts the timer, e.g. for a test that drives tick() itself.
     void setTicking(bool ticking);
@@ -75,11 +89,16 @@ Q_SIGNALS:
 private:
     LabPipe *createPipe(int kind, const QString &name);
     void adopt(LabPipe *pipe);
-    QString uniqueName(const QString &base) const;
+    /// Deletes a pipe that never joined the lab and frees its name.
+    void discard(LabPipe *pipe);
+    /// \a base if free, else "base N" with the next N not taken; the name is taken from now on.
+    QString takeName(const QString &base);
 
     LabEventLog *m_log;
     QList<LabPipe *> m_pipes;
     QList<LabChild *> m_children;
+    QSet<QString> m_names;           ///< names of the pipes in the lab
+    QHash<QString, int> m_nextNumber; ///< per stem, the N to try next: naming stays linear
     QTimer m_timer;
     int m_nextId = 1;
     int m_tickCount = 0;

@@ -14,9 +14,11 @@
 
 #include <QFile>
 #include <QFileInfo>
+#include <QMetaEnum>
 #include <QRegularExpression>
 
 #include <cstring>
+#include <utility>
 
 namespace PipeScope {
 
@@ -153,59 +155,6 @@ bool LabPipe::openAnonymous(QString *error)
     return Openers::openAnonymousPipe(m_reader, m_writer, error);
 }
 
-void LabPipe::connectFifoOpener()
-{
-    m_fifoOpener = new FifoWriterOpener(this);
-    const QString end = QStringLiteral("writer");
-    connect(m_fifoOpener, &FifoWriterOpener::waitingForReader, this, [this, end] {
-        log(end, QStringLiteral("waitingForReader"),
-            QStringLiteral("open(O_WRONLY) of %1 waits until a reader opens it").arg(m_fifoPath));
-    });
-    connect(m_fifoOpener, &FifoWriterOpener::connected, this, [this, end](int fd) {
-        if (!m_writer->open(fd)) {
-            log(end, QStringLiteral("error"), m_writer->errorString());
-            Sys::close(fd);
-        }
-    });
-    connect(m_fifoOpener, &FifoWriterOpener::failed, this, [this, end](const QString &message) {
-        qCWarning(lcLab, "%s: %s", qUtf8Printable(m_name), qUtf8Printable(message));
-        log(end, QStringLiteral("error"), message);
-    });
-}
-
-bool LabPipe::openFifo(const QString &path, bool openReader, QString *error)
-{
-    m_fifoPath = path;
-    if (!Openers::makeFifo(path, error))
-        return false;
-    connectFifoOpener();
-    if (!m_fifoOpener->start(path)) {
-        if (error)
-            *error = m_fifoOpener->errorString();
-        return false;
-    }
-    return !openReader || openFifoReader(error);
-}
-
-bool LabPipe::openFifoReader(QString *error)
-{
-    if (m_kind != Kind::Fifo || m_reader->isOpen() || m_reader->isLost()) {
-        if (error)
-            *error = QStringLiteral("the lab's reader of %1 is already open or was closed").arg(m_name);
-        return false;
-    }
-    const int fd = Openers::openFifoReader(m_fifoPath, error);
-    if (fd < 0)
-        return false;
-    if (!m_reader->open(fd)) {
-        if (error)
-            *error = m_reader->errorString();
-        Sys::close(fd);
-        return false;
-    }
-    return true;
-}
-
 bool LabPipe::adoptChildFd(int fd, LabChild *child, QString *error)
 {
     m_child = child;
@@ -223,9 +172,36 @@ void LabPipe::send(const QByteArray &data)
 {
     if (!m_writer || data.isEmpty())
         return;
+    const WriterState state = writerState();
+    if (state == WriterState::WaitingForReader) {
+        m_pendingUntilOpen += data;
+        log(QStringLiteral("writer"), QStringLiteral("queued"),
+            QStringLiteral("%1 bytes kept until a reader opens %2 (%3 waiting)")
+                    .arg(data.size())
+                    .arg(m_fifoPath)
+                    .arg(m_pendingUntilOpen.size()));
+        return;
+    }
+    if (!m_writer->isOpen() || m_writer->isClosing()) {
+        log(QStringLiteral("writer"), QStringLiteral("dropped"),
+            QStringLiteral("%1 bytes not written: the writer is %2")
+                    .arg(data.size())
+                    .arg(QString::fromLatin1(QMetaEnum::fromType<WriterState>().valueToKey(int(state))).toLower()));
+        return;
+    }
     m_writer->write(data);
     if (m_log)
         m_log->noteData(m_id, m_name, QStringLiteral("writer"), QStringLiteral("write"), data.size());
+}
+
+void LabPipe::writePending()
+{
+    if (m_pendingUntilOpen.isEmpty())
+        return;
+    const QByteArray pending = std::exchange(m_pendingUntilOpen, QByteArray());
+    m_writer->write(pending);
+    if (m_log)
+        m_log->noteData(m_id, m_name, QStringLiteral("writer"), QStringLiteral("write"), pending.size());
 }
 
 bool LabPipe::sendHex(const QString &hex, QString *error)
@@ -293,6 +269,7 @@ void LabPipe::writeEof()
 
 void LabPipe::closeWriter()
 {
+    m_pendingUntilOpen.clear(); // close() cancels the wait: they can never be written
     if (m_fifoOpener)
         m_fifoOpener->cancel();
     if (m_writer)
@@ -301,6 +278,7 @@ void LabPipe::closeWriter()
 
 void LabPipe::abortWriter()
 {
+    m_pendingUntilOpen.clear();
     if (m_fifoOpener)
         m_fifoOpener->cancel();
     if (m_writer)

@@ -57,6 +57,13 @@ public:
     };
     Q_ENUM(WriterState)
 
+    /// Which FIFO at a path the lab may use.
+    enum class FifoAccess {
+        OursOnly,    ///< create it, or use one we own; a symlink or another user's FIFO is refused
+        AnyExisting, ///< the user chose an existing FIFO, whoever owns it (the log says whose)
+    };
+    Q_ENUM(FifoAccess)
+
     /// Rates in bytes per second over one sampling interval.
     struct RateSample
     {
@@ -79,9 +86,12 @@ public:
 
     /// Opens both ends on a new anonymous pipe.
     bool openAnonymous(QString *error);
-    /// Creates the FIFO at \a path if needed (an existing non-FIFO is an error), starts the
-    /// writer's open (it waits for a reader) and opens the lab's reader if \a openReader.
-    bool openFifo(const QString &path, bool openReader, QString *error);
+    /// Creates the FIFO at \a path if needed (see FifoAccess for what may already be there),
+    /// starts the writer's open (it waits for a reader) and opens the lab's reader if
+    /// \a openReader. Both ends are checked to be the FIFO that was checked at the path, so
+    /// one swapped in meanwhile is refused, not written to.
+    bool openFifo(const QString &path, bool openReader, QString *error,
+                  FifoAccess access = FifoAccess::OursOnly);
     /// FIFO only: opens the lab's read end now (the waiting writer then connects).
     bool openFifoReader(QString *error);
     /// Child pipes: our end, from ChildProcess::takeStdinFd()/takeStdoutFd().
@@ -94,7 +104,14 @@ public:
     LabChild *child() const;
 
     // Writer side.
+    /// Writes \a data, or while a FIFO's writer waits for a reader keeps it until the FIFO
+    /// opens (the timeline says "queued", then "write" once written); once the writer is
+    /// closed or broken the bytes are refused and the timeline says "dropped". Only bytes
+    /// handed to the transport are logged as a write.
     void send(const QByteArray &data);
+    /// Bytes send() keeps until the FIFO's reader arrives (counted in the snapshot's
+    /// writeBufferSize: they are in user space, waiting).
+    qsizetype pendingUntilOpen() const { return m_pendingUntilOpen.size(); }
     /// "de ad be ef", "deadbeef", "0x41,0x42": false with \a error naming the bad token.
     bool sendHex(const QString &hex, QString *error);
     bool sendFile(const QString &path, QString *error);
@@ -145,6 +162,9 @@ private:
     void connectWriter();
     void connectReader();
     void connectFifoOpener();
+    bool checkFifoAtPath(FifoAccess access, QString *error);
+    bool isCheckedFifo(int fd, QString *error) const;
+    void writePending();
     void onDataReceived(const QByteArray &data);
     void applyReading();
     void log(const QString &end, const QString &event, const QString &detail = {}) const;
@@ -158,10 +178,13 @@ private:
     WritePipeTransport *m_writer = nullptr;
     ReadPipeTransport *m_reader = nullptr;
     FifoWriterOpener *m_fifoOpener = nullptr;
+    quint64 m_fifoDevice = 0; ///< the FIFO checked at m_fifoPath: what our ends must open
+    quint64 m_fifoInode = 0;
     LabGenerator *m_generator = nullptr;
     LabSlowConsumer *m_consumer = nullptr;
     QPointer<LabChild> m_child;
     QByteArray m_received;
+    QByteArray m_pendingUntilOpen;
     bool m_userPaused = false;
     bool m_eof = false;
     std::deque<RateSample> m_history;
@@ -197,6 +220,7 @@ struct LabPipeSnapshot
     int childPid = -1;
     QString childState;            ///< "blocked writing: its output pipe is full", "exited with status 0"
     bool childBlocked = false;     ///< the child sleeps in the pipe code
+    bool childBlockedWriting = false; ///< ...in write() to its stdout (else, if blocked, in read())
     bool childRunning = false;
 
     bool operator==(const LabPipeSnapshot &other) const;

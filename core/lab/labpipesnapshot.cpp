@@ -105,7 +105,7 @@ LabPipeSnapshot LabPipe::snapshot() const
         s.capacity = Sys::fcntl(fd, F_GETPIPE_SZ);
     }
     if (m_writer) {
-        s.writeBufferSize = m_writer->writeBufferSize();
+        s.writeBufferSize = m_writer->writeBufferSize() + m_pendingUntilOpen.size();
         s.lowWater = m_writer->writeBufferLimits().first;
         s.highWater = m_writer->writeBufferLimits().second;
         s.generatorRunning = m_generator->isRunning();
@@ -126,6 +126,7 @@ LabPipeSnapshot LabPipe::snapshot() const
         s.childState = m_child->isRunning() ? proc.text() : m_child->stateText();
         s.childBlocked = proc.activity() == LabProcState::Activity::BlockedReading
                 || proc.activity() == LabProcState::Activity::BlockedWriting;
+        s.childBlockedWriting = proc.activity() == LabProcState::Activity::BlockedWriting;
     }
     return s;
 }
@@ -142,7 +143,8 @@ bool LabPipeSnapshot::operator==(const LabPipeSnapshot &o) const
             && generatorRunning == o.generatorRunning && generatorRate == o.generatorRate
             && generatorChunk == o.generatorChunk && readerMaxRate == o.readerMaxRate
             && childPid == o.childPid && childState == o.childState
-            && childBlocked == o.childBlocked && childRunning == o.childRunning;
+            && childBlocked == o.childBlocked && childBlockedWriting == o.childBlockedWriting
+            && childRunning == o.childRunning;
 }
 
 } // namespace PipeScope

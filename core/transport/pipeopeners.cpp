@@ -8,7 +8,9 @@
 #include <QFile>
 
 #include <cstring>
+#include <pwd.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace PipeScope::Openers {
 
@@ -61,11 +63,37 @@ bool makeFifo(const QString &path, QString *error, int mode)
         return true;
     const int err = errno;
     struct stat st {};
-    if (err == EEXIST && ::stat(native.constData(), &st) == 0 && S_ISFIFO(st.st_mode))
-        return true;
-    report(error, err == EEXIST ? QStringLiteral("mkfifo %1: exists and is not a FIFO").arg(path)
-                                : QStringLiteral("mkfifo %1: %2").arg(path, Sys::errorText(err)));
-    return false;
+    // lstat: a symlink is not followed to whatever FIFO it names.
+    if (err != EEXIST || ::lstat(native.constData(), &st) != 0) {
+        report(error, QStringLiteral("mkfifo %1: %2").arg(path, Sys::errorText(err)));
+        return false;
+    }
+    if (S_ISLNK(st.st_mode)) {
+        report(error, QStringLiteral("mkfifo %1: exists and is a symbolic link of %2; refusing to follow it")
+                              .arg(path, ownerName(st.st_uid)));
+        return false;
+    }
+    if (!S_ISFIFO(st.st_mode)) {
+        report(error, QStringLiteral("mkfifo %1: exists and is not a FIFO").arg(path));
+        return false;
+    }
+    if (st.st_uid != ::geteuid()) {
+        report(error, QStringLiteral("mkfifo %1: exists and is a FIFO of %2, not ours: whoever owns it "
+                                     "reads what we write; open it as an existing FIFO to use it anyway")
+                              .arg(path, ownerName(st.st_uid)));
+        return false;
+    }
+    return true;
+}
+
+QString ownerName(uint uid)
+{
+    passwd entry {};
+    passwd *found = nullptr;
+    char buffer[1024];
+    if (::getpwuid_r(uid_t(uid), &entry, buffer, sizeof buffer, &found) == 0 && found)
+        return QStringLiteral("user %1 (uid %2)").arg(QString::fromLocal8Bit(found->pw_name)).arg(uid);
+    return QStringLiteral("uid %1").arg(uid);
 }
 
 int openFifoReader(const QString &path, QString *error)

@@ -28,8 +28,13 @@ std::optional<PipeFds> anonymousPipe(QString *error = nullptr);
 bool openAnonymousPipe(ReadPipeTransport *reader, WritePipeTransport *writer,
                        QString *error = nullptr);
 
-/// mkfifo(path, mode); an existing FIFO at \a path is fine, anything else there is an error.
+/// mkfifo(path, mode); an existing FIFO at \a path that we own is fine, anything else there
+/// is an error: a symbolic link, and a FIFO of another user (in a shared directory such as
+/// /tmp, its owner would receive what we write; the error names the owner).
 bool makeFifo(const QString &path, QString *error = nullptr, int mode = 0600);
+
+/// "user nobody (uid 65534)", or "uid 1234" when it has no name.
+QString ownerName(uint uid);
 
 /// Opens the read side of the FIFO at \a path (O_RDONLY|O_NONBLOCK, so it never blocks);
 /// returns the fd or -1 with \a error set ("not a FIFO", ENOENT, EACCES...).

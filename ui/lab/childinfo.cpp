@@ -1,5 +1,7 @@
 #include "childinfo.h"
 
+#include "labtext.h"
+
 #include "statebadge.h"
 
 #include <QLabel>
@@ -36,7 +38,8 @@ ChildInfo::ChildInfo(const QString &role, QWidget *parent)
 void ChildInfo::refresh(const LabPipeSnapshot &s)
 {
     m_badge->setLook(StatePresentation::child(s.childBlocked, s.childRunning));
-    m_command->setText(QStringLiteral("<tt>%1</tt> (pid %2)").arg(s.detail.toHtmlEscaped()).arg(s.childPid));
+    m_command->setText(QStringLiteral("<tt>%1</tt> (pid %2)").arg(LabText::elided(s.detail).toHtmlEscaped()).arg(s.childPid));
+    m_command->setToolTip(s.detail);
     m_state->setText(s.childState);
 }
 

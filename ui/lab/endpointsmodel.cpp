@@ -1,5 +1,7 @@
 #include "endpointsmodel.h"
 
+#include "labtext.h"
+
 #include "statepresentation.h"
 
 #include <QSet>
@@ -168,7 +170,7 @@ QVariant EndpointsModel::pipeData(const LabPipeSnapshot &s, int column, int role
     if (role == Qt::DisplayRole) {
         switch (column) {
         case NameColumn:
-            return s.name;
+            return LabText::elided(s.name, 64);
         case KindColumn:
             return LabPipe::kindName(s.kind);
         case StateColumn:
@@ -182,7 +184,7 @@ QVariant EndpointsModel::pipeData(const LabPipeSnapshot &s, int column, int role
     if (role == Qt::ToolTipRole) {
         if (column == BufferedColumn)
             return StatePresentation::kernelBufferTooltip();
-        return s.detail.isEmpty() ? s.name : QStringLiteral("%1: %2").arg(s.name, s.detail);
+        return LabText::elided(s.detail.isEmpty() ? s.name : QStringLiteral("%1: %2").arg(s.name, s.detail), 400);
     }
     if (role == Qt::TextAlignmentRole && (column == BufferedColumn || column == RateColumn))
         return int(Qt::AlignRight | Qt::AlignVCenter);

@@ -13,7 +13,8 @@ namespace PipeScope::Ui {
 
 FifoDialog::FifoDialog(const QString &path, QWidget *parent)
     : QDialog(parent), m_path(new QLineEdit(path, this)),
-      m_openReader(new QCheckBox(QStringLiteral("Open a reader in the lab now"), this))
+      m_openReader(new QCheckBox(QStringLiteral("Open a reader in the lab now"), this)),
+      m_anyOwner(new QCheckBox(QStringLiteral("Use an existing FIFO even if another user owns it"), this))
 {
     setWindowTitle(QStringLiteral("New FIFO"));
     auto *layout = new QFormLayout(this);
@@ -27,6 +28,9 @@ FifoDialog::FifoDialog(const QString &path, QWidget *parent)
     layout->addRow(QStringLiteral("Path:"), m_path);
     m_openReader->setChecked(true);
     layout->addRow(QString(), m_openReader);
+    m_anyOwner->setToolTip(QStringLiteral("Without this, a FIFO of another user at the path is refused: "
+                                          "its owner would read what the lab writes."));
+    layout->addRow(QString(), m_anyOwner);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -42,6 +46,11 @@ QString FifoDialog::path() const
 bool FifoDialog::openReader() const
 {
     return m_openReader->isChecked();
+}
+
+bool FifoDialog::anyOwner() const
+{
+    return m_anyOwner->isChecked();
 }
 
 QString FifoDialog::suggestedPath()

@@ -18,12 +18,16 @@ public:
 
     QString path() const;
     bool openReader() const;
+    /// "Use an existing FIFO even if another user owns it": the explicit choice that lets the
+    /// lab write into a FIFO it does not own (its owner reads what is written).
+    bool anyOwner() const;
     /// A path that does not exist yet: /tmp/pipescope-PID-N.fifo.
     static QString suggestedPath();
 
 private:
     QLineEdit *m_path;
     QCheckBox *m_openReader;
+    QCheckBox *m_anyOwner;
 };
 
 } // namespace PipeScope::Ui

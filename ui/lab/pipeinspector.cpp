@@ -1,5 +1,7 @@
 #include "pipeinspector.h"
 
+#include "labtext.h"
+
 #include "kernelpanel.h"
 #include "livelabel.h"
 #include "readerpanel.h"
@@ -124,9 +126,11 @@ void PipeInspector::setPipe(LabPipe *pipe)
     m_reader->setPipe(pipe);
     if (!pipe)
         return;
-    m_title->setText(pipe->name());
+    m_title->setText(LabText::elided(pipe->name()));
+    m_title->setToolTip(pipe->name());
     const QString detail = pipe->fifoPath().isEmpty() ? QString() : QStringLiteral(" at %1").arg(pipe->fifoPath());
-    m_subtitle->setText(LabPipe::kindName(pipe->kind()) + detail);
+    m_subtitle->setText(LabText::elided(LabPipe::kindName(pipe->kind()) + detail));
+    m_subtitle->setToolTip(pipe->fifoPath());
     refresh(pipe->snapshot());
 }
 
@@ -135,7 +139,7 @@ void PipeInspector::refresh(const LabPipeSnapshot &s)
     if (!m_pipe || s.id != m_pipe->id())
         return;
     if (!s.detail.isEmpty() && s.kind != LabPipe::Kind::Fifo)
-        m_subtitle->setText(QStringLiteral("%1 of %2 (pid %3)").arg(LabPipe::kindName(s.kind), s.detail).arg(s.childPid));
+        m_subtitle->setText(QStringLiteral("%1 of %2 (pid %3)").arg(LabPipe::kindName(s.kind), LabText::elided(s.detail)).arg(s.childPid));
     m_writer->refresh(s);
     m_kernel->refresh(s);
     m_reader->refresh(s);
