@@ -1,5 +1,7 @@
 // pipescope: the GUI when started without a command, otherwise a headless command.
+#include "pipescope_buildinfo.h"
 #include "command.h"
+#include "generatedhelp.h"
 #include "gui.h"
 
 #include <pipescope/lessoncatalog.h>
@@ -30,22 +32,80 @@ QString commandList()
     return text;
 }
 
+// The options of `pipescope` without a command (the GUI), defined once for parsing, --help,
+// `pipescope help` and the generated man page and completions.
+struct ProgramOptions
+{
+    QCommandLineOption pid { QStringLiteral("pid"),
+                             QStringLiteral("Open the System page focused on process PID."),
+                             QStringLiteral("PID") };
+    QCommandLineOption noDemo { QStringLiteral("no-demo"),
+                                QStringLiteral("Start with an empty lab (no demo pipe).") };
+    QCommandLineOption lesson { QStringLiteral("lesson"),
+                                QStringLiteral("Open the Lessons page at lesson NAME (see "
+                                               "`pipescope lesson list`)."),
+                                QStringLiteral("NAME") };
+    QCommandLineOption presentation { QStringLiteral("presentation"),
+                                      QStringLiteral("Lessons in presentation mode: large "
+                                                     "fonts for a projector.") };
+    // Build-time generators, hidden from --help: resources/CMakeLists.txt runs them.
+    QCommandLineOption helpMan { QStringLiteral("help-man"),
+                                 QStringLiteral("Print the pipescope(1) man page (roff).") };
+    QCommandLineOption helpCompletion { QStringLiteral("help-completion"),
+                                        QStringLiteral("Print the completion script for SHELL "
+                                                       "(bash or zsh)."),
+                                        QStringLiteral("SHELL") };
+
+    void addTo(QCommandLineParser &parser)
+    {
+        parser.setApplicationDescription(
+                QStringLiteral("PipeScope: a visual debugger for UNIX pipes.\n"
+                               "Without a command it opens the Pipe Lab window."));
+        parser.addHelpOption();
+        parser.addVersionOption();
+        helpMan.setFlags(QCommandLineOption::HiddenFromHelp);
+        helpCompletion.setFlags(QCommandLineOption::HiddenFromHelp);
+        parser.addOptions({ pid, noDemo, lesson, presentation, helpMan, helpCompletion });
+        parser.addPositionalArgument(QStringLiteral("lab"),
+                                     QStringLiteral("A lab saved with File > Save lab "
+                                                    "(.pipelab, or .json)."),
+                                     QStringLiteral("[lab.pipelab]"));
+        // X11/platform options (-platform, -style...) belong to QApplication, which reads them first.
+        parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsOptions);
+    }
+};
+
 // parse() runs before any QCoreApplication exists (the GUI needs a QApplication, the
 // commands a QCoreApplication), so the help text cannot know the program's name yet.
 QString helpText(const QCommandLineParser &parser)
 {
+    // Nor, inside `pipescope help`, is the program's name "pipescope help".
     QString text = parser.helpText();
-    text.replace(QLatin1String("<executable_name>"), QLatin1String("pipescope"));
+    const qsizetype options = text.indexOf(QLatin1String(" [options]"));
+    if (text.startsWith(QLatin1String("Usage: ")) && options > 0)
+        text.replace(7, options - 7, QStringLiteral("pipescope"));
     return text + commandList();
+}
+
+QString programHelp()
+{
+    QCommandLineParser parser;
+    ProgramOptions options;
+    options.addTo(parser);
+    return helpText(parser);
 }
 
 int runHeadless(const Command &command, int argc, char **argv)
 {
-    QCoreApplication app(argc, argv);
-    QStringList arguments = app.arguments();
-    arguments.removeAt(1); // the command sees "pipescope inspect" as its argv[0]
-    arguments[0] = QStringLiteral("pipescope %1").arg(QLatin1String(command.name));
-    return command.run(arguments);
+    // Qt's help text names QCoreApplication::arguments()[0]: make that what the user typed,
+    // "pipescope list", instead of the binary's path (and argv[1] the command's first argument).
+    QByteArray name = QByteArray("pipescope ") + command.name;
+    std::vector<char *> arguments { name.data() };
+    arguments.insert(arguments.end(), argv + 2, argv + argc);
+    arguments.push_back(nullptr);
+    int count = argc - 1;
+    QCoreApplication app(count, arguments.data());
+    return command.run(QCoreApplication::arguments());
 }
 
 QStringList argumentList(int argc, char **argv)
@@ -56,7 +116,76 @@ QStringList argumentList(int argc, char **argv)
     return arguments;
 }
 
+bool looksLikeLab(const QStringList &positional)
+{
+    return positional.size() == 1
+            && (positional[0].endsWith(QLatin1String(".pipelab"))
+                || positional[0].endsWith(QLatin1String(".json")) || QFileInfo::exists(positional[0]));
+}
+
+// The GUI's options checked; returns ExitOk or the usage error's status.
+int guiOptions(const QCommandLineParser &parser, const ProgramOptions &defined, GuiOptions *options)
+{
+    const QStringList positional = parser.positionalArguments();
+    if (!positional.isEmpty() && !looksLikeLab(positional)) {
+        return usageError(QStringLiteral("unknown command or not a lab file: %1").arg(positional.join(u' ')),
+                          helpText(parser));
+    }
+    options->labFile = positional.value(0);
+    options->demo = !parser.isSet(defined.noDemo) && options->labFile.isEmpty();
+    if (parser.isSet(defined.pid)) {
+        bool ok = false;
+        options->pid = parser.value(defined.pid).toLongLong(&ok);
+        if (!ok || options->pid <= 0)
+            return usageError(QStringLiteral("--pid needs a process id, got '%1'").arg(parser.value(defined.pid)),
+                              helpText(parser));
+    }
+    options->lesson = parser.value(defined.lesson);
+    options->presentation = parser.isSet(defined.presentation);
+    if (!options->lesson.isEmpty() && !LessonCatalog::find(options->lesson)) {
+        QStringList names;
+        for (const Lesson &known : LessonCatalog::all())
+            names << known.id;
+        return usageError(QStringLiteral("no lesson named '%1'; the lessons are: %2")
+                                  .arg(options->lesson, names.join(QStringLiteral(", "))),
+                          helpText(parser));
+    }
+    return ExitOk;
+}
+
+// `pipescope help` and `pipescope help NOSUCH`; main() runs `pipescope help COMMAND` as
+// `pipescope COMMAND --help` itself, so that even the usage line is the same.
+int helpCommand(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Show the help of COMMAND (what "
+                                                    "`pipescope COMMAND --help` shows), or of "
+                                                    "pipescope itself."));
+    parser.addHelpOption();
+    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("A command's name."),
+                                 QStringLiteral("[COMMAND]"));
+    if (!parser.parse(arguments))
+        return usageError(parser.errorText(), parser.helpText());
+    if (parser.isSet(QStringLiteral("help"))) {
+        QTextStream(stdout) << parser.helpText();
+        return ExitOk;
+    }
+    const QStringList positional = parser.positionalArguments();
+    if (!positional.isEmpty())
+        return usageError(QStringLiteral("no command named '%1'").arg(positional.join(u' ')), programHelp());
+    QTextStream(stdout) << programHelp();
+    return ExitOk;
+}
+
+QString versionLine()
+{
+    return QStringLiteral("pipescope %1 (%2)")
+            .arg(QStringLiteral(PIPESCOPE_VERSION), QStringLiteral(PIPESCOPE_BUILD_DESCRIPTION));
+}
+
 } // namespace
+
+PIPESCOPE_REGISTER_COMMAND("help", "Show a command's help (pipescope help COMMAND)", helpCommand)
 
 int main(int argc, char **argv)
 {
@@ -64,75 +193,38 @@ int main(int argc, char **argv)
     QCoreApplication::setOrganizationName(QStringLiteral("PipeScope"));
     QCoreApplication::setApplicationVersion(QStringLiteral(PIPESCOPE_VERSION));
 
+    if (argc == 3 && qstrcmp(argv[1], "help") == 0) {
+        if (const Command *command = findCommand(QString::fromLocal8Bit(argv[2]))) {
+            static char helpFlag[] = "--help";
+            char *asHelp[] = { argv[0], argv[2], helpFlag, nullptr };
+            return runHeadless(*command, 3, asHelp);
+        }
+    }
     if (argc > 1) {
         if (const Command *command = findCommand(QString::fromLocal8Bit(argv[1])))
             return runHeadless(*command, argc, argv);
     }
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-            QStringLiteral("PipeScope: a visual debugger for UNIX pipes.\n"
-                           "Without a command it opens the Pipe Lab window."));
-    const QCommandLineOption help = parser.addHelpOption();
-    const QCommandLineOption version = parser.addVersionOption();
-    const QCommandLineOption pid(QStringLiteral("pid"),
-                                 QStringLiteral("Open the System page focused on process PID."),
-                                 QStringLiteral("PID"));
-    const QCommandLineOption noDemo(QStringLiteral("no-demo"),
-                                    QStringLiteral("Start with an empty lab (no demo pipe)."));
-    const QCommandLineOption lesson(QStringLiteral("lesson"),
-                                    QStringLiteral("Open the Lessons page at lesson NAME (see "
-                                                   "`pipescope lesson list`)."),
-                                    QStringLiteral("NAME"));
-    const QCommandLineOption presentation(QStringLiteral("presentation"),
-                                          QStringLiteral("Lessons in presentation mode: large "
-                                                         "fonts for a projector."));
-    parser.addOptions({ pid, noDemo, lesson, presentation });
-    parser.addPositionalArgument(QStringLiteral("lab.json"),
-                                 QStringLiteral("A lab saved with File > Save lab."),
-                                 QStringLiteral("[lab.json]"));
-    // X11/platform options (-platform, -style...) belong to QApplication, which reads them first.
-    parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsOptions);
-
+    ProgramOptions defined;
+    defined.addTo(parser);
     if (!parser.parse(argumentList(argc, argv)))
         return usageError(parser.errorText(), helpText(parser));
-    if (parser.isSet(help)) {
+    if (parser.isSet(QStringLiteral("help"))) {
         QTextStream(stdout) << helpText(parser);
         return ExitOk;
     }
-    if (parser.isSet(version)) {
-        QTextStream(stdout) << "pipescope " << PIPESCOPE_VERSION << '\n';
+    if (parser.isSet(QStringLiteral("version"))) {
+        QTextStream(stdout) << versionLine() << '\n';
         return ExitOk;
     }
-    const QStringList positional = parser.positionalArguments();
-    const bool looksLikeLab = positional.size() == 1
-            && (positional[0].endsWith(QLatin1String(".json")) || QFileInfo::exists(positional[0]));
-    if (!positional.isEmpty() && !looksLikeLab) {
-        return usageError(QStringLiteral("unknown command or not a lab file: %1")
-                                  .arg(positional.join(u' ')),
-                          helpText(parser));
+    if (parser.isSet(defined.helpMan) || parser.isSet(defined.helpCompletion)) {
+        QCoreApplication app(argc, argv); // the generators run pipescope COMMAND --help
+        return printGeneratedHelp(parser.isSet(defined.helpMan) ? QStringLiteral("man")
+                                                                 : parser.value(defined.helpCompletion));
     }
-
     GuiOptions options;
-    options.labFile = parser.positionalArguments().value(0);
-    options.demo = !parser.isSet(noDemo) && options.labFile.isEmpty();
-    if (parser.isSet(pid)) {
-        bool ok = false;
-        options.pid = parser.value(pid).toLongLong(&ok);
-        if (!ok || options.pid <= 0)
-            return usageError(QStringLiteral("--pid needs a process id, got '%1'")
-                                      .arg(parser.value(pid)),
-                              helpText(parser));
-    }
-    options.lesson = parser.value(lesson);
-    options.presentation = parser.isSet(presentation);
-    if (!options.lesson.isEmpty() && !LessonCatalog::find(options.lesson)) {
-        QStringList names;
-        for (const Lesson &known : LessonCatalog::all())
-            names << known.id;
-        return usageError(QStringLiteral("no lesson named '%1'; the lessons are: %2")
-                                  .arg(options.lesson, names.join(QStringLiteral(", "))),
-                          helpText(parser));
-    }
+    if (const int status = guiOptions(parser, defined, &options); status != ExitOk)
+        return status;
     return runGui(argc, argv, options);
 }
