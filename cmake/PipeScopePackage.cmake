@@ -28,8 +28,8 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT) # pipescope_0.1.0_amd64.deb
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "${PIPESCOPE_HOMEPAGE}")
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "${PROJECT_DESCRIPTION}
-PipeScope shows live pipe endpoints, the bytes buffered in the kernel and in
+# The synopsis line is CPACK_PACKAGE_DESCRIPTION_SUMMARY; this is the extended description.
+set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "PipeScope shows live pipe endpoints, the bytes buffered in the kernel and in
 the transports, and each reader's state, with pause and resume buttons, on
 real pipes, FIFOs and child processes. Its System page shows every pipe on the
 machine and who is stuck; its lessons run on real pipes and check the
