@@ -9,6 +9,9 @@ packages=(
     lsof procps util-linux                                  # tests compare with lsof; setpriv
     pv                                                      # the meter's rate-limited and splice-blind stages
     xvfb xauth imagemagick                                  # screenshots of the GUI
+    groff man-db zsh                                        # man page and completion tests
+    desktop-file-utils appstream shared-mime-info           # desktop integration tests
+    dpkg-dev file                                           # cpack -G DEB (dpkg-shlibdeps)
 )
 if [ "${PIPESCOPE_BENCH_DEPS:-0}" = 1 ]; then
     packages+=(libuv1-dev python3-uvloop nodejs time)       # the peers in ../shared/bench-peers

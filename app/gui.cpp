@@ -1,5 +1,7 @@
 // The GUI entry point: the Pipe Lab window, with the demo pipe or a saved lab.
+#include "command.h"
 #include "gui.h"
+#include "nodisplay.h"
 #include "quitonsignals.h"
 
 #include "lessonspanel.h"
@@ -10,11 +12,16 @@
 #include <pipescope/lab.h>
 
 #include <QApplication>
+#include <QTextStream>
 
 namespace PipeScope::App {
 
 int runGui(int &argc, char **argv, const GuiOptions &options)
 {
+    if (!hasDisplay()) { // Qt would abort: "could not connect to display"
+        QTextStream(stderr) << noDisplayMessage();
+        return ExitUsage;
+    }
     QApplication app(argc, argv);
     const QuitOnSignals quitOnSignals; // Ctrl+C, kill, a closed terminal: clean up and exit
     QApplication::setApplicationDisplayName(QStringLiteral("PipeScope"));

@@ -96,7 +96,7 @@ void MainWindow::askNewChild(const QString &preset)
 void MainWindow::askOpenLab()
 {
     const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Open lab"), m_lastDirectory,
-                                                      QStringLiteral("PipeScope labs (*.json);;All files (*)"));
+                                                      QStringLiteral("PipeScope labs (*.pipelab *.json);;All files (*)"));
     if (path.isEmpty())
         return;
     m_lastDirectory = QFileInfo(path).absolutePath();
@@ -106,8 +106,8 @@ void MainWindow::askOpenLab()
 void MainWindow::askSaveLab()
 {
     QString path = QFileDialog::getSaveFileName(this, QStringLiteral("Save lab"),
-                                                QDir(m_lastDirectory).filePath(QStringLiteral("lab.json")),
-                                                QStringLiteral("PipeScope labs (*.json)"));
+                                                QDir(m_lastDirectory).filePath(QStringLiteral("lab.pipelab")),
+                                                QStringLiteral("PipeScope labs (*.pipelab *.json)"));
     if (path.isEmpty())
         return;
     m_lastDirectory = QFileInfo(path).absolutePath();
