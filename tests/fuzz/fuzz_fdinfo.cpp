@@ -19,8 +19,13 @@ void checkFdTarget(const QByteArray &link)
         FUZZ_CHECK(quick == FdTarget::Kind::Pipe, "targetKind disagrees on a pipe");
     }
     if (target.kind == FdTarget::Kind::Path) {
-        FUZZ_CHECK(link.startsWith('/'), "a path target that is not absolute");
+        // Relative paths are paths too (the fixtures use them); the path is the link's text
+        // without " (deleted)".
         FUZZ_CHECK(quick == FdTarget::Kind::Path, "targetKind disagrees on a path");
+        const QByteArray suffix(" (deleted)");
+        FUZZ_CHECK(target.deleted == link.endsWith(suffix), "deleted disagrees with the suffix");
+        FUZZ_CHECK(target.path == QString::fromUtf8(target.deleted ? link.chopped(suffix.size()) : link),
+                   "the path is not the link's text");
     }
 }
 

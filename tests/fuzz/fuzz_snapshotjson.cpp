@@ -102,6 +102,37 @@ SystemSnapshot fuzzedSnapshot(FuzzedDataProvider &input)
     return snapshot;
 }
 
+// The same snapshot with every '%' of the text processes and FIFO makers chose turned into
+// '@' (shellWord() leaves both unquoted). Both must read the same once '%' is shown as '@':
+// a difference means a QString::arg() call replaced a "%1" inside outside text.
+QString percentsAsAt(QString text)
+{
+    return text.replace(u'%', u'@');
+}
+
+SystemSnapshot withoutPercents(SystemSnapshot snapshot)
+{
+    for (ProcessInfo &process : snapshot.processes) {
+        process.comm = percentsAsAt(process.comm);
+        for (QString &argument : process.arguments)
+            argument = percentsAsAt(argument);
+        process.command = percentsAsAt(process.command);
+        process.wchan = percentsAsAt(process.wchan);
+    }
+    for (PipeInfo &pipe : snapshot.pipes)
+        pipe.path = percentsAsAt(pipe.path);
+    return snapshot;
+}
+
+void checkNoPlaceMarkerReplaced(const SystemSnapshot &snapshot, const SystemSnapshot &plain)
+{
+    for (qsizetype i = 0; i < snapshot.pipes.size(); ++i) {
+        FUZZ_CHECK(percentsAsAt(SnapshotFormat::pipeText(snapshot, snapshot.pipes.at(i)))
+                           == SnapshotFormat::pipeText(plain, plain.pipes.at(i)).replace(u'%', u'@'),
+                   "a '%' in a process name, command or path changed the text around it");
+    }
+}
+
 bool holdsControlCharacter(const QString &text)
 {
     for (QChar c : text) {
@@ -117,7 +148,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     FuzzedDataProvider input(data, size);
     SystemSnapshot snapshot = fuzzedSnapshot(input);
+    SystemSnapshot plain = withoutPercents(snapshot);
     PipeDiagnostics::annotate(snapshot, snapshot.timestampMs + 5000);
+    PipeDiagnostics::annotate(plain, plain.timestampMs + 5000);
+    checkNoPlaceMarkerReplaced(snapshot, plain);
 
     const QJsonObject json = SnapshotFormat::toJson(snapshot);
     const QByteArray text = QJsonDocument(json).toJson(QJsonDocument::Compact);
