@@ -7,13 +7,18 @@
 #   tests/fuzz/run-fuzzers.sh stat syscall only these
 #   FUZZ_SECONDS=600 tests/fuzz/run-fuzzers.sh labjson
 # A crash leaves its input as build-fuzz/fuzz-runs/<name>/crash-*: add it to
-# tests/fuzz/corpus/<name>/ and a regression test to tests/fuzz/tst_fuzzregressions.cpp.
+# tests/fuzz/corpus/<name>/ and a regression test to tests/tst_fuzzregressions.cpp.
 set -euo pipefail
 top="$(cd "$(dirname "$0")/../.." && pwd)"
 build="${FUZZ_BUILD_DIR:-$top/build-fuzz}"
 seconds="${FUZZ_SECONDS:-30}"
 cxx="${FUZZ_CXX:-clang++-14}"
-all=(stat status fdinfo cmdline syscall wchan labjson snapshotjson lessonargs)
+# Every harness there is: tests/fuzz/fuzz_<name>.cpp.
+all=()
+for source in "$top"/tests/fuzz/fuzz_*.cpp; do
+    name="${source##*/fuzz_}"
+    all+=("${name%.cpp}")
+done
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=("${all[@]}")
 
@@ -33,6 +38,8 @@ cmake --build "$build" --parallel "$(nproc)" "${targets[@]}"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp"
+symbolizer=$(command -v llvm-symbolizer-14 || command -v llvm-symbolizer || true)
+[ -z "$symbolizer" ] || export ASAN_SYMBOLIZER_PATH="$symbolizer"
 export QT_LOGGING_RULES="pipescope.*=false"
 failed=()
 for name in "${names[@]}"; do
