@@ -18,3 +18,8 @@ export QT_QPA_PLATFORM=offscreen
 if [ "${PIPESCOPE_SKIP_FUZZ:-0}" != 1 ]; then
     tests/fuzz/run-fuzzers.sh
 fi
+# ThreadSanitizer (g++) build of what uses threads into build-tsan/, zero reports allowed
+# (tests/run-tsan.sh, suppressions in tests/tsan.supp). PIPESCOPE_SKIP_TSAN=1 skips it.
+if [ "${PIPESCOPE_SKIP_TSAN:-0}" != 1 ]; then
+    tests/run-tsan.sh
+fi
