@@ -9,14 +9,8 @@ set -euo pipefail
 top="$(cd "$(dirname "$0")/.." && pwd)"
 build="${TSAN_BUILD_DIR:-$top/build-tsan}"
 
-launcher=()
-command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-generator=()
-command -v ninja >/dev/null && generator=(-G Ninja)
-if [ ! -f "$build/CMakeCache.txt" ]; then
-    cmake -S "$top" -B "$build" "${generator[@]}" "${launcher[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-          -DPIPESCOPE_TSAN=ON -DPIPESCOPE_BUILD_GUI=OFF -DPIPESCOPE_BUILD_BENCH=OFF >/dev/null
-fi
+source "$top/tests/configure-once.sh"
+configure_once "$build" -DPIPESCOPE_TSAN=ON
 # test binary → the test functions to run (empty: all of them). tst_procscanner's others
 # compare with lsof or time a pipeline, which says nothing about threads and takes minutes
 # under TSan.

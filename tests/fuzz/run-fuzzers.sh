@@ -22,15 +22,8 @@ done
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=("${all[@]}")
 
-launcher=()
-command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-generator=()
-command -v ninja >/dev/null && generator=(-G Ninja)
-if [ ! -f "$build/CMakeCache.txt" ]; then
-    cmake -S "$top" -B "$build" "${generator[@]}" "${launcher[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-          -DCMAKE_CXX_COMPILER="$cxx" -DPIPESCOPE_FUZZ=ON -DPIPESCOPE_BUILD_TESTS=OFF \
-          -DPIPESCOPE_BUILD_GUI=OFF -DPIPESCOPE_BUILD_BENCH=OFF >/dev/null
-fi
+source "$top/tests/configure-once.sh"
+configure_once "$build" -DCMAKE_CXX_COMPILER="$cxx" -DPIPESCOPE_FUZZ=ON -DPIPESCOPE_BUILD_TESTS=OFF
 targets=()
 for name in "${names[@]}"; do targets+=(--target "fuzz_$name"); done
 cmake --build "$build" --parallel "$(nproc)" "${targets[@]}"
