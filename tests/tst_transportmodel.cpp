@@ -49,7 +49,7 @@ void TestTransportModel::randomSequences_data()
 {
     QTest::addColumn<bool>("throughCat");
     QTest::addColumn<quint64>("sequences");
-    const quint64 count = envNumber("PIPESCOPE_MODEL_SEQUENCES", 1000);
+    const quint64 count = envNumber("PIPESCOPE_MODEL_SEQUENCES", 800);
     QTest::newRow("pipe pair") << false << count;
     QTest::newRow("through cat") << true << qMax<quint64>(1, count / 10);
 }
