@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Builds PipeScope with ASan+UBSan (into build-test/) and runs the whole suite; then, for the
-# whole suite only (no ctest arguments), .ci/test-package.sh: the Debian package built from a
-# Release build, installed, run and removed (skip it with PIPESCOPE_PACKAGE_TEST=0).
-# The exit status is non-zero if either failed.
+# Builds PipeScope with ASan+UBSan (into build-test/) and runs the whole suite. Called without
+# ctest arguments, three more steps follow: the Debian package built, installed, run and
+# removed (.ci/test-package.sh), every libFuzzer harness for 30 s, and a ThreadSanitizer build
+# of what uses threads. Every step runs; the exit status is non-zero if any failed.
 set -euo pipefail
 cd "$(dirname "$0")"
 .ci/install-deps.sh
@@ -11,7 +11,22 @@ cmake --build build-test --parallel "$(nproc)"
 export QT_QPA_PLATFORM=offscreen
 status=0
 (cd build-test && ctest --output-on-failure --timeout 600 "$@") || status=$?
-if [ $# -eq 0 ] && [ "${PIPESCOPE_PACKAGE_TEST:-1}" = 1 ]; then
+[ $# -eq 0 ] || exit "$status"
+
+# The package: a Release build, cpack -G DEB, apt-get install, run, purge, nothing left in /usr
+# (root or sudo). PIPESCOPE_PACKAGE_TEST=0 skips it.
+if [ "${PIPESCOPE_PACKAGE_TEST:-1}" = 1 ]; then
     .ci/test-package.sh || status=$?
+fi
+# Every libFuzzer harness for FUZZ_SECONDS (default 30) each, built with clang-14 into
+# build-fuzz/; fails on any crash, leak, UB report or broken invariant (tests/fuzz/README.md).
+# PIPESCOPE_SKIP_FUZZ=1 skips it.
+if [ "${PIPESCOPE_SKIP_FUZZ:-0}" != 1 ]; then
+    tests/fuzz/run-fuzzers.sh || status=$?
+fi
+# ThreadSanitizer (g++) build of what uses threads into build-tsan/, zero reports allowed
+# (tests/run-tsan.sh, suppressions in tests/tsan.supp). PIPESCOPE_SKIP_TSAN=1 skips it.
+if [ "${PIPESCOPE_SKIP_TSAN:-0}" != 1 ]; then
+    tests/run-tsan.sh || status=$?
 fi
 exit "$status"

@@ -13,6 +13,8 @@ packages=(
     desktop-file-utils appstream shared-mime-info           # desktop integration tests
     dpkg-dev file                                           # cpack -G DEB (dpkg-shlibdeps)
 )
+# --- reliability: libFuzzer harnesses (tests/fuzz/, run by test.sh after the suite) ---------
+packages+=(clang-14 libclang-rt-14-dev llvm-14)             # llvm-14: llvm-symbolizer for traces
 if [ "${PIPESCOPE_BENCH_DEPS:-0}" = 1 ]; then
     packages+=(libuv1-dev python3-uvloop nodejs time)       # the peers in ../shared/bench-peers
 fi

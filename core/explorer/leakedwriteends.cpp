@@ -85,8 +85,8 @@ void LeakedWriteEnds::readerHoldsWriteEnd(QList<Diagnostic> *out) const
                 Severity::Warning, Kind::LeakedWriteEnd, m_pipe.key,
                 QStringLiteral("%1 reads this pipe but also holds a write end (fd %2): when the "
                                "other writers finish it still sees no EOF, until it closes fd %2")
-                        .arg(PipeDiagnostics::processName(m_snapshot, endpoint.pid))
-                        .arg(holder.writeOnlyFd),
+                        .arg(PipeDiagnostics::processName(m_snapshot, endpoint.pid),
+                             QString::number(holder.writeOnlyFd)),
                 { { endpoint.pid, holder.writeOnlyFd } });
     }
 }
@@ -107,10 +107,9 @@ void LeakedWriteEnds::outsiders(QList<Diagnostic> *out) const
                 QStringLiteral("%1 holds a write end but is not part of the pipeline (process "
                                "group %2; the other holders are in %3): readers see EOF only "
                                "after it closes fd %4 or exits")
-                        .arg(DiagnosticText::endpointName(m_snapshot, writer, holder.writeOnlyFd))
-                        .arg(holder.process->pgrp)
-                        .arg(DiagnosticText::idList(others))
-                        .arg(holder.writeOnlyFd),
+                        .arg(DiagnosticText::endpointName(m_snapshot, writer, holder.writeOnlyFd),
+                             QString::number(holder.process->pgrp), DiagnosticText::idList(others),
+                             QString::number(holder.writeOnlyFd)),
                 { { writer, holder.writeOnlyFd } });
     }
 }
@@ -144,10 +143,10 @@ void LeakedWriteEnds::loneOutsider(QList<Diagnostic> *out) const
                                "inherited the write end by accident, the reader never sees EOF")
                         .arg(DiagnosticText::endpointName(m_snapshot, reader.pid, reader.fd),
                              DiagnosticText::blockedFor(m_pipe, reader.pid, reader.fd, m_now),
-                             DiagnosticText::endpointName(m_snapshot, writer, holder.writeOnlyFd))
-                        .arg(holder.process->pgrp)
-                        .arg(DiagnosticText::idList(readerGroups))
-                        .arg(PipeDiagnostics::activity(m_snapshot, writer).mid(3)),
+                             DiagnosticText::endpointName(m_snapshot, writer, holder.writeOnlyFd),
+                             QString::number(holder.process->pgrp),
+                             DiagnosticText::idList(readerGroups),
+                             PipeDiagnostics::activity(m_snapshot, writer).mid(3)),
                 { { reader.pid, reader.fd }, { writer, holder.writeOnlyFd } });
         return;
     }

@@ -209,9 +209,8 @@ void Analysis::multipleWriters(const PipeInfo &pipe)
     add(Severity::Info, Kind::MultipleWriters, pipe.key,
         QStringLiteral("%1 processes hold the write end (%2): writes larger than %3 bytes "
                        "(PIPE_BUF) from different writers may interleave")
-                .arg(writers.size())
-                .arg(names.join(QStringLiteral(", ")))
-                .arg(PipeBuf),
+                .arg(QString::number(writers.size()), names.join(QStringLiteral(", ")),
+                     QString::number(PipeBuf)),
         involved);
 }
 
@@ -295,8 +294,7 @@ void Analysis::selfWait(const WaitGraph::Wait &wait)
     add(Severity::Error, Kind::LeakedWriteEnd, wait.pipe,
         QStringLiteral("%1 is blocked reading this pipe and holds its only write end itself "
                        "(fd %2): it never sees EOF until it closes fd %2")
-                .arg(endpointName(wait.pid, wait.fd))
-                .arg(fd),
+                .arg(endpointName(wait.pid, wait.fd), QString::number(fd)),
         { { wait.pid, wait.fd }, { wait.pid, fd } });
 }
 
@@ -355,7 +353,8 @@ QString PipeDiagnostics::processName(const SystemSnapshot &snapshot, qint64 pid)
         name = process->comm;
     if (name.isEmpty())
         name = QStringLiteral("?");
-    return QStringLiteral("`%1` (pid %2)").arg(name).arg(pid);
+    // One arg() call: a second one would replace a "%1" inside the name the process chose.
+    return QStringLiteral("`%1` (pid %2)").arg(name, QString::number(pid));
 }
 
 QString PipeDiagnostics::activity(const SystemSnapshot &snapshot, qint64 pid)

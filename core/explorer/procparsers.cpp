@@ -3,6 +3,7 @@
 #include <QList>
 
 #include <charconv>
+#include <limits>
 #include <fcntl.h>
 #include <sys/syscall.h>
 
@@ -55,6 +56,14 @@ bool isReadCall(long nr)
 bool isWriteCall(long nr)
 {
     return isAnyOf(nr, { SYS_write, SYS_writev, SYS_pwritev, SYS_pwritev2 });
+}
+
+// The kernel takes an fd argument as an unsigned int: the low 32 bits count, and a value
+// above INT_MAX is no fd (the call fails with EBADF), so it is -1 here, never a negative fd.
+int fdArgument(quint64 value)
+{
+    const quint32 fd = quint32(value);
+    return fd > quint32(std::numeric_limits<int>::max()) ? -1 : int(fd);
 }
 
 } // namespace
@@ -241,13 +250,13 @@ int waitedFd(const SyscallInfo &info, WaitKind kind)
         return -1;
     const long nr = info.number;
     if (isReadCall(nr) || isWriteCall(nr) || nr == SYS_vmsplice)
-        return int(info.args[0]);
+        return fdArgument(info.args[0]);
     // splice(fd_in, off_in, fd_out, ...) and tee(fd_in, fd_out, ...): the side that waits
     // depends on whether the task sleeps for data (read) or for room (write).
     if (nr == SYS_splice)
-        return int(kind == WaitKind::PipeWrite ? info.args[2] : info.args[0]);
+        return fdArgument(kind == WaitKind::PipeWrite ? info.args[2] : info.args[0]);
     if (nr == SYS_tee)
-        return int(kind == WaitKind::PipeWrite ? info.args[1] : info.args[0]);
+        return fdArgument(kind == WaitKind::PipeWrite ? info.args[1] : info.args[0]);
     return -1;
 }
 

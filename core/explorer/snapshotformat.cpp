@@ -153,9 +153,10 @@ QString SnapshotFormat::escaped(const QString &text)
 QString SnapshotFormat::pipeTitle(const PipeInfo &pipe)
 {
     if (pipe.key.kind == PipeKind::Fifo) {
+        // One arg() call: a second one would replace a "%1" inside the path.
         return QStringLiteral("FIFO %1%2 (inode %3)")
-                .arg(escaped(pipe.path), pipe.deleted ? QStringLiteral(" (deleted)") : QString())
-                .arg(pipe.key.inode);
+                .arg(escaped(pipe.path), pipe.deleted ? QStringLiteral(" (deleted)") : QString(),
+                     QString::number(pipe.key.inode));
     }
     return QStringLiteral("pipe %1").arg(pipe.key.inode);
 }

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer harnesses (clang-14, -fsanitize=fuzzer,address,undefined) into
+# build-fuzz/ and runs each one for FUZZ_SECONDS (default 30) on a copy of its seed corpus.
+# Fails on any crash, leak, UBSan report or timeout; prints one JSON line per harness with
+# executions per second and edges covered.
+#   tests/fuzz/run-fuzzers.sh              all harnesses
+#   tests/fuzz/run-fuzzers.sh stat syscall only these
+#   FUZZ_SECONDS=600 tests/fuzz/run-fuzzers.sh labjson
+# A crash leaves its input as build-fuzz/fuzz-runs/<name>/crash-*: add it to
+# tests/fuzz/corpus/<name>/ and a regression test to tests/tst_fuzzregressions.cpp.
+set -euo pipefail
+top="$(cd "$(dirname "$0")/../.." && pwd)"
+build="${FUZZ_BUILD_DIR:-$top/build-fuzz}"
+seconds="${FUZZ_SECONDS:-30}"
+cxx="${FUZZ_CXX:-clang++-14}"
+# Every harness there is: tests/fuzz/fuzz_<name>.cpp.
+all=()
+for source in "$top"/tests/fuzz/fuzz_*.cpp; do
+    name="${source##*/fuzz_}"
+    all+=("${name%.cpp}")
+done
+names=("$@")
+[ ${#names[@]} -gt 0 ] || names=("${all[@]}")
+
+source "$top/tests/configure-once.sh"
+configure_once "$build" -DCMAKE_CXX_COMPILER="$cxx" -DPIPESCOPE_FUZZ=ON -DPIPESCOPE_BUILD_TESTS=OFF
+targets=()
+for name in "${names[@]}"; do targets+=(--target "fuzz_$name"); done
+cmake --build "$build" --parallel "$(nproc)" "${targets[@]}"
+
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp"
+symbolizer=$(command -v llvm-symbolizer-14 || command -v llvm-symbolizer || true)
+[ -z "$symbolizer" ] || export ASAN_SYMBOLIZER_PATH="$symbolizer"
+export QT_LOGGING_RULES="pipescope.*=false"
+failed=()
+for name in "${names[@]}"; do
+    work="$build/fuzz-runs/$name"
+    rm -rf "$work" && mkdir -p "$work/corpus"
+    cp "$top/tests/fuzz/corpus/$name/"* "$work/corpus/" 2>/dev/null || true
+    dict=()
+    [ -f "$top/tests/fuzz/$name.dict" ] && dict=("-dict=$top/tests/fuzz/$name.dict")
+    status=0
+    (cd "$work" && "$build/tests/fuzz/fuzz_$name" "${dict[@]}" -max_total_time="$seconds" \
+         -timeout=10 -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 corpus) \
+         >"$work/log" 2>&1 || status=$?
+    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log" | tail -1)
+    rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$work/log" | tail -1)
+    edges=$(grep -o 'cov: [0-9]*' "$work/log" | tail -1 | cut -d' ' -f2)
+    echo "{\"harness\":\"fuzz_$name\",\"seconds\":$seconds,\"execs\":${execs:-0},\"execs_per_s\":${rate:-0},\"edges\":${edges:-0},\"status\":$status}"
+    if [ "$status" -ne 0 ]; then
+        failed+=("$name")
+        grep -E 'ERROR|SUMMARY|runtime error|invariant|crash-|leak-|timeout-' "$work/log" | head -20 >&2
+    fi
+done
+if [ ${#failed[@]} -gt 0 ]; then
+    echo "fuzzing failed: ${failed[*]} (logs and inputs in $build/fuzz-runs/)" >&2
+    exit 1
+fi

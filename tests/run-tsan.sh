@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Builds what uses threads with ThreadSanitizer (g++ -fsanitize=thread) into build-tsan/ and
+# runs it: the explorer's multi-threaded scan (tst_procscanner's scan tests) and the transport
+# tests that start threads. Fails on any TSan report (exit code 66) or test failure, and
+# first checks that TSan does report a known race (tsan_selfcheck). Suppressions, Qt-internal
+# only and each with its reason: tests/tsan.supp.
+#   tests/run-tsan.sh
+set -euo pipefail
+top="$(cd "$(dirname "$0")/.." && pwd)"
+build="${TSAN_BUILD_DIR:-$top/build-tsan}"
+
+source "$top/tests/configure-once.sh"
+configure_once "$build" -DPIPESCOPE_TSAN=ON
+# test binary → the test functions to run (empty: all of them). tst_procscanner's others
+# compare with lsof or time a pipeline, which says nothing about threads and takes minutes
+# under TSan.
+declare -A tests=(
+    [tst_procscanner]="sameResultOnOneOrManyThreads endpointScanWithoutStatesOrFill onlyTheGivenProcesses vanishingProcessesAreSkipped observedPipelineDeliversSameSha256"
+    [tst_readpipetransport]=""
+    [tst_transportstress]=""
+)
+targets=(--target tsan_selfcheck)
+for name in "${!tests[@]}"; do targets+=(--target "$name"); done
+cmake --build "$build" --parallel "$(nproc)" "${targets[@]}"
+
+export TSAN_OPTIONS="suppressions=$top/tests/tsan.supp halt_on_error=0 exitcode=66 second_deadlock_stack=1"
+export QT_QPA_PLATFORM=offscreen
+export PIPESCOPE_TEST_HELPERS="$build/tests/helpers" PIPESCOPE_TEST_FIXTURES="$top/tests/fixtures"
+
+status=0
+"$build/tsan_selfcheck" >"$build/tsan_selfcheck.log" 2>&1 || status=$?
+if [ "$status" -ne 66 ] || ! grep -q 'WARNING: ThreadSanitizer: data race' "$build/tsan_selfcheck.log"; then
+    echo "tsan: the self-check race was not reported (exit $status): TSan is not working" >&2
+    exit 1
+fi
+failed=()
+for name in "${!tests[@]}"; do
+    status=0
+    # shellcheck disable=SC2086 # the function list is meant to split
+    (cd "$build/tests" && "./$name" ${tests[$name]}) >"$build/tests/$name.tsan.log" 2>&1 || status=$?
+    reports=$(grep -c 'WARNING: ThreadSanitizer' "$build/tests/$name.tsan.log" || true)
+    echo "{\"tsan\":\"$name\",\"status\":$status,\"reports\":$reports}"
+    if [ "$status" -ne 0 ]; then
+        failed+=("$name")
+        grep -E -A12 'WARNING: ThreadSanitizer|FAIL!' "$build/tests/$name.tsan.log" | head -60 >&2
+    fi
+done
+if [ ${#failed[@]} -gt 0 ]; then
+    echo "tsan failed: ${failed[*]} (logs: $build/tests/*.tsan.log)" >&2
+    exit 1
+fi

@@ -1,0 +1,104 @@
+// Regression tests for what the libFuzzer harnesses in tests/fuzz/ found, one test per
+// finding, named after the harness and the saved input (tests/fuzz/corpus/<harness>/crash-*),
+// so they run in the normal suite without clang.
+#include <pipescope/pipediagnostics.h>
+#include <pipescope/procparsers.h>
+#include <pipescope/snapshotformat.h>
+
+#include <QTest>
+
+using namespace PipeScope;
+
+class TestFuzzRegressions : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void syscall_fdAboveIntMaxIsNoFd_crash3ddb7429();
+    void syscall_fdArgumentUsesItsLow32Bits();
+    void snapshotjson_percentInFifoPathShownAsIs_crashc5eb8fb5();
+    void snapshotjson_percentInProcessNameShownAsIs();
+};
+
+// "1 0x0xffffff9c ...": write() on fd 0xffffff9c (AT_FDCWD's bits) gave waitedFd() -100, a
+// negative fd the scanner then looked up. The kernel takes fds as unsigned int, so a value
+// above INT_MAX is no fd at all.
+void TestFuzzRegressions::syscall_fdAboveIntMaxIsNoFd_crash3ddb7429()
+{
+    const std::optional<SyscallInfo> info =
+            ProcParsers::parseSyscall("1 0xffffff9c 0x700f0 0x1 0x0 0x0 0x0 0x7ffd 0x7f00\n");
+    QVERIFY(info);
+    QCOMPARE(info->status, SyscallInfo::Status::InSyscall);
+    QCOMPARE(ProcParsers::waitedFd(*info, WaitKind::PipeWrite), -1);
+    const std::optional<SyscallInfo> splice =
+            ProcParsers::parseSyscall("275 0x3 0x0 0x80000000 0x0 0x10000 0x0 0x7ffd 0x7f00\n");
+    QVERIFY(splice);
+    QCOMPARE(ProcParsers::waitedFd(*splice, WaitKind::PipeRead), 3);
+    QCOMPARE(ProcParsers::waitedFd(*splice, WaitKind::PipeWrite), -1);
+}
+
+// The kernel truncates an fd argument to 32 bits: write(0x100000004, ...) writes to fd 4.
+void TestFuzzRegressions::syscall_fdArgumentUsesItsLow32Bits()
+{
+    const std::optional<SyscallInfo> info =
+            ProcParsers::parseSyscall("0 0x100000004 0x700f0 0x1 0x0 0x0 0x0 0x7ffd 0x7f00\n");
+    QVERIFY(info);
+    QCOMPARE(ProcParsers::waitedFd(*info, WaitKind::PipeRead), 4);
+}
+
+// A FIFO named "/tmp/u+%u+%2" was shown as "/tmp/u+%u+<inode> (inode %3)": a second
+// QString::arg() call replaced the "%2" inside the path.
+void TestFuzzRegressions::snapshotjson_percentInFifoPathShownAsIs_crashc5eb8fb5()
+{
+    PipeInfo pipe;
+    pipe.key.kind = PipeKind::Fifo;
+    pipe.key.inode = 812;
+    pipe.path = QStringLiteral("/tmp/u+%u+%2");
+    QCOMPARE(SnapshotFormat::pipeTitle(pipe), QStringLiteral("FIFO /tmp/u+%u+%2 (inode 812)"));
+    pipe.deleted = true;
+    pipe.path = QStringLiteral("/tmp/%1");
+    QCOMPARE(SnapshotFormat::pipeTitle(pipe), QStringLiteral("FIFO /tmp/%1 (deleted) (inode 812)"));
+}
+
+// The same class of finding in the diagnostics: a process named "w%1" became "w10" and left
+// "(pid %2)" in the text.
+void TestFuzzRegressions::snapshotjson_percentInProcessNameShownAsIs()
+{
+    SystemSnapshot snapshot;
+    for (qint64 pid : { 10, 11 }) {
+        ProcessInfo process;
+        process.pid = pid;
+        process.comm = pid == 10 ? QStringLiteral("w%1") : QStringLiteral("v%2%3");
+        process.command = QStringLiteral("[%1]").arg(process.comm);
+        snapshot.processes.insert(pid, process);
+    }
+    PipeInfo pipe;
+    pipe.key.inode = 5;
+    pipe.capacity = 65536;
+    pipe.queued = 0;
+    for (qint64 pid : { 10, 11 }) {
+        PipeEndpoint writer;
+        writer.pid = pid;
+        writer.fd = 1;
+        writer.mode = EndpointMode::Write;
+        writer.state = EndpointState::Running;
+        pipe.endpoints << writer;
+    }
+    snapshot.pipes << pipe;
+    QCOMPARE(PipeDiagnostics::processName(snapshot, 10), QStringLiteral("`w%1` (pid 10)"));
+    const QList<Diagnostic> diagnostics = PipeDiagnostics::analyze(snapshot);
+    bool found = false;
+    for (const Diagnostic &diagnostic : diagnostics) {
+        if (diagnostic.kind != Diagnostic::Kind::MultipleWriters)
+            continue;
+        found = true;
+        QVERIFY2(diagnostic.text.startsWith(
+                         QStringLiteral("2 processes hold the write end (`w%1` (pid 10), "
+                                        "`v%2%3` (pid 11)): writes larger than 4096 bytes")),
+                 qPrintable(diagnostic.text));
+    }
+    QVERIFY(found);
+}
+
+QTEST_GUILESS_MAIN(TestFuzzRegressions)
+#include "tst_fuzzregressions.moc"
