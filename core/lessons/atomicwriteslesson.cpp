@@ -44,9 +44,6 @@ QString letterFile(LessonContext &context, char letter, QString *error)
     return path;
 }
 
-/// What race() reports: the count, or the error that kept it from running.
-using RaceDone = std::function<void(const Count &count, const QString &error)>;
-
 /// One race being read: the writers, our read end and what came out of it.
 struct Race {
     QList<LessonProcess *> writers;
@@ -155,24 +152,15 @@ Observation someMayTear(const Count &count, qint64 record, int rounds)
     return o;
 }
 
-/// Round \a round of the large race; tearing is a race, so up to LargeRounds are tried if
-/// the reader happened to keep up every time.
-void largeRound(LessonContext &context, int round, const StepDone &done)
-{
-    const qint64 record = 65536;
-    race(context, record,
-         [&context, round, record, done](const Count &count, const QString &error) {
-             if (!error.isEmpty())
-                 return done(Observation::failure(error));
-             if (count.torn == 0 && round < LargeRounds)
-                 return largeRound(context, round + 1, done);
-             done(someMayTear(count, record, round));
-         });
-}
-
 void largeRecords(LessonContext &context, const StepDone &done)
 {
-    largeRound(context, 1, done);
+    const qint64 record = 65536;
+    const auto oneRace = [&context](qint64 size, const RaceDone &next) { race(context, size, next); };
+    raceUntilTorn(oneRace, record, LargeRounds,
+                  [record](const RecordCount &count, int round) {
+                      return someMayTear(count, record, round);
+                  },
+                  done);
 }
 
 } // namespace

@@ -205,17 +205,9 @@ void writerReleasesIt(LessonContext &context, const StepDone &done)
         return done(Observation::failure(QStringLiteral("the previous step did not run")));
     state.opener = std::make_unique<FifoWriterOpener>();
     state.writer = std::make_unique<WritePipeTransport>();
-    QObject::connect(state.opener.get(), &FifoWriterOpener::connected, state.writer.get(),
-                     [&state](int fd) {
-                         if (state.writer->open(fd)) {
-                             state.writer->write(Greeting);
-                             state.writer->writeEof();
-                         } else {
-                             Sys::close(fd);
-                         }
-                     });
-    if (!state.opener->start(state.path))
-        return done(Observation::failure(state.opener->errorString()));
+    QString error;
+    if (!T::writeWhenFifoOpens(state.path, Greeting, *state.opener, *state.writer, &error))
+        return done(Observation::failure(error));
     context.when([&state] { return state.returned; }, WaitMs, [&context, &state, done](bool) {
                readHandedFd(context, state, done);
            }).recheckOn(state.open.get(), &BlockingFifoOpen::opened);

@@ -224,17 +224,9 @@ void writerArrives(LessonContext &context, const StepDone &done)
         return done(Observation::failure(output->errorString()));
     state.opener = std::make_unique<FifoWriterOpener>();
     state.writer = std::make_unique<WritePipeTransport>();
-    QObject::connect(state.opener.get(), &FifoWriterOpener::connected, state.writer.get(),
-                     [&state](int fd) {
-                         if (state.writer->open(fd)) {
-                             state.writer->write(Greeting);
-                             state.writer->writeEof();
-                         } else {
-                             Sys::close(fd);
-                         }
-                     });
-    if (!state.opener->start(state.path))
-        return done(Observation::failure(state.opener->errorString()));
+    QString error;
+    if (!T::writeWhenFifoOpens(state.path, Greeting, *state.opener, *state.writer, &error))
+        return done(Observation::failure(error));
     const auto finished = [&state] {
         return state.eof && state.cat->state() == ChildProcess::State::Exited;
     };

@@ -1,6 +1,8 @@
 #include "lessontools.h"
 
+#include "fifowriteropener.h"
 #include "sys.h"
+#include "writepipetransport.h"
 
 #include <QFile>
 
@@ -80,6 +82,23 @@ QuietWrite writeWithoutSigpipe(int fd, const void *data, size_t size)
     }
     pthread_sigmask(SIG_SETMASK, &old, nullptr);
     return result;
+}
+
+bool writeWhenFifoOpens(const QString &path, const QByteArray &data, FifoWriterOpener &opener,
+                        WritePipeTransport &writer, QString *error)
+{
+    QObject::connect(&opener, &FifoWriterOpener::connected, &writer, [&writer, data](int fd) {
+        if (writer.open(fd)) {
+            writer.write(data);
+            writer.writeEof();
+        } else {
+            Sys::close(fd);
+        }
+    });
+    if (opener.start(path))
+        return true;
+    *error = opener.errorString();
+    return false;
 }
 
 QString errnoName(int error)

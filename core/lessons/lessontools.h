@@ -6,6 +6,11 @@
 #include <QByteArray>
 #include <QString>
 
+namespace PipeScope {
+class FifoWriterOpener;
+class WritePipeTransport;
+} // namespace PipeScope
+
 namespace PipeScope::LessonTools {
 
 /// F_GETPIPE_SZ, or -1.
@@ -35,6 +40,11 @@ struct QuietWrite {
 /// blocked in this thread for the call, and a SIGPIPE it raised is consumed with sigtimedwait
 /// (the kernel sends it to the thread that wrote, see pipe(7)).
 QuietWrite writeWithoutSigpipe(int fd, const void *data, size_t size);
+
+/// Once a reader has the FIFO at \a path open, \a writer writes \a data, then EOF; \a opener
+/// waits for that reader without blocking. False with *error if the opener cannot start.
+bool writeWhenFifoOpens(const QString &path, const QByteArray &data, FifoWriterOpener &opener,
+                        WritePipeTransport &writer, QString *error);
 
 /// "EAGAIN", "EPIPE"... (strerrorname_np), or the number.
 QString errnoName(int error);

@@ -43,4 +43,17 @@ QVariantMap RecordCount::values(qint64 record) const
             {QStringLiteral("bytesB"), bytesB}};
 }
 
+void raceUntilTorn(const RecordRace &race, qint64 record, int rounds,
+                   const std::function<Observation(const RecordCount &, int round)> &observe,
+                   const StepDone &done, int round)
+{
+    race(record, [=](const RecordCount &count, const QString &error) {
+        if (!error.isEmpty())
+            return done(Observation::failure(error));
+        if (count.torn == 0 && round < rounds)
+            return raceUntilTorn(race, record, rounds, observe, done, round + 1);
+        done(observe(count, round));
+    });
+}
+
 } // namespace PipeScope

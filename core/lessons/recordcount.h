@@ -4,9 +4,13 @@
 /// how many tore (mixed both letters). Private to core/lessons (atomic-writes with processes,
 /// threads-one-pipe with threads).
 
+#include "lesson.h"
+
 #include <QByteArray>
 #include <QString>
 #include <QVariantMap>
+
+#include <functional>
 
 namespace PipeScope {
 
@@ -26,5 +30,16 @@ struct RecordCount {
     /// record, records, torn, bytesA, bytesB.
     QVariantMap values(qint64 record) const;
 };
+
+/// What a race reports: the count, or the error that kept it from running.
+using RaceDone = std::function<void(const RecordCount &count, const QString &error)>;
+/// Runs one race of \a record-byte records.
+using RecordRace = std::function<void(qint64 record, const RaceDone &next)>;
+
+/// Runs \a race up to \a rounds times while no record tore (tearing above PIPE_BUF is a race
+/// the reader may win every time), then \a done gets observe(count, round) — or the error.
+void raceUntilTorn(const RecordRace &race, qint64 record, int rounds,
+                   const std::function<Observation(const RecordCount &, int round)> &observe,
+                   const StepDone &done, int round = 1);
 
 } // namespace PipeScope

@@ -24,8 +24,6 @@ constexpr int ReadSize = 4096; // a slow reader: one page per read()
 constexpr int RunTimeoutMs = 5000;
 constexpr int LargeRounds = 3;
 
-using RaceDone = std::function<void(const RecordCount &count, const QString &error)>;
-
 /// One race being read in the event loop.
 struct Race {
     ThreadedWriters *writers = nullptr;
@@ -107,23 +105,15 @@ Observation largeMayTear(const RecordCount &count, qint64 record, int rounds)
     return o;
 }
 
-/// Tearing is a race: up to LargeRounds are tried if the reader kept up every time.
-void largeRound(LessonContext &context, int round, const StepDone &done)
-{
-    const qint64 record = 65536;
-    race(context, record,
-         [&context, round, record, done](const RecordCount &count, const QString &error) {
-             if (!error.isEmpty())
-                 return done(Observation::failure(error));
-             if (count.torn == 0 && round < LargeRounds)
-                 return largeRound(context, round + 1, done);
-             done(largeMayTear(count, record, round));
-         });
-}
-
 void largeRecords(LessonContext &context, const StepDone &done)
 {
-    largeRound(context, 1, done);
+    const qint64 record = 65536;
+    const auto oneRace = [&context](qint64 size, const RaceDone &next) { race(context, size, next); };
+    raceUntilTorn(oneRace, record, LargeRounds,
+                  [record](const RecordCount &count, int round) {
+                      return largeMayTear(count, record, round);
+                  },
+                  done);
 }
 
 } // namespace

@@ -68,11 +68,15 @@ void openTrial(LessonContext &context, Trial &trial, const StepDone &done,
         .recheckOn(trial.writer.get(), &PipeTransport::connectionMade);
 }
 
-/// The event loop's thread fills the kernel pipe: write() goes straight to the fd.
-void fillKernel(Trial &trial)
+/// The event loop's thread fills the kernel pipe (write() goes straight to the fd); returns
+/// the Extra bytes the worker is to write next, counted as sent.
+QByteArray fillKernel(Trial &trial)
 {
     trial.sent = bytesFrom(0, trial.capacity);
     trial.writer->write(trial.sent);
+    const QByteArray extra = bytesFrom(trial.sent.size(), Extra);
+    trial.sent += extra;
+    return extra;
 }
 
 /// A notifier of the event loop's thread reading the trial's pipe as it fills.
@@ -117,9 +121,7 @@ void writeFromWorker(LessonContext &context, const StepDone &done)
 {
     Trial &trial = context.state<State>().wrongThread;
     openTrial(context, trial, done, [&context, &trial, done] {
-        fillKernel(trial);
-        const QByteArray extra = bytesFrom(trial.sent.size(), Extra);
-        trial.sent += extra;
+        const QByteArray extra = fillKernel(trial);
         {
             const QtWarningCapture capture;
             // The mistake: the transport's write() called in another thread.
@@ -163,9 +165,7 @@ void queueToOwner(LessonContext &context, const StepDone &done)
 {
     Trial &trial = context.state<State>().queued;
     openTrial(context, trial, done, [&context, &trial, done] {
-        fillKernel(trial);
-        const QByteArray extra = bytesFrom(trial.sent.size(), Extra);
-        trial.sent += extra;
+        const QByteArray extra = fillKernel(trial);
         trial.capture = std::make_unique<QtWarningCapture>(); // until the queued write ran
         WritePipeTransport *writer = trial.writer.get();
         std::thread worker([writer, extra] {

@@ -1,6 +1,7 @@
 #include "lessonspanel.h"
 
 #include "endpointgraph.h"
+#include "lessonlabels.h"
 #include "lessonliveview.h"
 #include "stepcard.h"
 
@@ -20,23 +21,6 @@
 namespace PipeScope::Ui {
 
 namespace {
-
-QLabel *wrappingLabel(QWidget *parent)
-{
-    auto *label = new QLabel(parent);
-    label->setWordWrap(true);
-    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    return label;
-}
-
-QLabel *caption(const QString &text, QWidget *parent)
-{
-    auto *label = new QLabel(text, parent);
-    QFont font = label->font();
-    font.setBold(true);
-    label->setFont(font);
-    return label;
-}
 
 QString stepMarker(const QList<Observation> &observations, int index)
 {
@@ -80,8 +64,8 @@ void LessonsPanel::buildLayout()
     m_lessons->setObjectName(QStringLiteral("lessonList"));
 
     auto *detail = new QWidget(this);
-    m_lessonTitle = caption(QString(), detail);
-    m_lessonSummary = wrappingLabel(detail);
+    m_lessonTitle = LessonLabels::caption(QString(), detail);
+    m_lessonSummary = LessonLabels::paragraph(detail);
     m_steps = new QListWidget(detail);
     m_steps->setMaximumHeight(140);
     m_card = new StepCard(detail);
@@ -103,7 +87,7 @@ void LessonsPanel::buildLayout()
     m_live->graph()->setMinimumFitScale(1.0);
     auto *liveColumn = new QVBoxLayout(live);
     liveColumn->setContentsMargins(0, 0, 0, 0);
-    liveColumn->addWidget(caption(tr("This lesson's pipes and processes, live"), live));
+    liveColumn->addWidget(LessonLabels::caption(tr("This lesson's pipes and processes, live"), live));
     liveColumn->addWidget(m_live, 1);
 
     auto *stepAndLive = new QSplitter(Qt::Vertical, this);

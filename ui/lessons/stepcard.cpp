@@ -1,5 +1,7 @@
 #include "stepcard.h"
 
+#include "lessonlabels.h"
+
 #include <pipescope/lesson.h>
 
 #include <QGridLayout>
@@ -9,28 +11,6 @@
 
 namespace PipeScope::Ui {
 
-namespace {
-
-QLabel *wrappingLabel(QWidget *parent)
-{
-    auto *label = new QLabel(parent);
-    label->setWordWrap(true);
-    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    label->setAlignment(Qt::AlignLeft | Qt::AlignTop);
-    return label;
-}
-
-QLabel *caption(const QString &text, QWidget *parent)
-{
-    auto *label = new QLabel(text, parent);
-    QFont font = label->font();
-    font.setBold(true);
-    label->setFont(font);
-    return label;
-}
-
-} // namespace
-
 StepCard::StepCard(QWidget *parent) : QWidget(parent)
 {
     buildLayout();
@@ -39,27 +19,27 @@ StepCard::StepCard(QWidget *parent) : QWidget(parent)
 
 void StepCard::buildLayout()
 {
-    m_title = caption(QString(), this);
-    m_explanation = wrappingLabel(this);
-    m_hint = wrappingLabel(this);
+    m_title = LessonLabels::caption(QString(), this);
+    m_explanation = LessonLabels::paragraph(this);
+    m_hint = LessonLabels::paragraph(this);
     m_hint->setText(tr("Make your own prediction first, then press Run step."));
     m_reveal = new QPushButton(tr("Show the prediction"), this);
     m_reveal->setAccessibleDescription(tr("Shows what the lesson predicts before the step runs"));
-    m_prediction = wrappingLabel(this);
-    m_machinePrediction = wrappingLabel(this);
-    m_verdict = caption(QString(), this);
-    m_observed = wrappingLabel(this);
-    m_why = wrappingLabel(this);
+    m_prediction = LessonLabels::paragraph(this);
+    m_machinePrediction = LessonLabels::paragraph(this);
+    m_verdict = LessonLabels::caption(QString(), this);
+    m_observed = LessonLabels::paragraph(this);
+    m_why = LessonLabels::paragraph(this);
 
     auto *predicted = new QVBoxLayout;
-    predicted->addWidget(caption(tr("Prediction"), this));
+    predicted->addWidget(LessonLabels::caption(tr("Prediction"), this));
     predicted->addWidget(m_hint);
     predicted->addWidget(m_reveal, 0, Qt::AlignLeft);
     predicted->addWidget(m_prediction);
     predicted->addWidget(m_machinePrediction);
     predicted->addStretch(1);
     auto *observed = new QVBoxLayout;
-    observed->addWidget(caption(tr("Observed"), this));
+    observed->addWidget(LessonLabels::caption(tr("Observed"), this));
     observed->addWidget(m_verdict);
     observed->addWidget(m_observed);
     observed->addStretch(1);
