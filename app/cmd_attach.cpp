@@ -77,21 +77,18 @@ int runAttach(const QStringList &arguments)
     const std::optional<AttachOptions> options = parse(arguments, &status);
     if (!options)
         return status;
-    QTextStream err(stderr);
     MeterConsole console(options->console);
-    QString error;
-    if (!console.openJson(&error)) {
-        err << "pipescope attach: " << error << '\n';
-        return ExitFailure;
-    }
-    PipelineMeter meter;
-    meter.setInterval(options->intervalMs);
-    if (!meter.attach(options->pid)) {
-        err << "pipescope attach: " << meter.errorString() << '\n';
-        return ExitFailure;
-    }
+    MeterSummary summary;
     int signal = 0;
-    console.printSummary(console.drive(meter, &signal));
+    const auto start = [&](PipelineMeter &meter, int *failure) {
+        if (meter.attach(options->pid))
+            return true;
+        QTextStream(stderr) << "pipescope attach: " << meter.errorString() << '\n';
+        *failure = ExitFailure;
+        return false;
+    };
+    if (!console.execute(options->intervalMs, start, &summary, &signal, &status))
+        return status;
     return ExitOk; // detaching, by the end, a count or a signal, is a success
 }
 

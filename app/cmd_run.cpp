@@ -92,25 +92,23 @@ int runRun(const QStringList &arguments)
     const std::optional<RunOptions> options = parse(arguments, &status);
     if (!options)
         return status;
-    QTextStream err(stderr);
     MeterConsole console(options->console);
-    QString error;
-    if (!console.openJson(&error)) {
-        err << "pipescope run: " << error << '\n';
-        return ExitFailure;
-    }
-    PipelineMeter meter;
-    meter.setInterval(options->intervalMs);
-    if (!meter.run(options->pipeline)) {
-        if (meter.error() == PipelineMeter::Error::EmptyPipeline)
-            return usageError(QStringLiteral("run: %1").arg(meter.errorString()),
-                              QStringLiteral("Usage: pipescope run [--json PATH] [--interval MS] [--pipefail] [-q] 'PIPELINE'\n"));
-        err << "pipescope run: " << meter.errorString() << '\n';
-        return ExitFailure;
-    }
+    MeterSummary summary;
     int signal = 0;
-    const MeterSummary summary = console.drive(meter, &signal);
-    console.printSummary(summary);
+    const auto start = [&](PipelineMeter &meter, int *failure) {
+        if (meter.run(options->pipeline))
+            return true;
+        if (meter.error() == PipelineMeter::Error::EmptyPipeline) {
+            *failure = usageError(QStringLiteral("run: %1").arg(meter.errorString()),
+                                  QStringLiteral("Usage: pipescope run [--json PATH] [--interval MS] [--pipefail] [-q] 'PIPELINE'\n"));
+        } else {
+            QTextStream(stderr) << "pipescope run: " << meter.errorString() << '\n';
+            *failure = ExitFailure;
+        }
+        return false;
+    };
+    if (!console.execute(options->intervalMs, start, &summary, &signal, &status))
+        return status;
     const int pipelineStatus = summary.exitStatus(options->console.pipefail);
     return signal ? 128 + signal : pipelineStatus < 0 ? ExitFailure : pipelineStatus;
 }

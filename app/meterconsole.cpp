@@ -1,5 +1,6 @@
 #include "meterconsole.h"
 
+#include "command.h"
 #include "quitonsignals.h"
 
 #include <pipescope/meterjson.h>
@@ -88,6 +89,25 @@ bool MeterConsole::openJson(QString *error)
         *error = QStringLiteral("open %1: %2").arg(m_options.jsonPath, m_json.errorString());
         return false;
     }
+    return true;
+}
+
+bool MeterConsole::execute(int intervalMs, const std::function<bool(PipelineMeter &, int *)> &start,
+                           MeterSummary *summary, int *signal, int *status)
+{
+    QString error;
+    if (!openJson(&error)) {
+        err() << "pipescope " << m_options.verb << ": " << error << '\n';
+        err().flush();
+        *status = ExitFailure;
+        return false;
+    }
+    PipelineMeter meter;
+    meter.setInterval(intervalMs);
+    if (!start(meter, status))
+        return false;
+    *summary = drive(meter, signal);
+    printSummary(*summary);
     return true;
 }
 

@@ -10,6 +10,8 @@
 #include <QFile>
 #include <QString>
 
+#include <functional>
+
 namespace PipeScope::App {
 
 struct MeterConsoleOptions
@@ -26,8 +28,12 @@ class MeterConsole
 public:
     explicit MeterConsole(const MeterConsoleOptions &options);
 
-    /// Opens the JSON file (before anything starts, so a bad path loses nothing).
-    bool openJson(QString *error);
+    /// The whole command: opens the JSON file (before anything starts, so a bad path loses
+    /// nothing), makes a meter sampling every \a intervalMs, calls \a start (run or attach;
+    /// false after it printed why and set *status), drives it to the end and prints the summary.
+    /// Returns false with *status set when nothing was metered; else *summary and *signal.
+    bool execute(int intervalMs, const std::function<bool(PipelineMeter &, int *status)> &start,
+                 MeterSummary *summary, int *signal, int *status);
     /// Runs the event loop until \a meter finishes (after stop() on SIGINT/SIGTERM/SIGHUP or
     /// after count samples); returns the summary. *signal is the signal that stopped it, or 0.
     MeterSummary drive(PipelineMeter &meter, int *signal);
@@ -40,6 +46,7 @@ public:
     static QString rateText(double rate);
 
 private:
+    bool openJson(QString *error);
     void onSample(const MeterSnapshot &snapshot);
     void drawBlock(const MeterSnapshot &snapshot);
     void printLine(const MeterSnapshot &snapshot);

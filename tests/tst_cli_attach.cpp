@@ -1,6 +1,7 @@
 // `pipescope attach PID`: finds a running pipeline from any stage or its shell (and nothing
 // more: an unrelated pipe every process inherits is not followed), meters it until it ends or
 // --count samples, handles another user's stage, and refuses what is no pipeline.
+#include "explorertestsupport.h"
 #include "testsupport.h"
 
 #include <QFile>
@@ -20,19 +21,6 @@ using namespace PipeScope;
 using namespace PipeScope::Test;
 
 namespace {
-
-QList<qint64> childrenOf(qint64 pid)
-{
-    QFile file(QStringLiteral("/proc/%1/task/%1/children").arg(pid));
-    QList<qint64> children;
-    if (file.open(QIODevice::ReadOnly)) {
-        for (const QByteArray &field : file.readAll().simplified().split(' ')) {
-            if (!field.isEmpty())
-                children << field.toLongLong();
-        }
-    }
-    return children;
-}
 
 QString commOf(qint64 pid)
 {
@@ -54,7 +42,7 @@ public:
     }
     ~ShellPipeline()
     {
-        for (qint64 pid : childrenOf(shellPid()))
+        for (pid_t pid : ChildProcesses::childrenOf(pid_t(shellPid())))
             ::kill(pid_t(pid), SIGKILL);
         m_shell.kill();
         m_shell.waitForFinished();
@@ -63,7 +51,7 @@ public:
     /// The child named \a name whose fd 1 is (or is not) a pipe.
     qint64 stage(const QString &name, bool writesPipe) const
     {
-        for (qint64 pid : childrenOf(shellPid())) {
+        for (pid_t pid : ChildProcesses::childrenOf(pid_t(shellPid()))) {
             if (commOf(pid) == name && fdLinks(pid).value(1).startsWith(QStringLiteral("pipe:")) == writesPipe)
                 return pid;
         }
@@ -151,12 +139,12 @@ void TestCliAttach::fromEveryStageAndTheShell()
 
 void TestCliAttach::untilThePipelineEnds()
 {
-    ShellPipeline pipeline(QStringLiteral("yes | head -c 300M | sleep 1.5"));
+    ShellPipeline pipeline(QStringLiteral("yes | head -c 300M | sleep 3"));
     qint64 sleepPid = 0;
     QTRY_VERIFY_WITH_TIMEOUT((sleepPid = pipeline.stage(QStringLiteral("sleep"), false)) != 0, 10000);
     QTest::qWait(100);
     const Attached attached = attach({ QString::number(sleepPid) });
-    QCOMPARE(attached.result.exitCode, 0);
+    QVERIFY2(attached.result.exitCode == 0, qPrintable(attached.result.err));
     QCOMPARE(attached.stagePids().size(), 3);
     QVERIFY(attached.lines.size() >= 5);
     // Stages vanished one by one (sleep ends, head and yes then die of SIGPIPE): every one is

@@ -1,5 +1,6 @@
 // `pipescope run`: bytes pass through unchanged, exit statuses as the shell gives them, 127,
 // the live lines and the summary on stderr, -q, the JSON lines file, bad input, Ctrl-C.
+#include "explorertestsupport.h"
 #include "testsupport.h"
 
 #include <QDir>
@@ -35,20 +36,6 @@ QList<QJsonObject> readJsonLines(const QString &path)
             lines << QJsonDocument::fromJson(line).object();
     }
     return lines;
-}
-
-/// The PIDs of \a pid's children (its main thread's children file).
-QList<qint64> childrenOf(qint64 pid)
-{
-    QFile file(QStringLiteral("/proc/%1/task/%1/children").arg(pid));
-    QList<qint64> children;
-    if (file.open(QIODevice::ReadOnly)) {
-        for (const QByteArray &field : file.readAll().simplified().split(' ')) {
-            if (!field.isEmpty())
-                children << field.toLongLong();
-        }
-    }
-    return children;
 }
 
 } // namespace
@@ -201,8 +188,8 @@ void TestCliRun::ctrlCEndsPipelineAndSummarises()
     QProcess process;
     process.start(QStringLiteral(PIPESCOPE_BINARY), { QStringLiteral("run"), QStringLiteral("sleep 30 | sleep 31") });
     QVERIFY(process.waitForStarted());
-    QList<qint64> stages;
-    QTRY_VERIFY_WITH_TIMEOUT((stages = childrenOf(process.processId())).size() == 2, 10000);
+    QList<pid_t> stages;
+    QTRY_VERIFY_WITH_TIMEOUT((stages = ChildProcesses::childrenOf(pid_t(process.processId()))).size() == 2, 10000);
     QTest::qWait(300);
     ::kill(pid_t(process.processId()), SIGINT); // only pipescope: it must end the stages itself
     QVERIFY(process.waitForFinished(10000));
@@ -210,8 +197,8 @@ void TestCliRun::ctrlCEndsPipelineAndSummarises()
     const QString err = QString::fromLocal8Bit(process.readAllStandardError());
     QVERIFY2(err.contains(QStringLiteral("(interrupted)")), qPrintable(err));
     QVERIFY2(err.contains(QStringLiteral("killed by signal 15")), qPrintable(err));
-    for (qint64 pid : std::as_const(stages))
-        QVERIFY2(::kill(pid_t(pid), 0) != 0 && errno == ESRCH, qPrintable(QString::number(pid)));
+    for (pid_t pid : std::as_const(stages))
+        QVERIFY2(::kill(pid, 0) != 0 && errno == ESRCH, qPrintable(QString::number(pid)));
 }
 
 QTEST_GUILESS_MAIN(TestCliRun)

@@ -143,7 +143,10 @@ Bottleneck find(const QList<const TickRecord *> &window, const QList<StageInfo> 
     for (int k = 0; k < count; ++k) {
         if (shares.of(k, StageActivity::Exited) >= Mostly || shares.of(k, StageActivity::Unknown) >= Mostly)
             continue;
-        const double score = inputFull(shares, k) + outputEmpty(shares, k, count)
+        // A stage that waits for a CPU more than it uses one is starved by the machine (other
+        // processes, or more stages than CPUs), not what limits the pipeline: R is not "busy".
+        const double starved = stages[k].runQueueWait > 0 ? std::max(0.0, stages[k].runQueueWait - stages[k].cpu) : 0;
+        const double score = inputFull(shares, k) + outputEmpty(shares, k, count) - starved
                 - shares.of(k, StageActivity::BlockedReading) - shares.of(k, StageActivity::BlockedWriting);
         if (score >= best) {
             best = score;
