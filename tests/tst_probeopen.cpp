@@ -8,6 +8,7 @@
 #include <pipescope/pipeprobe.h>
 #include <pipescope/sys.h>
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
@@ -82,8 +83,12 @@ void TestProbeOpen::aFileSwappedInForTheFifoIsNeverOpened()
                 ::rename(spare.constData(), to.constData());
         }
     });
+    // The window between a stat() and an open() of the path is a few microseconds: probe for
+    // a few seconds to hit it many times.
     int sampled = 0, refused = 0;
-    for (int i = 0; i < 4000 && (sampled < 50 || refused < 50 || i < 1000); ++i) {
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < 3000) {
         const PipeSample sample = PipeProbe::forFifo(target).sample();
         sampled += sample.ok ? 1 : 0;
         refused += sample.ok ? 0 : 1;
