@@ -8,7 +8,6 @@
 #include <pipescope/sys.h>
 
 #include <QCommandLineParser>
-#include <QRegularExpression>
 #include <QTextStream>
 
 namespace PipeScope::App {
@@ -16,7 +15,7 @@ namespace PipeScope::App {
 namespace {
 
 constexpr qsizetype DefaultBytes = 1024;
-constexpr qsizetype MaxBytes = 1 << 20; // what one tee can copy (kernel-facts §4)
+constexpr qsizetype MaxBytes = 1 << 20; // what one tee(2) can copy: a pipe of at most 1 MiB
 
 int failure(const QString &message)
 {
@@ -65,7 +64,7 @@ int runPeek(const QStringList &arguments)
             "consuming them. Raw bytes go to stdout; a summary to stderr."));
     parser.addHelpOption();
     const QCommandLineOption bytes(QStringList { QStringLiteral("n"), QStringLiteral("bytes") },
-                                   QStringLiteral("Peek at most N bytes (default 1024, at most 1 MiB)."),
+                                   QStringLiteral("Peek at most N bytes (default 1024, at most 1M; K and M allowed)."),
                                    QStringLiteral("N"), QString::number(DefaultBytes));
     const QCommandLineOption hex(QStringLiteral("hex"), QStringLiteral("Print a hex dump (hexdump -C)."));
     parser.addOptions({ bytes, hex });
@@ -76,20 +75,19 @@ int runPeek(const QStringList &arguments)
         QTextStream(stdout) << parser.helpText();
         return ExitOk;
     }
-    static const QRegularExpression spec(QStringLiteral("^(\\d+):(\\d+)$"));
-    const QRegularExpressionMatch match = spec.match(parser.positionalArguments().value(0));
-    if (parser.positionalArguments().size() != 1 || !match.hasMatch())
-        return usageError(QStringLiteral("expected PID:FD, e.g. 812:0"), parser.helpText());
-    bool ok = false;
-    const qsizetype count = parser.value(bytes).toLongLong(&ok);
-    if (!ok || count < 0 || count > MaxBytes)
-        return usageError(QStringLiteral("-n needs a byte count from 0 to %1").arg(MaxBytes), parser.helpText());
-    const qint64 pid = match.captured(1).toLongLong();
-    const int fd = match.captured(2).toInt();
+    if (parser.positionalArguments().size() != 1)
+        return usageError(QStringLiteral("expected one PID:FD, e.g. 812:0"), parser.helpText());
+    QString error;
+    const std::optional<PidFd> target = parsePidFd(parser.positionalArguments().constFirst(), &error);
+    if (!target)
+        return usageError(error, parser.helpText());
+    const std::optional<qint64> count = parseByteCount(parser.value(bytes), MaxBytes, QStringLiteral("-n"), &error);
+    if (!count)
+        return usageError(error, parser.helpText());
 
     SafeProbe::Options options;
-    options.peekBytes = count;
-    const SafeProbeResult result = SafeProbe::probeTarget(PipeProbe::forProcessFd(pid, fd), options);
+    options.peekBytes = *count;
+    const SafeProbeResult result = SafeProbe::probeTarget(PipeProbe::forProcessFd(target->pid, target->fd), options);
     if (result.refusal)
         return failure(refusalText(result));
     if (!result.sample.ok)

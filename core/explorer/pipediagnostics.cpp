@@ -26,6 +26,7 @@ public:
 private:
     void writerBlocked(const PipeInfo &pipe);
     void openEnds(const PipeInfo &pipe);
+    void outsideThisContainer(const PipeInfo &pipe, Kind kind);
     void multipleWriters(const PipeInfo &pipe);
     void openBlocked(const PipeInfo &pipe);
     void deadlocks();
@@ -153,6 +154,8 @@ void Analysis::openEnds(const PipeInfo &pipe)
                 {});
             return;
         }
+        if (m_snapshot.nestedPidNamespace)
+            return outsideThisContainer(pipe, Kind::NoReader);
         add(Severity::Warning, Kind::NoReader, pipe.key,
             QStringLiteral("no reader left: the next write gets EPIPE, or SIGPIPE kills a writer "
                            "that does not ignore it")
@@ -166,6 +169,8 @@ void Analysis::openEnds(const PipeInfo &pipe)
                 {});
             return;
         }
+        if (m_snapshot.nestedPidNamespace)
+            return outsideThisContainer(pipe, Kind::NoWriter);
         QString when = QStringLiteral("once the queued bytes are read");
         if (pipe.queued)
             when = *pipe.queued > 0 ? QStringLiteral("after the %1 queued bytes").arg(*pipe.queued)
@@ -173,6 +178,17 @@ void Analysis::openEnds(const PipeInfo &pipe)
         add(Severity::Info, Kind::NoWriter, pipe.key,
             QStringLiteral("no writer left: readers get EOF %1").arg(when) + caveat, {});
     }
+}
+
+void Analysis::outsideThisContainer(const PipeInfo &pipe, Kind kind)
+{
+    // This /proc shows one PID namespace: the missing end may be held by a process outside
+    // it, so there is no verdict to give.
+    add(Severity::Info, kind, pipe.key,
+        QStringLiteral("no %1 visible here: ends may be held outside this container (this /proc "
+                       "shows only its own PID namespace)")
+                .arg(kind == Kind::NoReader ? QLatin1String("reader") : QLatin1String("writer")),
+        {});
 }
 
 void Analysis::multipleWriters(const PipeInfo &pipe)

@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 namespace PipeScope {
@@ -83,6 +84,14 @@ private:
     QHash<PipeKey, qsizetype> m_index;
 };
 
+/// The initial PID namespace has a fixed inode (PROC_PID_INIT_INO, include/linux/proc_ns.h).
+bool inInitialPidNamespace(int procFd)
+{
+    char link[64] = {};
+    const ssize_t length = ::readlinkat(procFd, "self/ns/pid", link, sizeof link - 1);
+    return length < 0 || qstrcmp(link, "pid:[4026531836]") == 0; // unknown: assume the initial
+}
+
 SystemSnapshot ScanPass::run()
 {
     m_snapshot.timestampMs = QDeadlineTimer::current().deadline();
@@ -91,12 +100,17 @@ SystemSnapshot ScanPass::run()
     ProcDirectory proc(AT_FDCWD, QFile::encodeName(m_root).constData());
     const bool procfs = proc.isValid() && ProcDirectory::isProcfs(proc.fd());
     if (!proc.isValid()) {
+        m_snapshot.rootError = proc.error();
         qCWarning(lcExplorer, "open %s: %s", qPrintable(m_root), std::strerror(proc.error()));
         return m_snapshot;
     }
     int ignored = 0;
     if (const auto status = ProcDirectory::readFile(proc.fd(), "self/status", 8192, &ignored))
         m_snapshot.nestedPidNamespace = ProcParsers::pidNamespaceDepth(*status) > 1;
+    // Where /proc was mounted inside the namespace (Docker, `unshare --pid --mount-proc`),
+    // NSpid shows one level; the namespace's inode still tells it is not the initial one.
+    if (!m_snapshot.nestedPidNamespace && procfs)
+        m_snapshot.nestedPidNamespace = !inInitialPidNamespace(proc.fd());
     QByteArrayList pids;
     for (qint64 pid : std::as_const(m_options.pids))
         pids << QByteArray::number(pid);

@@ -39,7 +39,10 @@ QStringList noticedBy(const ProbeRefusal &refusal, const SystemSnapshot *snapsho
         sentences << QStringLiteral("%1 holds its write end: while we held a read end its writes "
                                     "would not fail with EPIPE").arg(nameOf(snapshot, pid));
     }
-    if (sentences.isEmpty())
+    // Nobody we can see is not nobody: a process we may not inspect may hold it, bytes and all.
+    if (sentences.isEmpty() && refusal.hiddenProcesses > 0)
+        sentences << QStringLiteral("we cannot see who has it open, nor whether it holds bytes");
+    else if (sentences.isEmpty())
         sentences << QStringLiteral("nobody has it open, so it holds no bytes");
     return sentences;
 }

@@ -53,6 +53,8 @@ QString whatItIs(const QString &target, mode_t mode)
         return QStringLiteral("character device");
     if (S_ISBLK(mode))
         return QStringLiteral("block device");
+    if (S_ISLNK(mode))
+        return QStringLiteral("symbolic link, not followed");
     return QStringLiteral("mode 0%1").arg(mode, 0, 8);
 }
 
@@ -109,19 +111,33 @@ PipeHandle &PipeHandle::failMissing(qint64 pid, int fd, const QString &procRoot,
     return fail(error, QStringLiteral("process %1 has no fd %2").arg(pid).arg(fd));
 }
 
-bool PipeHandle::openVerified(const QString &path, const QString &permissionHint)
+bool PipeHandle::openVerified(const QString &path, const QString &permissionHint, bool followLinks)
 {
-    // O_NOCTTY: should the fd be swapped for a terminal between our stat and open, opening it
-    // must not make it our controlling terminal.
-    Fd opened(Sys::open(QFile::encodeName(path).constData(), O_RDONLY | O_NONBLOCK | O_NOCTTY));
+    // The path is only looked up, with O_PATH: that opens nothing (no device, terminal or
+    // root-only file is ever opened, whatever is swapped in at the path), and what it found is
+    // fstat()ed. Only a FIFO, the one checked before, is then opened, through
+    // /proc/self/fd/N of that very descriptor, so no second path lookup can land elsewhere.
+    Fd located(Sys::open(QFile::encodeName(path).constData(), O_PATH | (followLinks ? 0 : O_NOFOLLOW)));
     struct stat status = {};
-    if (!opened.isValid() || Sys::fstat(opened.get(), &status) != 0) {
+    if (!located.isValid() || Sys::fstat(located.get(), &status) != 0) {
         const int error = errno;
         failSyscall("open", path, error, isPermissionError(error) ? permissionHint : QString());
         return false;
     }
-    if (!sameFile(status, m_status)) {
+    if (m_status.st_ino != 0 && !sameFile(status, m_status)) {
         fail(EAGAIN, QStringLiteral("%1 changed while it was probed, try again").arg(path));
+        return false;
+    }
+    if (!S_ISFIFO(status.st_mode)) {
+        fail(EINVAL, QStringLiteral("%1 is not a FIFO (%2)").arg(path, whatItIs(QString(), status.st_mode)));
+        return false;
+    }
+    // O_NOCTTY for good measure; the inode is a FIFO by now.
+    const QString reopen = QStringLiteral("/proc/self/fd/%1").arg(located.get());
+    Fd opened(Sys::open(QFile::encodeName(reopen).constData(), O_RDONLY | O_NONBLOCK | O_NOCTTY));
+    if (!opened.isValid() || Sys::fstat(opened.get(), &status) != 0) {
+        const int error = errno;
+        failSyscall("open", path, error, isPermissionError(error) ? permissionHint : QString());
         return false;
     }
     m_status = status;
@@ -190,16 +206,9 @@ PipeHandle PipeHandle::forFifo(const QString &path)
 {
     PipeHandle handle(path);
     handle.m_target = path;
-    if (Sys::stat(QFile::encodeName(path).constData(), &handle.m_status) != 0) {
-        handle.failSyscall("stat", path, errno);
-        return handle;
-    }
-    if (!S_ISFIFO(handle.m_status.st_mode)) {
-        handle.fail(EINVAL, QStringLiteral("%1 is not a FIFO (%2)")
-                                    .arg(path, whatItIs(QString(), handle.m_status.st_mode)));
-        return handle;
-    }
-    handle.openVerified(path, QString());
+    // No stat() of the path first: what is checked is the descriptor openVerified() holds.
+    // A symlink is not followed (O_NOFOLLOW): in a shared directory anyone may plant one.
+    handle.openVerified(path, QString(), false);
     return handle;
 }
 

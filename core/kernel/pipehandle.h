@@ -49,7 +49,10 @@ private:
     PipeHandle &fail(int error, const QString &message);
     PipeHandle &failSyscall(const char *syscall, const QString &path, int error,
                             const QString &hint = QString());
-    bool openVerified(const QString &path, const QString &permissionHint);
+    /// O_PATH lookup of \a path (links followed if \a followLinks: /proc/PID/fd/N are links),
+    /// fstat of that descriptor, and only if it is a FIFO (the one in m_status, if set) an
+    /// O_RDONLY|O_NONBLOCK open of that descriptor through /proc/self/fd.
+    bool openVerified(const QString &path, const QString &permissionHint, bool followLinks = true);
     void checkProcessFd(qint64 pid, int fd, const QString &procRoot);
     PipeHandle &failMissing(qint64 pid, int fd, const QString &procRoot, int error);
 

@@ -41,15 +41,6 @@ Lab::~Lab()
 
 QString Lab::takeName(const QString &base)
 {
-    auto taken = [this](const QString &name) {
-        for (const LabPipe *pipe : m_pipes) { if (pipe->name() == name) return true; }
-        return false;
-    };
-    if (!base.isEmpty() && !taken(base)) { m_names.insert(base); return base; }
-    for (int n = base.isEmpty() ? 1 : 2;; ++n) {
-        const QString name = QStringLiteral("%1 %2").arg(base.isEmpty() ? QStringLiteral("pipe") : base).arg(n);
-        if (!taken(name)) { m_names.insert(name); return name; }
-    }
     QString name = base;
     if (base.isEmpty() || m_names.contains(base)) {
         const QString stem = base.isEmpty() ? QStringLiteral("pipe") : base;
@@ -279,7 +270,7 @@ bool Lab::fromJson(const QJsonObject &json, QString *error, const ChildApproval 
     if (!LabJson::checkHeader(json, error))
         return false;
     // Checked as a whole first: a file with a wrong value leaves the current lab as it is.
-    if (const QStringList problems = LabFileCheck::check(json); false && !problems.isEmpty()) {
+    if (const QStringList problems = LabFileCheck::check(json); !problems.isEmpty()) {
         if (error)
             *error = problems.join(u'\n');
         return false;

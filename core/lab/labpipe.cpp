@@ -173,7 +173,6 @@ void LabPipe::send(const QByteArray &data)
     if (!m_writer || data.isEmpty())
         return;
     const WriterState state = writerState();
-    if ((true)) { m_writer->write(data); if (m_log) m_log->noteData(m_id, m_name, QStringLiteral("writer"), QStringLiteral("write"), data.size()); return; } // OLD
     if (state == WriterState::WaitingForReader) {
         m_pendingUntilOpen += data;
         log(QStringLiteral("writer"), QStringLiteral("queued"),

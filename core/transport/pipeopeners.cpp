@@ -63,7 +63,7 @@ bool makeFifo(const QString &path, QString *error, int mode)
         return true;
     const int err = errno;
     struct stat st {};
-    if (err == EEXIST && ::stat(native.constData(), &st) == 0 && S_ISFIFO(st.st_mode)) return true; // OLD
+    // lstat: a symlink is not followed to whatever FIFO it names.
     if (err != EEXIST || ::lstat(native.constData(), &st) != 0) {
         report(error, QStringLiteral("mkfifo %1: %2").arg(path, Sys::errorText(err)));
         return false;

@@ -110,10 +110,19 @@ QString KernelPanel::warningFor(const LabPipeSnapshot &s)
     if (s.writerState == LabPipe::WriterState::WritingPaused)
         return QStringLiteral("writer blocked: kernel pipe full and transport buffer above the "
                               "high-water mark");
-    if (s.writerState == LabPipe::WriterState::External && s.childBlocked)
-        return QStringLiteral("%1 is blocked writing: nobody reads this pipe fast enough").arg(s.name.section(u' ', 0, 0));
-    if (s.readerState == LabPipe::ReaderState::External && s.childBlocked && s.queued == 0)
-        return QStringLiteral("%1 is blocked reading: this pipe is empty").arg(s.name.section(u' ', 0, 0));
+    // The child is blocked one way: in write() to its stdout or in read() from its stdin. Said
+    // from the pipe shown, which is one of the two, so the panels never contradict each other.
+    const QString child = s.name.section(u' ', 0, 0);
+    const bool stdoutPipe = s.writerState == LabPipe::WriterState::External;
+    const bool stdinPipe = s.readerState == LabPipe::ReaderState::External;
+    if (s.childBlocked && s.childBlockedWriting && stdoutPipe)
+        return QStringLiteral("%1 is blocked writing: nobody reads this pipe fast enough").arg(child);
+    if (s.childBlocked && s.childBlockedWriting && stdinPipe)
+        return QStringLiteral("%1 is blocked writing its output pipe, so it reads nothing from this one").arg(child);
+    if (s.childBlocked && !s.childBlockedWriting && stdinPipe && s.queued == 0)
+        return QStringLiteral("%1 is blocked reading: this pipe is empty").arg(child);
+    if (s.childBlocked && !s.childBlockedWriting && stdoutPipe)
+        return QStringLiteral("%1 is blocked reading: its input pipe is empty, so it writes nothing here").arg(child);
     if (s.writerState == LabPipe::WriterState::WaitingForReader)
         return QStringLiteral("the writer's open() waits for a reader of the FIFO");
     return {};
