@@ -23,16 +23,19 @@ CommandResult pipescope(const QStringList &arguments)
     return runCommand(QStringLiteral(PIPESCOPE_BINARY), arguments);
 }
 
-/// The commands `pipescope --help` lists.
+/// The commands `pipescope --help` lists (asked once: every run of the binary costs).
 QStringList commandNames()
 {
-    const QString help = pipescope({ QStringLiteral("--help") }).text();
-    QStringList names;
-    const qsizetype list = help.indexOf(QLatin1String("\nCommands"));
-    for (const QString &line : help.mid(list).split(u'\n').mid(2)) {
-        if (line.startsWith(QLatin1String("  ")))
-            names << line.trimmed().section(u' ', 0, 0);
-    }
+    static const QStringList names = [] {
+        const QString help = pipescope({ QStringLiteral("--help") }).text();
+        QStringList found;
+        const qsizetype list = help.indexOf(QLatin1String("\nCommands"));
+        for (const QString &line : help.mid(list).split(u'\n').mid(2)) {
+            if (line.startsWith(QLatin1String("  ")))
+                found << line.trimmed().section(u' ', 0, 0);
+        }
+        return found;
+    }();
     return names;
 }
 
