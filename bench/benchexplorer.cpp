@@ -2,7 +2,7 @@
 // Usage: pipescope-bench-explorer [--pairs 100] [--hogs 10] [--hog-pipes 1000] [--rounds 7]
 //                                 [--threads N] [--no-external]
 //
-// Builds two workloads itself (kernel-facts §7 uses the same shapes):
+// Builds two workloads itself (docs/kernel-behaviour.md §7 uses the same shapes):
 //   2k:  --pairs `sleep 600 | sleep 600` pipelines, each under its own `setsid sh` (~1,900 fds
 //        on an otherwise quiet machine);
 //   20k: the same plus --hogs processes holding --hog-pipes pipes each (2 fds per pipe).
@@ -216,7 +216,7 @@ QJsonObject measure(const QString &name, const Options &options)
     ScanOptions endpointsOnly = fullScan;
     endpointsOnly.states = false;
     endpointsOnly.fillLevels = false;
-    scanner.scan(fullScan); // warm the /proc dentries (kernel-facts §7: the first pass is slower)
+    scanner.scan(fullScan); // warm the /proc dentries (docs/kernel-behaviour.md §7: the first pass is slower)
     // Interleaved rounds: the machine's load changes over a run, and this way lsof and the
     // scans see the same load. Each round: one full scan, one endpoint scan, one lsof, one CLI.
     std::vector<double> full, endpoints, diagnostics, lsof, cli;

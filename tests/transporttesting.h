@@ -2,7 +2,7 @@
 /// \file transporttesting.h
 /// Header-only tools for the transport tests: a recorder that keeps every signal of a
 /// transport in order (so a test asserts whole sequences and the lifecycle rules of
-/// DESIGN.md: made first and once, lost once and last, nothing after it), a capture of
+/// docs/transport-contract.md: made first and once, lost once and last, nothing after it), a capture of
 /// logged warnings, and a reader thread that drains a pipe at a chosen pace.
 
 #include "testsupport.h"

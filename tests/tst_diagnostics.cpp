@@ -177,7 +177,7 @@ void TestDiagnostics::writerBlockedSaysWhyReaderIsNotReading()
 
 void TestDiagnostics::writerBlockedAtHalfFill()
 {
-    // 2049-byte records fill one page slot each: the writer blocks at 50 % (kernel-facts §10).
+    // 2049-byte records fill one page slot each: the writer blocks at 50 % (docs/kernel-behaviour.md §10).
     const SystemSnapshot snapshot = Builder().process(1, QStringLiteral("w")).process(2, QStringLiteral("r"), 'T')
                                             .end(10, 1, 1, W, BlockedWrite).end(10, 2, 0, R, EndpointState::Stopped)
                                             .fill(10, 32784).snapshot();

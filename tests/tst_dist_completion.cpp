@@ -86,7 +86,7 @@ private Q_SLOTS:
         QTest::newRow("options") << "pipescope list --" << words("--help --help-all --json --pid --all");
         QTest::newRow("short and long") << "pipescope peek -" << words("-h --help --help-all -n --bytes --hex");
         QTest::newRow("gui options") << "pipescope --p" << words("--pid --presentation");
-        QTest::newRow("lesson action") << "pipescope lesson " << words("list run");
+        QTest::newRow("lesson action") << "pipescope lesson " << words("check list run");
         QTest::newRow("lesson name") << "pipescope lesson run back" << words("backpressure");
         QTest::newRow("after --json") << "pipescope lesson --json run cap" << words("capacity");
         QTest::newRow("nothing after list") << "pipescope lesson list " << words("");

@@ -118,7 +118,7 @@ void TestLabPipe::pauseFillsKernelThenTransportThenPausesWriter()
     generator->setChunkSize(512);
     generator->start();
     // While the transport buffers anything, the kernel pipe is full: 512 divides a page, so
-    // "full" is exactly the capacity (kernel-facts §10).
+    // "full" is exactly the capacity (docs/kernel-behaviour.md §10).
     QVERIFY(tickUntil(lab, [&] {
         const LabPipeSnapshot s = pipe->snapshot();
         if (s.writeBufferSize > 0 && s.queued != s.capacity)
@@ -314,7 +314,7 @@ void TestLabPipe::capacityRoundedAndRefused()
     QCOMPARE(pipe->setCapacity(100000, &error), std::optional<int>(131072));
     QCOMPARE(pipe->snapshot().capacity, qint64(131072));
     // Above /proc/sys/fs/pipe-max-size needs CAP_SYS_RESOURCE, which this VM's root lacks
-    // (kernel-facts §2); if the test runs with it, the kernel grants the size instead.
+    // (docs/kernel-behaviour.md §2); if the test runs with it, the kernel grants the size instead.
     const qint64 max = PipeLimits::pipeMaxSize();
     QVERIFY(max > 0);
     const std::optional<int> huge = pipe->setCapacity(int(max * 2), &error);

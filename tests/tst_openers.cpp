@@ -1,7 +1,7 @@
 // Functional tests of the ways to get a transport's fd: anonymous pipes, FIFOs (reader first,
 // writer first with FifoWriterOpener waiting for a reader, cancel, errors) and a child
 // process's stdin/stdout (ChildProcess), on real FIFOs and real processes. Scenarios 35 and
-// 36 of reference/transport-semantics.md §6 live here.
+// 36 of docs/transport-contract.md (Scenarios) live here.
 #include "transporttesting.h"
 
 #include <pipescope/childprocess.h>

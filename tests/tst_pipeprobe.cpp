@@ -1,5 +1,5 @@
 // PipeProbe on real pipes, FIFOs and child processes: queued bytes, capacity, resizing, peek,
-// the non-destructive rules (kernel-facts §3, §4) and every error message.
+// the non-destructive rules (docs/kernel-behaviour.md §3, §4) and every error message.
 #include "gatedreader.h"
 #include "testsupport.h"
 

@@ -260,7 +260,7 @@ void TestProcParsers::openCall()
     const auto parsed = [](long number, const char *args) {
         return ProcParsers::parseSyscall(QByteArray::number(qlonglong(number)) + ' ' + args);
     };
-    // openat(AT_FDCWD, path, O_WRONLY), AT_FDCWD as /proc shows it (kernel-facts §6)
+    // openat(AT_FDCWD, path, O_WRONLY), AT_FDCWD as /proc shows it (docs/kernel-behaviour.md §6)
     auto call = ProcParsers::openCall(*parsed(SYS_openat, "0xffffff9c 0x5581 0x1 0x0 0x0 0x0 0x1 0x2"));
     QVERIFY(call);
     QCOMPARE(call->dirFd, AT_FDCWD);

@@ -285,7 +285,7 @@ void TestProcScanner::readWriteFifoEndpoint()
     const QString path = dir.filePath(QStringLiteral("rw"));
     QCOMPARE(::mkfifo(QFile::encodeName(path).constData(), 0600), 0);
     ChildProcesses children;
-    // O_RDWR on a FIFO never blocks (kernel-facts §8): the holder is both reader and writer.
+    // O_RDWR on a FIFO never blocks (docs/kernel-behaviour.md §8): the holder is both reader and writer.
     const pid_t holder = children.spawn({ QStringLiteral("sh"), QStringLiteral("-c"),
                                           QStringLiteral("exec sleep 600 <> \"$0\""), path });
     QTRY_VERIFY_WITH_TIMEOUT(scanSystem().pipeAt(holder, 0) != nullptr, 5000);

@@ -1,5 +1,5 @@
 // Functional tests of ReadPipeTransport on real pipes, FIFOs, ptys and sockets: the read-side
-// scenarios of reference/transport-semantics.md §6, each asserting DESIGN.md's contract.
+// scenarios of docs/transport-contract.md (Scenarios), each asserting docs/transport-contract.md.
 // Test functions are named sNN_... after the scenario number they cover; where asyncio or
 // uvloop fail a scenario, the name says so and the test asserts the correct outcome.
 #include "transporttesting.h"

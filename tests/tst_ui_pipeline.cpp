@@ -270,9 +270,9 @@ void TestUiPipeline::runAndAttachOptionsRefuseBadValues_data()
     QTest::addColumn<QStringList>("arguments");
     QTest::addColumn<QString>("message");
     QTest::newRow("attach not a number") << QStringList{ QStringLiteral("--attach"), QStringLiteral("abc") }
-                                         << QStringLiteral("--attach needs a process id, got 'abc'");
+                                         << QStringLiteral("--attach needs a number from 1 to 2147483647, got 'abc'");
     QTest::newRow("attach zero") << QStringList{ QStringLiteral("--attach"), QStringLiteral("0") }
-                                 << QStringLiteral("--attach needs a process id, got '0'");
+                                 << QStringLiteral("--attach needs a number from 1 to 2147483647, got '0'");
     QTest::newRow("empty pipeline") << QStringList{ QStringLiteral("--run"), QStringLiteral("  ") }
                                     << QStringLiteral("--run needs a pipeline");
     QTest::newRow("both") << QStringList{ QStringLiteral("--run"), QStringLiteral("yes | cat"),

@@ -1,5 +1,5 @@
 // Functional tests of WritePipeTransport on real pipes: the write-side scenarios of
-// reference/transport-semantics.md §6 (15-34, 37-45), each asserting DESIGN.md's contract.
+// docs/transport-contract.md (Scenarios) (15-34, 37-45), each asserting docs/transport-contract.md.
 // Test functions are named sNN_... after the scenario; where asyncio or uvloop fail a
 // scenario, the name says so and the test asserts the correct outcome.
 #include "transporttesting.h"

@@ -3,7 +3,7 @@
 /// Pure rules that turn what /proc says about a process (state letter, wchan, syscall) into the
 /// state of each of its pipe endpoints. The wchan says *that* a task sleeps in a pipe read or
 /// write; /proc/PID/syscall says on *which* fd (its first argument). Fill levels are never used:
-/// a writer of 2049-byte records blocks at 50 % (kernel-facts §10).
+/// a writer of 2049-byte records blocks at 50 % (docs/kernel-behaviour.md §10).
 
 #include "systemsnapshot.h"
 

@@ -7,7 +7,7 @@
 /// ones under /proc/PID/cwd or the directory fd it passed to openat().
 ///
 /// The FIFO is only stat()ed, never opened: an open would complete the very rendezvous the
-/// task waits for (kernel-facts §8). Symbolic links inside the path are followed from our
+/// task waits for (docs/kernel-behaviour.md §8). Symbolic links inside the path are followed from our
 /// root, not the task's, so a container's absolute symlinks may not resolve.
 
 #include "procparsers.h"

@@ -2,7 +2,7 @@
 /// \file procdirectory.h
 /// Internal to the explorer: the few file operations a /proc scan makes, relative to a
 /// directory fd (openat/readlinkat/fstatat), so each path is resolved once per process and the
-/// scan stays near the cost of the C scanner in kernel-facts §7. Errors are returned as errno
+/// scan stays near the cost of the C scanner in docs/kernel-behaviour.md §7. Errors are returned as errno
 /// values; /proc files vanish at any moment and that is a normal outcome, not a failure.
 
 #include "fd.h"

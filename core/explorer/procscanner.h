@@ -6,7 +6,7 @@
 ///
 /// Non-destructive: fill levels come from SafeProbe, which reopens an existing *read* end read-only and
 /// O_NONBLOCK for the sample only. A pipe nobody reads is not probed (a read end of ours would
-/// hide EPIPE from its writers, kernel-facts §3), and neither is a FIFO without a reader
+/// hide EPIPE from its writers, docs/kernel-behaviour.md §3), and neither is a FIFO without a reader
 /// (opening it would release a writer blocked in open(), §8).
 ///
 /// The per-process reads are spread over a few threads (each process is independent); the

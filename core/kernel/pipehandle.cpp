@@ -12,7 +12,7 @@ namespace PipeScope {
 namespace {
 
 // Reaching another process's pipe takes ptrace READ access to the process and then the pipe
-// inode's own 0600 owner check; both are measured in kernel-facts §3.
+// inode's own 0600 owner check; both are measured in docs/kernel-behaviour.md §3.
 const QLatin1String foreignPermissionHint(
         " (needs the same user and a pipe that user created, "
         "or CAP_SYS_PTRACE + CAP_DAC_READ_SEARCH)");
@@ -59,7 +59,7 @@ QString whatItIs(const QString &target, mode_t mode)
 }
 
 /// What /proc shows for the file behind \a link. For an anonymous pipe that is always
-/// "pipe:[INODE]", so the readlink (about 3 us, kernel-facts §7) is only paid for FIFOs and
+/// "pipe:[INODE]", so the readlink (about 3 us, docs/kernel-behaviour.md §7) is only paid for FIFOs and
 /// for files that are not pipes, where the path goes into a message.
 QString targetOf(const QString &link, const struct stat &status)
 {

@@ -3,7 +3,7 @@
 /// Internal to PipeProbe: a short-lived fd on the pipe a probe names, with the checks and the
 /// error messages for getting it. A handle on another process's pipe or on a FIFO path is a
 /// fresh read-only O_NONBLOCK open that the handle closes when it goes out of scope: holding
-/// it longer would hide SIGPIPE from the writer (kernel-facts §3), so callers keep it for one
+/// it longer would hide SIGPIPE from the writer (docs/kernel-behaviour.md §3), so callers keep it for one
 /// query only.
 
 #include "fd.h"
@@ -25,7 +25,7 @@ public:
     /// Reopens \a procRoot/PID/fd/N read-only, whichever end the process holds: the open runs
     /// on the pipe inode, and a read-only fd never delays the reader's EOF.
     static PipeHandle forProcessFd(qint64 pid, int fd, const QString &procRoot);
-    /// Opens the FIFO at \a path read-only and non-blocking. Side effect (kernel-facts §8): a
+    /// Opens the FIFO at \a path read-only and non-blocking. Side effect (docs/kernel-behaviour.md §8): a
     /// writer blocked in open(O_WRONLY) is released by this open and may get SIGPIPE on its
     /// first write once we close; so open FIFOs that already have a reader only.
     static PipeHandle forFifo(const QString &path);

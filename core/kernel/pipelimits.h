@@ -1,7 +1,7 @@
 #pragma once
 /// \file pipelimits.h
 /// The kernel's pipe sizing rules (fs/pipe.c), for showing capacities and explaining why
-/// F_SETPIPE_SZ refused a size. See kernel-facts §2 for the measured behaviour.
+/// F_SETPIPE_SZ refused a size. See docs/kernel-behaviour.md §2 for the measured behaviour.
 
 #include <QString>
 

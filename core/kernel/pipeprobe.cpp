@@ -182,7 +182,7 @@ std::optional<QByteArray> PipeProbe::peek(qsizetype n, QString *error) const
 
 std::optional<int> PipeProbe::setCapacity(int bytes, QString *error) const
 {
-    // Either end may resize (kernel-facts §2), so the read-only handle is enough.
+    // Either end may resize (docs/kernel-behaviour.md §2), so the read-only handle is enough.
     const PipeHandle handle = open(false);
     if (!handle.isValid())
         return failure<int>(error, handle.errorString());

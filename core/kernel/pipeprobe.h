@@ -4,7 +4,7 @@
 /// queued bytes, and resizing. Works on an fd this process holds, on /proc/PID/fd/N of any
 /// process we may inspect, and on a FIFO path.
 ///
-/// Non-destructive by design (kernel-facts §3, §4, §8): another process's pipe is reached by
+/// Non-destructive by design (docs/kernel-behaviour.md §3, §4, §8): another process's pipe is reached by
 /// reopening /proc/PID/fd/N read-only, O_NONBLOCK, and that fd is closed before the call
 /// returns -- holding it would keep a writer alive past its reader (no SIGPIPE) and a write end
 /// would delay the reader's EOF. The write end is never opened. A peek uses tee(2), which

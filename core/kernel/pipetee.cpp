@@ -22,7 +22,7 @@ std::optional<QByteArray> failure(QString *error, const QString &message)
 }
 
 /// Capacity the private pipe needs so that one tee(2) sees \a n bytes: a tee copies whole
-/// source slots into free private slots (kernel-facts §4), each occupied slot holds at least
+/// source slots into free private slots (docs/kernel-behaviour.md §4), each occupied slot holds at least
 /// one byte, and the source has no more slots than its capacity.
 qint64 neededCapacity(qsizetype n, int sourceCapacity)
 {
@@ -66,7 +66,7 @@ std::optional<QByteArray> PipeTee::peek(int source, qsizetype n, int sourceCapac
 
     // EAGAIN: nothing queued (or the private pipe is full, impossible here). 0: every writer is
     // gone and the pipe is empty, or the real reader drained it between tee's emptiness check
-    // and its copy (kernel-facts §4 trap 1) -- either way there is nothing to show now.
+    // and its copy (docs/kernel-behaviour.md §4 trap 1) -- either way there is nothing to show now.
     const ssize_t copied = Sys::tee(source, privateWrite.get(), size_t(n), SPLICE_F_NONBLOCK);
     if (copied < 0 && errno == EAGAIN)
         return QByteArray();

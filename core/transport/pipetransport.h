@@ -1,6 +1,6 @@
 #pragma once
 /// \file pipetransport.h
-/// The base of PipeScope's asyncio-style pipe transports (see DESIGN.md, "Transport contract").
+/// The base of PipeScope's asyncio-style pipe transports (see docs/transport-contract.md).
 ///
 /// SIGPIPE: the first open() of any transport sets SIGPIPE to SIG_IGN for the whole process
 /// if its disposition is still SIG_DFL, as qtbase does for its own sockets. A handler the
