@@ -10,23 +10,28 @@ cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DPIPESCOPE_SANITIZE=ON -DPIPE
 cmake --build build-test --parallel "$(nproc)"
 export QT_QPA_PLATFORM=offscreen
 status=0
-(cd build-test && ctest --output-on-failure --timeout 600 "$@") || status=$?
-[ $# -eq 0 ] || exit "$status"
+failed=()
+(cd build-test && ctest --output-on-failure --timeout 600 "$@") || { status=$?; failed+=(ctest); }
+[ $# -eq 0 ] || # The last line says which steps failed: a long log's tail is often all that is read.
+echo "test.sh: failed steps: ${failed[*]:-none} (of ctest, package, fuzz, tsan)"
+exit "$status"
 
 # The package: a Release build, cpack -G DEB, apt-get install, run, purge, nothing left in /usr
 # (root or sudo). PIPESCOPE_PACKAGE_TEST=0 skips it.
 if [ "${PIPESCOPE_PACKAGE_TEST:-1}" = 1 ]; then
-    .ci/test-package.sh || status=$?
+    .ci/test-package.sh || { status=$?; failed+=(package); }
 fi
 # Every libFuzzer harness for FUZZ_SECONDS (default 30) each, built with clang-14 into
 # build-fuzz/; fails on any crash, leak, UB report or broken invariant (tests/fuzz/README.md).
 # PIPESCOPE_SKIP_FUZZ=1 skips it.
 if [ "${PIPESCOPE_SKIP_FUZZ:-0}" != 1 ]; then
-    tests/fuzz/run-fuzzers.sh || status=$?
+    tests/fuzz/run-fuzzers.sh || { status=$?; failed+=(fuzz); }
 fi
 # ThreadSanitizer (g++) build of what uses threads into build-tsan/, zero reports allowed
 # (tests/run-tsan.sh, suppressions in tests/tsan.supp). PIPESCOPE_SKIP_TSAN=1 skips it.
 if [ "${PIPESCOPE_SKIP_TSAN:-0}" != 1 ]; then
-    tests/run-tsan.sh || status=$?
+    tests/run-tsan.sh || { status=$?; failed+=(tsan); }
 fi
+# The last line says which steps failed: a long log's tail is often all that is read.
+echo "test.sh: failed steps: ${failed[*]:-none} (of ctest, package, fuzz, tsan)"
 exit "$status"
