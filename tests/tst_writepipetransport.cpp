@@ -20,6 +20,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 using namespace PipeScope;
@@ -170,6 +171,11 @@ private Q_SLOTS:
     void contract_writeLinesConcatenatesInOrder();
     void contract_closeAfterWriteEofAndAbortAfterLostAreNoOps();
     void contract_lossWhilePausedNeverResumes();
+    void api_tryWriteTakesWhatTheKernelTakesNeverQueues();
+    void api_tryWriteRefusedWhileBytesAreQueued();
+    void api_tryWriteAfterTheEnd();
+    void api_socketPeerSendsThenClosesIdleWriterLost();
+    void api_socketPeerHalfCloseIsNoLoss();
 };
 
 void TestWritePipeTransport::initTestCase()
@@ -989,6 +995,124 @@ void TestWritePipeTransport::contract_lossWhilePausedNeverResumes()
     QCOMPARE(f.transport.writeBufferSize(), 0);
     QTest::qWait(50);
     QCOMPARE(f.recorder.events, seq(QStringLiteral("made,pauseW,lost(%1)").arg(EPIPE)));
+}
+
+void TestWritePipeTransport::api_tryWriteTakesWhatTheKernelTakesNeverQueues()
+{
+    // libuv's uv_try_write: what fits now, the count returned, nothing queued.
+    WriterFixture f;
+    QVERIFY(f.open());
+    QTRY_VERIFY(f.recorder.isMade());
+    const QByteArray first = randomBytes(40000, 50);
+    QCOMPARE(f.transport.tryWrite(first), qsizetype(40000));
+    const QByteArray second = randomBytes(40000, 51);
+    // The first took 10 of the 16 page slots; a non-blocking write fills the 6 free ones
+    // (24576 bytes; the tail of the 10th page is not merged into).
+    const qsizetype taken = f.transport.tryWrite(second);
+    QCOMPARE(taken, 6 * Page);
+    QCOMPARE(f.transport.writeBufferSize(), 0);
+    QCOMPARE(f.transport.tryWrite(second.mid(taken)), qsizetype(0)); // full: nothing taken
+    QCOMPARE(f.transport.writeBufferSize(), 0);
+    QCOMPARE(f.transport.bytesWritten(), quint64(40000 + taken));
+    QCOMPARE(f.transport.tryWrite(QByteArray()), qsizetype(0));
+    QCOMPARE(readExactly(f.reader.get(), 40000 + taken), first + second.left(taken));
+    QCOMPARE(queued(f.reader.get()), 0);
+    QVERIFY(f.transport.isOpen());
+    QCOMPARE(f.recorder.events, seq("made"));
+}
+
+void TestWritePipeTransport::api_tryWriteRefusedWhileBytesAreQueued()
+{
+    WriterFixture f;
+    QVERIFY(f.open());
+    QTRY_VERIFY(f.recorder.isMade());
+    const QByteArray queuedPart = randomBytes(PipeSize + 1000, 52);
+    f.transport.write(queuedPart); // 1000 bytes stay in the transport
+    QCOMPARE(f.transport.writeBufferSize(), qsizetype(1000));
+    QCOMPARE(f.transport.tryWrite("jump the queue"), qsizetype(-1));
+    QCOMPARE(f.transport.error(), EAGAIN);
+    QCOMPARE(f.transport.writeBufferSize(), qsizetype(1000));
+    // The stream is as written: the refused bytes are nowhere in it, and the transport works.
+    QCOMPARE(readExactly(f.reader.get(), PipeSize), queuedPart.left(PipeSize));
+    QTRY_COMPARE(f.transport.writeBufferSize(), 0);
+    QCOMPARE(f.transport.tryWrite("after"), qsizetype(5));
+    QCOMPARE(readExactly(f.reader.get(), 1005), queuedPart.mid(PipeSize) + "after");
+    QCOMPARE(f.recorder.events, seq("made"));
+}
+
+void TestWritePipeTransport::api_tryWriteAfterTheEnd()
+{
+    {
+        // The reader left: the failing write ends the transport with EPIPE, like write().
+        WriterFixture f;
+        QVERIFY(f.open());
+        QTRY_VERIFY(f.recorder.isMade());
+        f.reader.close();
+        QCOMPARE(f.transport.tryWrite("nobody reads"), qsizetype(-1));
+        QCOMPARE(f.transport.error(), EPIPE);
+        QTRY_VERIFY(f.recorder.isLost());
+        QCOMPARE(f.recorder.events, seq(QStringLiteral("made,lost(%1)").arg(EPIPE)));
+        QCOMPARE(f.transport.tryWrite("later"), qsizetype(-1));
+    }
+    {
+        WriterFixture f;
+        QVERIFY(f.open());
+        QTRY_VERIFY(f.recorder.isMade());
+        f.transport.close();
+        QCOMPARE(f.transport.tryWrite("after close"), qsizetype(-1));
+        QTRY_VERIFY(f.recorder.isLost());
+        QCOMPARE(f.transport.error(), 0);
+        QCOMPARE(f.recorder.events, seq("made,lost(0)"));
+        QCOMPARE(readSome(f.reader.get(), 100), QByteArray()); // EOF, nothing written
+    }
+}
+
+void TestWritePipeTransport::api_socketPeerSendsThenClosesIdleWriterLost()
+{
+    // A socket's write transport keeps watching for the peer's end after the peer sent data
+    // it does not read: the idle writer learns of it without writing.
+    int pair[2];
+    QCOMPARE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair), 0);
+    Fd peer(pair[1]);
+    WritePipeTransport transport;
+    TransportRecorder recorder(&transport);
+    QVERIFY(transport.open(pair[0]));
+    QTRY_VERIFY(recorder.isMade());
+    QCOMPARE(::write(peer.get(), "hello", 5), ssize_t(5));
+    QTest::qWait(100); // the event loop sees the peer's data: nothing may end or spin
+    QVERIFY(transport.isOpen());
+    QCOMPARE(recorder.events, seq("made"));
+    transport.write("still here\n");
+    char got[32] = {};
+    QCOMPARE(::read(peer.get(), got, sizeof got), ssize_t(11));
+    QElapsedTimer timer;
+    timer.start();
+    peer.close();
+    QTRY_VERIFY_WITH_TIMEOUT(recorder.isLost(), 1000);
+    qInfo("peer's close noticed after %lld ms", qlonglong(timer.elapsed()));
+    QCOMPARE(recorder.events, seq(QStringLiteral("made,lost(%1)").arg(EPIPE)));
+    QCOMPARE(transport.error(), EPIPE);
+    QVERIFY(recorder.madeFdClosedAtLost);
+}
+
+void TestWritePipeTransport::api_socketPeerHalfCloseIsNoLoss()
+{
+    // shutdown(SHUT_WR) by the peer: it sends no more but still reads; our writes must go on.
+    int pair[2];
+    QCOMPARE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair), 0);
+    Fd peer(pair[1]);
+    WritePipeTransport transport;
+    TransportRecorder recorder(&transport);
+    QVERIFY(transport.open(pair[0]));
+    QTRY_VERIFY(recorder.isMade());
+    QCOMPARE(::shutdown(peer.get(), SHUT_WR), 0);
+    QTest::qWait(100);
+    QCOMPARE(recorder.events, seq("made"));
+    transport.write("after half-close");
+    char got[32] = {};
+    QCOMPARE(::read(peer.get(), got, sizeof got), ssize_t(16));
+    QCOMPARE(QByteArray(got), QByteArray("after half-close"));
+    QVERIFY(transport.isOpen());
 }
 
 int main(int argc, char **argv)

@@ -9,6 +9,7 @@
 #include <climits>
 #include <cstring>
 #include <poll.h>
+#include <sys/epoll.h>
 #include <sys/stat.h>
 
 namespace PipeScope {
@@ -47,7 +48,10 @@ WritePipeTransport::WritePipeTransport(QObject *parent) : PipeTransport(Directio
 {
 }
 
-WritePipeTransport::~WritePipeTransport() = default;
+WritePipeTransport::~WritePipeTransport()
+{
+    stopHangupWatch();
+}
 
 void WritePipeTransport::write(const QByteArray &data)
 {
@@ -79,6 +83,28 @@ void WritePipeTransport::write(const QByteArray &data)
     }
     if (m_bufferSize > m_high)
         maybePause();
+}
+
+qsizetype WritePipeTransport::tryWrite(const QByteArray &data)
+{
+    if (isClosing() || !isOpen())
+        return -1;
+    if (data.isEmpty())
+        return 0;
+    if (m_bufferSize > 0) {
+        setError(EAGAIN, QStringLiteral("tryWrite: %1 bytes are still queued; writing now would "
+                                        "put these before them").arg(m_bufferSize));
+        return -1;
+    }
+    const ssize_t n = Sys::write(fd(), data.constData(), size_t(data.size()));
+    if (n < 0) {
+        if (errno == EAGAIN)
+            return 0; // the pipe is full: nothing taken, nothing queued
+        closeWithError(errno);
+        return -1;
+    }
+    m_bytesWritten += quint64(n);
+    return n;
 }
 
 void WritePipeTransport::writeLines(const QList<QByteArray> &lines)
@@ -199,6 +225,7 @@ void WritePipeTransport::finishIfFlushed()
 void WritePipeTransport::aboutToClose()
 {
     clearBuffer();
+    stopHangupWatch();
 }
 
 void WritePipeTransport::clearBuffer()
@@ -268,8 +295,40 @@ void WritePipeTransport::startNotifiers()
     // on it once the last reader is gone, which fires a read notifier. Not for character
     // devices: a tty opened read-write would fire on keyboard input.
     struct stat st {};
-    if (::fstat(fd(), &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))
+    if (::fstat(fd(), &st) != 0)
+        return;
+    if (S_ISSOCK(st.st_mode))
+        watchSocketHangup();
+    else if (S_ISFIFO(st.st_mode))
         readNotifier()->setEnabled(true);
+}
+
+void WritePipeTransport::watchSocketHangup()
+{
+    // A socket also turns readable when the peer sends data, which a write transport does not
+    // read (another holder of the socket may: taking it would steal their bytes), so the read
+    // notifier would have to stop at the first byte and an idle writer would only learn of
+    // the peer's end at its next write. An epoll set asking for no event still reports
+    // EPOLLHUP and EPOLLERR: its fd becomes readable exactly when the peer has gone (AF_UNIX:
+    // closed, TCP: reset), never for data and never for a half-close (the peer may still read).
+    const int epoll = ::epoll_create1(EPOLL_CLOEXEC);
+    epoll_event hangupOnly {};
+    if (epoll < 0 || ::epoll_ctl(epoll, EPOLL_CTL_ADD, fd(), &hangupOnly) != 0) {
+        Sys::close(epoll);
+        readNotifier()->setEnabled(true); // the pipe way, which stops at the peer's first data
+        return;
+    }
+    m_hangupWatch = epoll;
+    m_hangupNotifier = new QSocketNotifier(epoll, QSocketNotifier::Read, this);
+    connect(m_hangupNotifier, &QSocketNotifier::activated, this, [this] { closeWithError(EPIPE); });
+}
+
+void WritePipeTransport::stopHangupWatch()
+{
+    if (m_hangupNotifier)
+        m_hangupNotifier->setEnabled(false); // before the close: no POLLNVAL for a stale fd
+    Sys::close(m_hangupWatch);
+    m_hangupWatch = -1;
 }
 
 void WritePipeTransport::onReadActivated()
@@ -279,8 +338,8 @@ void WritePipeTransport::onReadActivated()
         closeWithError(EPIPE); // the reader went away, whether or not we had bytes to send
         return;
     }
-    // Readable for another reason (a socket peer sent data): not ours to read. Stop
-    // watching rather than spin; the next write still reports EPIPE.
+    // Readable for another reason (a socket peer sent data, without epoll): not ours to
+    // read. Stop watching rather than spin; the next write still reports EPIPE.
     readNotifier()->setEnabled(false);
 }
 

@@ -32,8 +32,19 @@ public:
     /// After close(), writeEof(), abort() or the connection's loss the data is dropped and
     /// counted in droppedWrites() (one warning is logged per transport).
     void write(const QByteArray &data);
+    /// Writes now or not at all (libuv's uv_try_write): with nothing queued, hands the kernel
+    /// what it takes at once and returns that count — 0 when the pipe is full — and never
+    /// queues the rest. Returns -1 with error() EAGAIN while bytes are queued (writing around
+    /// them would reorder the stream; the transport keeps working), and -1 after close(),
+    /// writeEof(), abort() or the loss (error() is then the loss's errno, 0 for a clean end).
+    /// A write that fails (EPIPE: the reader left) ends the transport as write() would.
+    /// Empty data returns 0 on an open transport.
+    qsizetype tryWrite(const QByteArray &data);
+    /// Writes the concatenation of \a lines as one write(), as asyncio's writelines() does:
+    /// no separator is added (end each line with its own "\n").
     void writeLines(const QList<QByteArray> &lines);
     /// Flushes what is queued, then closes the write end: the reader sees every byte, then EOF.
+    /// A second writeEof() (or one after close()) does nothing.
     void writeEof();
     bool canWriteEof() const { return true; }
 
@@ -79,6 +90,8 @@ private:
     void maybeResume();
     void finishIfFlushed();
     void setWriteNotifierEnabled(bool enabled);
+    void watchSocketHangup();
+    void stopHangupWatch();
 
     std::deque<QByteArray> m_chunks;
     qsizetype m_headOffset = 0; // bytes of m_chunks.front() already written
@@ -90,6 +103,8 @@ private:
     bool m_warnedDrop = false;
     quint64 m_droppedWrites = 0;
     quint64 m_bytesWritten = 0;
+    int m_hangupWatch = -1; // sockets: an epoll fd that wakes only on the peer's hang-up
+    QSocketNotifier *m_hangupNotifier = nullptr;
 };
 
 } // namespace PipeScope
