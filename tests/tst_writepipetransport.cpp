@@ -78,6 +78,23 @@ struct WriterFixture
     TransportRecorder recorder;
 };
 
+/// An opened writer on one end of an AF_UNIX stream socketpair; the test holds the peer.
+struct SocketWriterFixture
+{
+    SocketWriterFixture() : recorder(&transport)
+    {
+        int pair[2] = { -1, -1 };
+        if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) == 0) {
+            ours.reset(pair[0]);
+            peer.reset(pair[1]);
+        }
+    }
+    bool open() { return ours && transport.open(ours.release()); }
+    Fd ours, peer;
+    WritePipeTransport transport;
+    TransportRecorder recorder;
+};
+
 /// Child-process mode of this test binary (scenario 32), selected by an environment
 /// variable: "dfl" leaves SIGPIPE at SIG_DFL, "handler" installs one first. The child then
 /// opens a writer on a pipe without reader and writes. Exit 0 when the contract held; a
@@ -1071,48 +1088,40 @@ void TestWritePipeTransport::api_socketPeerSendsThenClosesIdleWriterLost()
 {
     // A socket's write transport keeps watching for the peer's end after the peer sent data
     // it does not read: the idle writer learns of it without writing.
-    int pair[2];
-    QCOMPARE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair), 0);
-    Fd peer(pair[1]);
-    WritePipeTransport transport;
-    TransportRecorder recorder(&transport);
-    QVERIFY(transport.open(pair[0]));
-    QTRY_VERIFY(recorder.isMade());
-    QCOMPARE(::write(peer.get(), "hello", 5), ssize_t(5));
+    SocketWriterFixture f;
+    QVERIFY(f.open());
+    QTRY_VERIFY(f.recorder.isMade());
+    QCOMPARE(::write(f.peer.get(), "hello", 5), ssize_t(5));
     QTest::qWait(100); // the event loop sees the peer's data: nothing may end or spin
-    QVERIFY(transport.isOpen());
-    QCOMPARE(recorder.events, seq("made"));
-    transport.write("still here\n");
+    QVERIFY(f.transport.isOpen());
+    QCOMPARE(f.recorder.events, seq("made"));
+    f.transport.write("still here\n");
     char got[32] = {};
-    QCOMPARE(::read(peer.get(), got, sizeof got), ssize_t(11));
+    QCOMPARE(::read(f.peer.get(), got, sizeof got), ssize_t(11));
     QElapsedTimer timer;
     timer.start();
-    peer.close();
-    QTRY_VERIFY_WITH_TIMEOUT(recorder.isLost(), 1000);
+    f.peer.close();
+    QTRY_VERIFY_WITH_TIMEOUT(f.recorder.isLost(), 1000);
     qInfo("peer's close noticed after %lld ms", qlonglong(timer.elapsed()));
-    QCOMPARE(recorder.events, seq(QStringLiteral("made,lost(%1)").arg(EPIPE)));
-    QCOMPARE(transport.error(), EPIPE);
-    QVERIFY(recorder.madeFdClosedAtLost);
+    QCOMPARE(f.recorder.events, seq(QStringLiteral("made,lost(%1)").arg(EPIPE)));
+    QCOMPARE(f.transport.error(), EPIPE);
+    QVERIFY(f.recorder.madeFdClosedAtLost);
 }
 
 void TestWritePipeTransport::api_socketPeerHalfCloseIsNoLoss()
 {
     // shutdown(SHUT_WR) by the peer: it sends no more but still reads; our writes must go on.
-    int pair[2];
-    QCOMPARE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair), 0);
-    Fd peer(pair[1]);
-    WritePipeTransport transport;
-    TransportRecorder recorder(&transport);
-    QVERIFY(transport.open(pair[0]));
-    QTRY_VERIFY(recorder.isMade());
-    QCOMPARE(::shutdown(peer.get(), SHUT_WR), 0);
+    SocketWriterFixture f;
+    QVERIFY(f.open());
+    QTRY_VERIFY(f.recorder.isMade());
+    QCOMPARE(::shutdown(f.peer.get(), SHUT_WR), 0);
     QTest::qWait(100);
-    QCOMPARE(recorder.events, seq("made"));
-    transport.write("after half-close");
+    QCOMPARE(f.recorder.events, seq("made"));
+    f.transport.write("after half-close");
     char got[32] = {};
-    QCOMPARE(::read(peer.get(), got, sizeof got), ssize_t(16));
+    QCOMPARE(::read(f.peer.get(), got, sizeof got), ssize_t(16));
     QCOMPARE(QByteArray(got), QByteArray("after half-close"));
-    QVERIFY(transport.isOpen());
+    QVERIFY(f.transport.isOpen());
 }
 
 int main(int argc, char **argv)
