@@ -273,9 +273,10 @@ void MeterSession::addWindowedValues(MeterSnapshot &snapshot)
         if (!rateBase || pipe.rateSource == RateSource::None)
             continue;
         const int side = fromWriter ? k : k + 1;
-        const quint64 now = fromWriter ? record.counters[side].bytesOut : record.counters[side].bytesIn;
-        const quint64 then = fromWriter ? rateBase->counters[side].bytesOut : rateBase->counters[side].bytesIn;
-        pipe.rate = double(now - std::min(now, then)) / (snapshot.t - rateBase->t);
+        pipe.rate = m_history.slope([&](const TickRecord &r) {
+            const StageCounters &c = r.counters[side];
+            return !c.ioKnown ? -1.0 : double(fromWriter ? c.bytesOut : c.bytesIn);
+        });
     }
     const QList<const TickRecord *> window = m_history.window(MeterHistory::BottleneckWindow);
     if (window.size() >= 2 && window.last()->t - window.first()->t >= MeterHistory::RateWindow * 0.9)
