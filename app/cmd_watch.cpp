@@ -244,7 +244,8 @@ std::optional<WatchOptions> parse(const QStringList &arguments, int *status)
             : std::optional<qint64>(-1);
     const auto onlyPid = parser.isSet(pid) ? parsePid(parser.value(pid), QStringLiteral("--pid"), &error)
                                            : std::optional<qint64>(-1);
-    if (!parser.positionalArguments().isEmpty())
+    // A bad number is named first: it is what the user meant to pass (issue 16).
+    if (error.isEmpty() && !parser.positionalArguments().isEmpty())
         error = QStringLiteral("watch takes no arguments, got '%1'").arg(parser.positionalArguments().constFirst());
     if (!intervalMs || !refreshes || !onlyPid || !parser.positionalArguments().isEmpty()) {
         *status = usageError(error, parser.helpText());
