@@ -1,6 +1,7 @@
 #include "diagnostictext.h"
 
 #include "pipediagnostics.h"
+#include "snapshotformat.h"
 
 #include <QRegularExpression>
 
@@ -59,18 +60,6 @@ QString DiagnosticText::seenBlocked(const PipeInfo &pipe, qint64 pid, int fd, qi
     return QStringLiteral("blocked");
 }
 
-QString DiagnosticText::rateText(double bytesPerSecond)
-{
-    static const char *const units[] = { "B/s", "kB/s", "MB/s", "GB/s" };
-    int unit = 0;
-    while (bytesPerSecond >= 1000 && unit < 3) {
-        bytesPerSecond /= 1000;
-        ++unit;
-    }
-    return unit == 0 ? QStringLiteral("%1 B/s").arg(qint64(bytesPerSecond))
-                     : QStringLiteral("%1 %2").arg(bytesPerSecond, 0, 'f', 1).arg(QLatin1String(units[unit]));
-}
-
 QString DiagnosticText::shellWord(const QString &text)
 {
     static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9_./+:@%-]+$"));
@@ -86,7 +75,7 @@ QString DiagnosticText::sleepActivity(const ProcessInfo &process)
     if ((polls || wchan.contains(u"nanosleep")) && process.moving()) {
         return QStringLiteral("limits its own pace (asleep in %1 between bursts, %2)")
                 .arg(polls ? QStringLiteral("poll/select") : QStringLiteral("nanosleep"),
-                     rateText(process.flowRate));
+                     SnapshotFormat::rateText(process.flowRate));
     }
     if (polls)
         return QStringLiteral("is waiting in poll/select/epoll for other input");

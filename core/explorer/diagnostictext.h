@@ -23,8 +23,6 @@ public:
     static QString seenBlocked(qint64 sinceMs, qint64 nowMs);
     /// The endpoint's seenBlocked().
     static QString seenBlocked(const PipeInfo &pipe, qint64 pid, int fd, qint64 nowMs);
-    /// "1.0 MB/s" (decimal units, as the pipeline meter gives rates).
-    static QString rateText(double bytesPerSecond);
     /// \a text as one word for a shell command: as is when plain, else in single quotes.
     static QString shellWord(const QString &text);
     /// What a sleeping process waits for, from its wchan: "is asleep (sleep/nanosleep)". One

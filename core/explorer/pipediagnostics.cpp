@@ -1,5 +1,7 @@
 #include "pipediagnostics.h"
 
+#include "snapshotformat.h"
+
 #include "diagnostictext.h"
 #include "leakedwriteends.h"
 #include "waitgraph.h"
@@ -123,7 +125,7 @@ void Analysis::writerBlocked(const PipeInfo &pipe)
             // writer faster than its reader does. Flowing, not stalled; the reader sets the pace.
             add(Severity::Info, Kind::WriterBlockedOnFullPipe, pipe.key,
                 QStringLiteral("writer %1 is flowing (%2) and waits for room between writes%3: %4")
-                        .arg(endpointName(writer.pid, writer.fd), DiagnosticText::rateText(process->flowRate),
+                        .arg(endpointName(writer.pid, writer.fd), SnapshotFormat::rateText(process->flowRate),
                              fill, why),
                 involved);
             continue;

@@ -133,6 +133,20 @@ QJsonObject SnapshotFormat::toJson(const SystemSnapshot &snapshot, const PipeFil
                          { QStringLiteral("processes_skipped"), snapshot.processesSkipped } };
 }
 
+QString SnapshotFormat::rateText(double bytesPerSecond)
+{
+    if (bytesPerSecond < 0)
+        return QStringLiteral("-");
+    static const char *const units[] = { "B/s", "kB/s", "MB/s", "GB/s" };
+    int unit = 0;
+    while (bytesPerSecond >= 1000 && unit < 3) {
+        bytesPerSecond /= 1000;
+        ++unit;
+    }
+    return unit == 0 ? QStringLiteral("%1 B/s").arg(qint64(bytesPerSecond))
+                     : QStringLiteral("%1 %2").arg(bytesPerSecond, 0, 'f', 1).arg(QLatin1String(units[unit]));
+}
+
 QString SnapshotFormat::escaped(const QString &text)
 {
     QString out;
