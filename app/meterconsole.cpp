@@ -4,6 +4,7 @@
 #include "quitonsignals.h"
 
 #include <pipescope/meterjson.h>
+#include <pipescope/snapshotformat.h>
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -153,19 +154,12 @@ int MeterConsole::execute(const std::function<bool(PipelineMeter &, int *)> &sta
 
 QString MeterConsole::bytesText(double bytes)
 {
-    static const char *const units[] = { "B", "kB", "MB", "GB", "TB" };
-    int unit = 0;
-    while (bytes >= 1000 && unit < 4) {
-        bytes /= 1000;
-        ++unit;
-    }
-    return unit == 0 ? QStringLiteral("%1 B").arg(qint64(bytes))
-                     : QStringLiteral("%1 %2").arg(bytes, 0, 'f', 1).arg(QLatin1String(units[unit]));
+    return SnapshotFormat::bytesText(bytes);
 }
 
 QString MeterConsole::rateText(double rate)
 {
-    return rate < 0 ? QStringLiteral("-") : bytesText(rate) + QStringLiteral("/s");
+    return SnapshotFormat::rateText(rate);
 }
 
 MeterSummary MeterConsole::drive(PipelineMeter &meter, int *signal)
