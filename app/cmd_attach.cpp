@@ -8,6 +8,8 @@
 #include <QCommandLineParser>
 #include <QTextStream>
 
+#include <limits>
+
 namespace PipeScope::App {
 
 namespace {
@@ -15,7 +17,6 @@ namespace {
 struct AttachOptions
 {
     MeterConsoleOptions console;
-    int intervalMs = PipelineMeter::DefaultIntervalMs;
     qint64 pid = 0;
 };
 
@@ -28,46 +29,30 @@ std::optional<AttachOptions> parse(const QStringList &arguments, int *status)
             "inherited pipes are not followed. Shows per stage state, CPU and bytes, per pipe fill and "
             "rate, and the bottleneck, until the pipeline ends, N samples, or Ctrl-C (which only "
             "detaches). A stage of another user shows state and CPU only."));
-    parser.addHelpOption();
-    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Write JSON lines (docs/meter-json.md) to PATH."),
-                                  QStringLiteral("PATH"));
-    const QCommandLineOption interval(QStringLiteral("interval"),
-                                      QStringLiteral("Sample every MS milliseconds (20..1000, default 100)."),
-                                      QStringLiteral("MS"));
+    MeterConsole::addCommonOptions(parser);
     const QCommandLineOption count(QStringLiteral("count"), QStringLiteral("Detach after N samples."), QStringLiteral("N"));
-    parser.addOptions({ json, interval, count });
+    parser.addOption(count);
     parser.addPositionalArgument(QStringLiteral("PID"), QStringLiteral("A stage of the pipeline, or its shell."));
-    if (!parser.parse(arguments)) {
-        *status = usageError(parser.errorText(), parser.helpText());
+    if (!MeterConsole::parseCommandLine(parser, arguments, status))
         return std::nullopt;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        QTextStream(stdout) << parser.helpText();
-        *status = ExitOk;
-        return std::nullopt;
-    }
     AttachOptions options;
-    bool ok = false;
+    QString error;
     const QStringList positional = parser.positionalArguments();
-    options.pid = positional.value(0).toLongLong(&ok);
-    if (positional.size() != 1 || !ok || options.pid <= 0) {
-        *status = usageError(QStringLiteral("attach needs one process id"), parser.helpText());
+    const std::optional<qint64> pid = positional.size() == 1 ? parsePid(positional.first(), QStringLiteral("the process id"), &error)
+                                                             : std::nullopt;
+    if (positional.size() != 1)
+        error = QStringLiteral("attach needs one process id");
+    const bool common = pid && MeterConsole::readCommonOptions(parser, &options.console, &error);
+    const std::optional<qint64> samples = !common || !parser.isSet(count)
+            ? std::optional<qint64>(-1)
+            : parseNumber(parser.value(count), 1, std::numeric_limits<int>::max(), QStringLiteral("--count"), &error);
+    if (!pid || !common || !samples) {
+        *status = usageError(error, parser.helpText());
         return std::nullopt;
     }
-    options.intervalMs = parser.isSet(interval) ? parser.value(interval).toInt(&ok) : PipelineMeter::DefaultIntervalMs;
-    if (!ok || options.intervalMs < PipelineMeter::MinimumIntervalMs || options.intervalMs > PipelineMeter::MaximumIntervalMs) {
-        *status = usageError(QStringLiteral("--interval needs 20..1000 (milliseconds)"), parser.helpText());
-        return std::nullopt;
-    }
-    if (parser.isSet(count)) {
-        options.console.count = parser.value(count).toInt(&ok);
-        if (!ok || options.console.count < 1) {
-            *status = usageError(QStringLiteral("--count needs a positive number"), parser.helpText());
-            return std::nullopt;
-        }
-    }
+    options.pid = *pid;
+    options.console.count = int(*samples);
     options.console.verb = QStringLiteral("attach");
-    options.console.jsonPath = parser.value(json);
     return options;
 }
 
@@ -78,8 +63,6 @@ int runAttach(const QStringList &arguments)
     if (!options)
         return status;
     MeterConsole console(options->console);
-    MeterSummary summary;
-    int signal = 0;
     const auto start = [&](PipelineMeter &meter, int *failure) {
         if (meter.attach(options->pid))
             return true;
@@ -87,9 +70,8 @@ int runAttach(const QStringList &arguments)
         *failure = ExitFailure;
         return false;
     };
-    if (!console.execute(options->intervalMs, start, &summary, &signal, &status))
-        return status;
-    return ExitOk; // detaching, by the end, a count or a signal, is a success
+    // Detaching, by the end, a count or a signal, is a success.
+    return console.execute(start, [](const MeterSummary &, int) { return int(ExitOk); });
 }
 
 } // namespace

@@ -15,26 +15,8 @@ namespace {
 struct RunOptions
 {
     MeterConsoleOptions console;
-    int intervalMs = PipelineMeter::DefaultIntervalMs;
     QString pipeline;
 };
-
-/// --interval MS within the meter's range; nullopt with a message otherwise.
-std::optional<int> intervalOption(const QCommandLineParser &parser, const QCommandLineOption &option, QString *error)
-{
-    if (!parser.isSet(option))
-        return PipelineMeter::DefaultIntervalMs;
-    bool ok = false;
-    const int ms = parser.value(option).toInt(&ok);
-    if (!ok || ms < PipelineMeter::MinimumIntervalMs || ms > PipelineMeter::MaximumIntervalMs) {
-        *error = QStringLiteral("--interval needs %1..%2 (milliseconds), not '%3'")
-                         .arg(PipelineMeter::MinimumIntervalMs)
-                         .arg(PipelineMeter::MaximumIntervalMs)
-                         .arg(parser.value(option));
-        return std::nullopt;
-    }
-    return ms;
-}
 
 std::optional<RunOptions> parse(const QStringList &arguments, int *status)
 {
@@ -46,41 +28,27 @@ std::optional<RunOptions> parse(const QStringList &arguments, int *status)
             "view goes to stderr (a refreshing block on a terminal, a line a second otherwise), then a "
             "summary. Exits with the pipeline's status (the last stage's; 128+N for a signal N). "
             "Ctrl-C ends the pipeline and still prints the summary."));
-    parser.addHelpOption();
-    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Write JSON lines (docs/meter-json.md) to PATH."),
-                                  QStringLiteral("PATH"));
-    const QCommandLineOption interval(QStringLiteral("interval"),
-                                      QStringLiteral("Sample every MS milliseconds (20..1000, default 100)."),
-                                      QStringLiteral("MS"));
+    MeterConsole::addCommonOptions(parser);
     const QCommandLineOption pipefail(QStringLiteral("pipefail"),
                                       QStringLiteral("Exit with the rightmost non-zero stage status, as set -o pipefail."));
     const QCommandLineOption quiet({ QStringLiteral("q"), QStringLiteral("quiet") },
                                    QStringLiteral("No live view and no summary (the JSON lines are still written)."));
-    parser.addOptions({ json, interval, pipefail, quiet });
+    parser.addOptions({ pipefail, quiet });
     parser.addPositionalArgument(QStringLiteral("PIPELINE"), QStringLiteral("The pipeline, as one quoted argument."));
     parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsPositionalArguments);
-    if (!parser.parse(arguments)) {
-        *status = usageError(parser.errorText(), parser.helpText());
+    if (!MeterConsole::parseCommandLine(parser, arguments, status))
         return std::nullopt;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        QTextStream(stdout) << parser.helpText();
-        *status = ExitOk;
-        return std::nullopt;
-    }
     RunOptions options;
     QString error;
-    const std::optional<int> ms = intervalOption(parser, interval, &error);
+    const bool common = MeterConsole::readCommonOptions(parser, &options.console, &error);
     const QStringList positional = parser.positionalArguments();
-    if (!ms || positional.size() != 1) {
-        *status = usageError(ms ? QStringLiteral("give the pipeline as one quoted argument: pipescope run 'a | b'") : error,
+    if (!common || positional.size() != 1) {
+        *status = usageError(common ? QStringLiteral("give the pipeline as one quoted argument: pipescope run 'a | b'") : error,
                              parser.helpText());
         return std::nullopt;
     }
-    options.intervalMs = *ms;
     options.pipeline = positional.first();
     options.console.verb = QStringLiteral("run");
-    options.console.jsonPath = parser.value(json);
     options.console.quiet = parser.isSet(quiet);
     options.console.pipefail = parser.isSet(pipefail);
     return options;
@@ -93,8 +61,6 @@ int runRun(const QStringList &arguments)
     if (!options)
         return status;
     MeterConsole console(options->console);
-    MeterSummary summary;
-    int signal = 0;
     const auto start = [&](PipelineMeter &meter, int *failure) {
         if (meter.run(options->pipeline))
             return true;
@@ -107,10 +73,10 @@ int runRun(const QStringList &arguments)
         }
         return false;
     };
-    if (!console.execute(options->intervalMs, start, &summary, &signal, &status))
-        return status;
-    const int pipelineStatus = summary.exitStatus(options->console.pipefail);
-    return signal ? 128 + signal : pipelineStatus < 0 ? ExitFailure : pipelineStatus;
+    return console.execute(start, [&](const MeterSummary &summary, int signal) {
+        const int pipelineStatus = summary.exitStatus(options->console.pipefail);
+        return signal ? 128 + signal : pipelineStatus < 0 ? int(ExitFailure) : pipelineStatus;
+    });
 }
 
 } // namespace

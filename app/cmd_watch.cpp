@@ -125,7 +125,8 @@ void printFrame(QTextStream &out, const SystemSnapshot &snapshot, QList<const Pi
                     .arg(changed.size());
     for (const PipeInfo *pipe : std::as_const(pipes)) {
         out << (changed.contains(pipe->key) ? "* " : "  ") << bar(*pipe) << ' '
-            << SnapshotFormat::fillText(*pipe).section(u' ', 0, 0) << "  " << SnapshotFormat::pipeTitle(*pipe)
+            << SnapshotFormat::fillText(*pipe).section(u' ', 0, 0) << "  "
+            << SnapshotFormat::rateText(pipe->rate).rightJustified(10) << "  " << SnapshotFormat::pipeTitle(*pipe)
             << "  " << endpointsLine(snapshot, *pipe) << '\n';
         for (const Diagnostic &diagnostic : pipe->diagnostics) {
             out << "      " << severityName(diagnostic.severity) << ": "
@@ -194,6 +195,8 @@ private:
         QJsonObject pipe;
         if (const PipeInfo *info = snapshot.pipe(change.key)) {
             pipe = SnapshotFormat::pipeToJson(snapshot, *info);
+            // Bytes/s over the monitor's last >= 1 s window, null until one passed.
+            pipe.insert(QStringLiteral("rate"), info->rate >= 0 ? QJsonValue(info->rate) : QJsonValue(QJsonValue::Null));
         } else {
             pipe = { { QStringLiteral("inode"), double(change.key.inode) },
                      { QStringLiteral("kind"), change.key.kind == PipeKind::Fifo ? QStringLiteral("fifo")
@@ -244,7 +247,8 @@ std::optional<WatchOptions> parse(const QStringList &arguments, int *status)
             : std::optional<qint64>(-1);
     const auto onlyPid = parser.isSet(pid) ? parsePid(parser.value(pid), QStringLiteral("--pid"), &error)
                                            : std::optional<qint64>(-1);
-    if (!parser.positionalArguments().isEmpty())
+    // A bad number is named first: it is what the user meant to pass (issue 16).
+    if (error.isEmpty() && !parser.positionalArguments().isEmpty())
         error = QStringLiteral("watch takes no arguments, got '%1'").arg(parser.positionalArguments().constFirst());
     if (!intervalMs || !refreshes || !onlyPid || !parser.positionalArguments().isEmpty()) {
         *status = usageError(error, parser.helpText());

@@ -4,6 +4,7 @@
 #include "quitonsignals.h"
 
 #include <pipescope/meterjson.h>
+#include <pipescope/snapshotformat.h>
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -92,40 +93,73 @@ bool MeterConsole::openJson(QString *error)
     return true;
 }
 
-bool MeterConsole::execute(int intervalMs, const std::function<bool(PipelineMeter &, int *)> &start,
-                           MeterSummary *summary, int *signal, int *status)
+void MeterConsole::addCommonOptions(QCommandLineParser &parser)
+{
+    parser.addHelpOption();
+    parser.addOption({ QStringLiteral("json"), QStringLiteral("Write JSON lines (docs/meter-json.md) to PATH."),
+                       QStringLiteral("PATH") });
+    parser.addOption({ QStringLiteral("interval"),
+                       QStringLiteral("Sample every MS milliseconds (%1..%2, default %3).")
+                               .arg(PipelineMeter::MinimumIntervalMs)
+                               .arg(PipelineMeter::MaximumIntervalMs)
+                               .arg(PipelineMeter::DefaultIntervalMs),
+                       QStringLiteral("MS") });
+}
+
+bool MeterConsole::parseCommandLine(QCommandLineParser &parser, const QStringList &arguments, int *status)
+{
+    if (!parser.parse(arguments)) {
+        *status = usageError(parser.errorText(), parser.helpText());
+        return false;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        QTextStream(stdout) << parser.helpText();
+        *status = ExitOk;
+        return false;
+    }
+    return true;
+}
+
+bool MeterConsole::readCommonOptions(const QCommandLineParser &parser, MeterConsoleOptions *options, QString *error)
+{
+    options->jsonPath = parser.value(QStringLiteral("json"));
+    if (!parser.isSet(QStringLiteral("interval")))
+        return true;
+    const std::optional<qint64> ms = parseNumber(parser.value(QStringLiteral("interval")), PipelineMeter::MinimumIntervalMs,
+                                                 PipelineMeter::MaximumIntervalMs, QStringLiteral("--interval (ms)"), error);
+    if (ms)
+        options->intervalMs = int(*ms);
+    return ms.has_value();
+}
+
+int MeterConsole::execute(const std::function<bool(PipelineMeter &, int *)> &start,
+                          const std::function<int(const MeterSummary &, int)> &exitStatus)
 {
     QString error;
     if (!openJson(&error)) {
         err() << "pipescope " << m_options.verb << ": " << error << '\n';
         err().flush();
-        *status = ExitFailure;
-        return false;
+        return ExitFailure;
     }
     PipelineMeter meter;
-    meter.setInterval(intervalMs);
-    if (!start(meter, status))
-        return false;
-    *summary = drive(meter, signal);
-    printSummary(*summary);
-    return true;
+    meter.setInterval(m_options.intervalMs);
+    int status = ExitOk;
+    if (!start(meter, &status))
+        return status;
+    int signal = 0;
+    const MeterSummary summary = drive(meter, &signal);
+    printSummary(summary);
+    return exitStatus(summary, signal);
 }
 
 QString MeterConsole::bytesText(double bytes)
 {
-    static const char *const units[] = { "B", "kB", "MB", "GB", "TB" };
-    int unit = 0;
-    while (bytes >= 1000 && unit < 4) {
-        bytes /= 1000;
-        ++unit;
-    }
-    return unit == 0 ? QStringLiteral("%1 B").arg(qint64(bytes))
-                     : QStringLiteral("%1 %2").arg(bytes, 0, 'f', 1).arg(QLatin1String(units[unit]));
+    return SnapshotFormat::bytesText(bytes);
 }
 
 QString MeterConsole::rateText(double rate)
 {
-    return rate < 0 ? QStringLiteral("-") : bytesText(rate) + QStringLiteral("/s");
+    return SnapshotFormat::rateText(rate);
 }
 
 MeterSummary MeterConsole::drive(PipelineMeter &meter, int *signal)

@@ -7,6 +7,7 @@
 
 #include <pipescope/pipelinemeter.h>
 
+#include <QCommandLineParser>
 #include <QFile>
 #include <QString>
 
@@ -21,6 +22,7 @@ struct MeterConsoleOptions
     bool quiet = false;    ///< no live view and no summary
     bool pipefail = false;
     int count = -1;        ///< attach --count: samples before detaching
+    int intervalMs = PipelineMeter::DefaultIntervalMs;
 };
 
 class MeterConsole
@@ -28,12 +30,22 @@ class MeterConsole
 public:
     explicit MeterConsole(const MeterConsoleOptions &options);
 
+    /// Adds the options `run` and `attach` share to \a parser: --json PATH, --interval MS.
+    static void addCommonOptions(QCommandLineParser &parser);
+    /// Parses \a arguments and answers --help; false with *status set when the command is done
+    /// (a usage error printed, or the help).
+    static bool parseCommandLine(QCommandLineParser &parser, const QStringList &arguments, int *status);
+    /// Reads --json and --interval (a checked number, 20..1000) into \a options; false and
+    /// *error ("--interval (ms) needs a number from 20 to 1000, got '0'") otherwise.
+    static bool readCommonOptions(const QCommandLineParser &parser, MeterConsoleOptions *options, QString *error);
+
     /// The whole command: opens the JSON file (before anything starts, so a bad path loses
-    /// nothing), makes a meter sampling every \a intervalMs, calls \a start (run or attach;
+    /// nothing), makes a meter sampling every intervalMs, calls \a start (run or attach;
     /// false after it printed why and set *status), drives it to the end and prints the summary.
-    /// Returns false with *status set when nothing was metered; else *summary and *signal.
-    bool execute(int intervalMs, const std::function<bool(PipelineMeter &, int *status)> &start,
-                 MeterSummary *summary, int *signal, int *status);
+    /// Returns the exit status: the failed start's, 1 for the JSON file, else what
+    /// \a exitStatus makes of the summary and the signal that ended it (0 if none).
+    int execute(const std::function<bool(PipelineMeter &, int *status)> &start,
+                const std::function<int(const MeterSummary &, int signal)> &exitStatus);
     /// Runs the event loop until \a meter finishes (after stop() on SIGINT/SIGTERM/SIGHUP or
     /// after count samples); returns the summary. *signal is the signal that stopped it, or 0.
     MeterSummary drive(PipelineMeter &meter, int *signal);

@@ -187,7 +187,8 @@ void TestCliAttach::refusals_data()
     QTest::addColumn<int>("status");
     QTest::addColumn<QString>("message");
     QTest::newRow("no pid") << QStringList() << 2 << QStringLiteral("one process id");
-    QTest::newRow("not a number") << QStringList { QStringLiteral("abc") } << 2 << QStringLiteral("one process id");
+    QTest::newRow("not a number") << QStringList { QStringLiteral("abc") } << 2
+                                  << QStringLiteral("the process id needs a number from 1 to 2147483647, got 'abc'");
     QTest::newRow("count") << QStringList { QStringLiteral("--count"), QStringLiteral("0"), QStringLiteral("1") } << 2
                            << QStringLiteral("--count");
     QTest::newRow("no such process") << QStringList { QStringLiteral("2147483000") } << 1 << QStringLiteral("no process 2147483000");

@@ -208,6 +208,10 @@ void TestCliExplorer::watchJsonLines()
     QVERIFY(writeAll(pipe.write.get(), QByteArray(90, 'x')));
     const QJsonObject changed = nextEventFor(QStringLiteral("changed"));
     QCOMPARE(changed.value(QStringLiteral("pipe")).toObject().value(QStringLiteral("queued")).toInt(), 100);
+    // Issue 10: a rate field, bytes/s from the monitor's counters (null until a 1 s window passed).
+    const QJsonValue rate = changed.value(QStringLiteral("pipe")).toObject().value(QStringLiteral("rate"));
+    QVERIFY2(rate.isNull() || (rate.isDouble() && rate.toDouble() >= 0), QJsonDocument(changed).toJson().constData());
+    QVERIFY(changed.value(QStringLiteral("pipe")).toObject().contains(QStringLiteral("rate")));
     // The pipe goes away with its last holders.
     pipe.write.close();
     children.killAll();

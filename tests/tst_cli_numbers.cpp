@@ -60,6 +60,13 @@ QList<Slot> numberSlots()
         { "watch --pid", args({ "watch", "--count", "1", "--pid", "%1" }), 1, intMax },
         { "stop PID", args({ "stop", "--dry-run", "%1" }), 1, intMax },
         { "cont PID", args({ "cont", "--dry-run", "%1" }), 1, intMax },
+        // run and attach take their numbers through the same checked parser (issue 10 review).
+        { "run --interval", args({ "run", "--interval", "%1", "true" }), 20, 1000 },
+        // No process has the largest PID: attach says so and exits 1, after the numbers were
+        // accepted. (Any real PID might be in a pipeline, and attach would meter it.)
+        { "attach --interval", args({ "attach", "--interval", "%1", "2147483647" }), 20, 1000 },
+        { "attach --count", args({ "attach", "--count", "%1", "2147483647" }), 1, intMax },
+        { "attach PID", args({ "attach", "--count", "1", "%1" }), 1, intMax, false, false, true },
         // A valid --pid opens the window: only refusals are run.
         { "gui --pid", args({ "--pid", "%1" }), 1, intMax, false, false, false },
     };
@@ -136,6 +143,8 @@ class TestCliNumbers : public QObject
 private Q_SLOTS:
     void everyNumberAtItsBoundaries();
     void peekOverflowingFdDoesNotReadFdZero();
+    void badNumberIsNamedBeforeExtraArguments_data();
+    void badNumberIsNamedBeforeExtraArguments();
 };
 
 void TestCliNumbers::everyNumberAtItsBoundaries()
@@ -195,6 +204,33 @@ void TestCliNumbers::peekOverflowingFdDoesNotReadFdZero()
     QVERIFY2(wrapped.err.contains(QLatin1String("fd out of range")), qPrintable(wrapped.err));
     QCOMPARE(real.exitCode, 0);
     QCOMPARE(real.out, secret);
+}
+
+void TestCliNumbers::badNumberIsNamedBeforeExtraArguments_data()
+{
+    // Issue 16: `watch --interval 0` said "watch takes no arguments".
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("watch 0") << args({ "watch", "--interval", "0" })
+                             << QStringLiteral("--interval (ms) needs a number from 10 to 2147483647, got '0'");
+    QTest::newRow("watch 0 and a word") << args({ "watch", "--interval", "0", "x" })
+                                        << QStringLiteral("--interval (ms) needs a number from 10 to 2147483647, got '0'");
+    QTest::newRow("watch a word") << args({ "watch", "x" }) << QStringLiteral("watch takes no arguments, got 'x'");
+    QTest::newRow("run junk") << args({ "run", "--interval", "10ms", "true" })
+                              << QStringLiteral("--interval (ms) needs a number from 20 to 1000, got '10ms'");
+    QTest::newRow("attach overflow") << args({ "attach", "--count", "99999999999999999999", "2147483647" })
+                                     << QStringLiteral("--count needs a number from 1 to 2147483647, got '99999999999999999999'");
+    QTest::newRow("attach negative") << args({ "attach", "-5" }) << QStringLiteral("Unknown option");
+    QTest::newRow("attach zero") << args({ "attach", "0" }) << QStringLiteral("the process id needs a number from 1 to 2147483647, got '0'");
+}
+
+void TestCliNumbers::badNumberIsNamedBeforeExtraArguments()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, message);
+    const CommandResult result = runCommand(QStringLiteral(PIPESCOPE_BINARY), arguments);
+    QCOMPARE(result.exitCode, 2);
+    QVERIFY2(result.err.startsWith(QStringLiteral("pipescope: ") + message), qPrintable(result.err));
 }
 
 QTEST_GUILESS_MAIN(TestCliNumbers)

@@ -118,7 +118,7 @@ void TestCliRun::badInput_data()
     QTest::newRow("empty pipeline") << QStringList { QStringLiteral("  ") } << QStringLiteral("empty pipeline");
     QTest::newRow("empty stage") << QStringList { QStringLiteral("cat | | cat") } << QStringLiteral("empty stage 2");
     QTest::newRow("interval") << QStringList { QStringLiteral("--interval"), QStringLiteral("5"), QStringLiteral("true") }
-                              << QStringLiteral("--interval needs 20..1000");
+                              << QStringLiteral("--interval (ms) needs a number from 20 to 1000, got '5'");
     QTest::newRow("two arguments") << QStringList { QStringLiteral("true"), QStringLiteral("true") } << QStringLiteral("one quoted argument");
 }
 

@@ -373,12 +373,12 @@ void TestDiagnostics::durationsAndAnnotate()
     snapshot.pipes[0].endpoints[0].stateSinceMs = 100000 - 3500;
     PipeDiagnostics::annotate(snapshot);
     QCOMPARE(snapshot.pipes[0].diagnostics.size(), 1);
-    QVERIFY2(snapshot.pipes[0].diagnostics[0].text.startsWith(u"writer `yes` (pid 1, fd 1) blocked for 3 s on a full pipe"),
+    QVERIFY2(snapshot.pipes[0].diagnostics[0].text.startsWith(u"writer `yes` (pid 1, fd 1) seen blocked for 3 s on a full pipe"),
              qPrintable(snapshot.pipes[0].diagnostics[0].text));
     QCOMPARE(snapshot.pipes[1].diagnostics.size(), 1); // 11: no reader
     QCOMPARE(snapshot.pipes[1].diagnostics[0].kind, Kind::NoReader);
     PipeDiagnostics::annotate(snapshot, 100000 + 120000);
-    QVERIFY(snapshot.pipes[0].diagnostics[0].text.contains(u"blocked for 2 min"));
+    QVERIFY(snapshot.pipes[0].diagnostics[0].text.contains(u"seen blocked for 2 min"));
     QCOMPARE(snapshot.pipes[0].diagnostics.size(), 1); // replaced, not appended
 }
 
@@ -448,7 +448,7 @@ void TestDiagnostics::fifoOpenBlocked()
     QCOMPARE(all.size(), 2);
     QCOMPARE(all[0].pipe.inode, quint64(20));
     QCOMPARE(all[0].severity, Severity::Warning);
-    QCOMPARE(all[0].text, QStringLiteral("`sh` (pid 1) is blocked for 3 s in open() of FIFO /run/out for "
+    QCOMPARE(all[0].text, QStringLiteral("`sh` (pid 1) is seen blocked for 3 s in open() of FIFO /run/out for "
                                          "writing: no process has it open for reading. open() returns when "
                                          "one does (e.g. `cat /run/out`); with O_NONBLOCK it would fail at "
                                          "once with ENXIO"));
@@ -498,7 +498,7 @@ void TestDiagnostics::realStoppedReader()
     QCOMPARE(*pipe->queued, qint64(65536));
     const QList<Diagnostic> blocked = ofKind(pipe->diagnostics, Kind::WriterBlockedOnFullPipe);
     QCOMPARE(blocked.size(), 1);
-    QCOMPARE(blocked[0].text, QStringLiteral("writer `explorer_source` (pid %1, fd 1) blocked for 1 s on a full pipe "
+    QCOMPARE(blocked[0].text, QStringLiteral("writer `explorer_source` (pid %1, fd 1) seen blocked for 1 s on a full pipe "
                                              "(65536 of 65536 bytes queued): reader `cat` (pid %2) is stopped (SIGSTOP)")
                                       .arg(writer)
                                       .arg(reader));

@@ -109,6 +109,7 @@ class TestSystemPage : public QObject
 
 private Q_SLOTS:
     void modelMergesRowByRow();
+    void modelShowsTheRate();
     void layoutReadsLeftToRight();
     void graphDrawsCyclesAndOpeners();
     void livePipelineOnThePage();
@@ -153,6 +154,28 @@ void TestSystemPage::modelMergesRowByRow()
     QCOMPARE(model.index(1, 0).data(SystemPipesModel::FillRole).toDouble(), 4096.0 / 65536.0);
     model.update(snapshotOf({}));
     QCOMPARE(model.rowCount(), 0);
+}
+
+void TestSystemPage::modelShowsTheRate()
+{
+    // Issue 10: the table's rate column, from the monitor's counters (PipeInfo::rate).
+    SystemPipesModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    PipeInfo flowing = pipeWith(1, { end(10, 1, EndpointMode::Write), end(11, 0, EndpointMode::Read) });
+    flowing.rate = 1048576;
+    const PipeInfo unknown = pipeWith(2, { end(12, 1, EndpointMode::Write) });
+    model.update(snapshotOf({ flowing, unknown }));
+    QCOMPARE(model.headerData(SystemPipesModel::RateColumn, Qt::Horizontal, Qt::DisplayRole).toString(), QStringLiteral("Rate"));
+    QCOMPARE(model.index(0, SystemPipesModel::RateColumn).data().toString(), QStringLiteral("1.0 MB/s"));
+    QCOMPARE(model.index(0, SystemPipesModel::RateColumn).data(SystemPipesModel::SortRole).toDouble(), 1048576.0);
+    QCOMPARE(model.index(1, SystemPipesModel::RateColumn).data().toString(), QStringLiteral("-"));
+    // A new rate is a change of that row only.
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    QVERIFY(changed.isValid());
+    flowing.rate = 2500;
+    model.update(snapshotOf({ flowing, unknown }));
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(model.index(0, SystemPipesModel::RateColumn).data().toString(), QStringLiteral("2.5 kB/s"));
 }
 
 void TestSystemPage::layoutReadsLeftToRight()

@@ -1,6 +1,7 @@
 #include "diagnostictext.h"
 
 #include "pipediagnostics.h"
+#include "snapshotformat.h"
 
 #include <QRegularExpression>
 
@@ -44,6 +45,21 @@ QString DiagnosticText::duration(qint64 sinceMs, qint64 nowMs)
                        : QStringLiteral(" for %1 min").arg(ms / 60'000);
 }
 
+QString DiagnosticText::seenBlocked(qint64 sinceMs, qint64 nowMs)
+{
+    const QString forHowLong = duration(sinceMs, nowMs);
+    return forHowLong.isEmpty() ? QStringLiteral("blocked") : QStringLiteral("seen blocked") + forHowLong;
+}
+
+QString DiagnosticText::seenBlocked(const PipeInfo &pipe, qint64 pid, int fd, qint64 nowMs)
+{
+    for (const PipeEndpoint &endpoint : pipe.endpoints) {
+        if (endpoint.pid == pid && endpoint.fd == fd)
+            return seenBlocked(endpoint.stateSinceMs, nowMs);
+    }
+    return QStringLiteral("blocked");
+}
+
 QString DiagnosticText::shellWord(const QString &text)
 {
     static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9_./+:@%-]+$"));
@@ -55,7 +71,13 @@ QString DiagnosticText::shellWord(const QString &text)
 QString DiagnosticText::sleepActivity(const ProcessInfo &process)
 {
     const QString &wchan = process.wchan;
-    if (process.wait == WaitKind::Poll || wchan.contains(u"epoll"))
+    const bool polls = process.wait == WaitKind::Poll || wchan.contains(u"epoll");
+    if ((polls || wchan.contains(u"nanosleep")) && process.moving()) {
+        return QStringLiteral("limits its own pace (asleep in %1 between bursts, %2)")
+                .arg(polls ? QStringLiteral("poll/select") : QStringLiteral("nanosleep"),
+                     SnapshotFormat::rateText(process.flowRate));
+    }
+    if (polls)
         return QStringLiteral("is waiting in poll/select/epoll for other input");
     if (wchan == u"do_wait" || wchan.startsWith(u"kernel_wait"))
         return QStringLiteral("is waiting for a child process to exit");

@@ -1,6 +1,7 @@
 #include "monitorworker.h"
 
 #include "pipediagnostics.h"
+#include "processio.h"
 
 #include <QElapsedTimer>
 #include <QSet>
@@ -26,6 +27,7 @@ void MonitorWorker::scan(const ScanRequest &request)
         return;
     request.scope.apply(update.snapshot);
     sample(update.snapshot, request.interest);
+    ProcessIo::read(update.snapshot, m_scanner.root()); // rates: is a "blocked" writer flowing?
     if (cancelled)
         return;
     update.changes = m_tracker.update(update.snapshot);

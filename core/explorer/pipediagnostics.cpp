@@ -1,5 +1,7 @@
 #include "pipediagnostics.h"
 
+#include "snapshotformat.h"
+
 #include "diagnostictext.h"
 #include "leakedwriteends.h"
 #include "waitgraph.h"
@@ -35,7 +37,6 @@ private:
     void add(Severity severity, Kind kind, const PipeKey &pipe, const QString &text,
              const QList<QPair<qint64, int>> &endpoints);
     QString endpointName(qint64 pid, int fd) const;
-    QString blockedFor(const PipeInfo &pipe, qint64 pid, int fd) const;
     QString helpersText(const QList<qint64> &pids) const;
     bool anyInState(const PipeInfo &pipe, EndpointState state) const;
     QString waitText(const WaitGraph::Wait &wait) const;
@@ -83,11 +84,6 @@ QString Analysis::endpointName(qint64 pid, int fd) const
     return DiagnosticText::endpointName(m_snapshot, pid, fd);
 }
 
-QString Analysis::blockedFor(const PipeInfo &pipe, qint64 pid, int fd) const
-{
-    return DiagnosticText::blockedFor(pipe, pid, fd, m_now);
-}
-
 QString Analysis::helpersText(const QList<qint64> &pids) const
 {
     constexpr int Shown = 5;
@@ -123,10 +119,21 @@ void Analysis::writerBlocked(const PipeInfo &pipe)
             if (reader.reads())
                 involved << qMakePair(reader.pid, reader.fd);
         }
+        const ProcessInfo *process = m_snapshot.process(writer.pid);
+        if (process && process->moving()) {
+            // Its bytes moved since the last scan: it waits for room between writes, as any
+            // writer faster than its reader does. Flowing, not stalled; the reader sets the pace.
+            add(Severity::Info, Kind::WriterBlockedOnFullPipe, pipe.key,
+                QStringLiteral("writer %1 is flowing (%2) and waits for room between writes%3: %4")
+                        .arg(endpointName(writer.pid, writer.fd), SnapshotFormat::rateText(process->flowRate),
+                             fill, why),
+                involved);
+            continue;
+        }
         add(Severity::Warning, Kind::WriterBlockedOnFullPipe, pipe.key,
-            QStringLiteral("writer %1 blocked%2 on a full pipe%3: %4")
+            QStringLiteral("writer %1 %2 on a full pipe%3: %4")
                     .arg(endpointName(writer.pid, writer.fd),
-                         blockedFor(pipe, writer.pid, writer.fd), fill, why),
+                         DiagnosticText::seenBlocked(pipe, writer.pid, writer.fd, m_now), fill, why),
             involved);
     }
 }
@@ -223,15 +230,15 @@ void Analysis::openBlocked(const PipeInfo &pipe)
             continue;
         const QString path = DiagnosticText::shellWord(pipe.path);
         const QString text = writing
-                ? QStringLiteral("%1 is blocked%2 in open() of %3 for writing: no process has it "
+                ? QStringLiteral("%1 is %2 in open() of %3 for writing: no process has it "
                                  "open for reading. open() returns when one does (e.g. `cat %4`); "
                                  "with O_NONBLOCK it would fail at once with ENXIO")
-                : QStringLiteral("%1 is blocked%2 in open() of %3 for reading: no process has it "
+                : QStringLiteral("%1 is %2 in open() of %3 for reading: no process has it "
                                  "open for writing. open() returns when one does (e.g. "
                                  "`echo hi > %4`); with O_NONBLOCK it would return at once");
         add(Severity::Warning, Kind::OpenBlocked, pipe.key,
             text.arg(PipeDiagnostics::processName(m_snapshot, opener.pid),
-                     DiagnosticText::duration(opener.sinceMs, m_now),
+                     DiagnosticText::seenBlocked(opener.sinceMs, m_now),
                      DiagnosticText::pipeName(m_snapshot, pipe.key), path),
             { { opener.pid, -1 } });
     }
@@ -314,8 +321,8 @@ void Analysis::stalledReaders()
         if (!pipe)
             continue;
         add(Severity::Warning, Kind::ReaderStalled, wait.pipe,
-            QStringLiteral("reader %1 blocked%2 on an empty pipe whose writers cannot proceed: %3")
-                    .arg(endpointName(pid, wait.fd), blockedFor(*pipe, pid, wait.fd),
+            QStringLiteral("reader %1 %2 on an empty pipe whose writers cannot proceed: %3")
+                    .arg(endpointName(pid, wait.fd), DiagnosticText::seenBlocked(*pipe, pid, wait.fd, m_now),
                          helpersText(wait.helpers)),
             { { pid, wait.fd } });
     }

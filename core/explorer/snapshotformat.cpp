@@ -133,6 +133,23 @@ QJsonObject SnapshotFormat::toJson(const SystemSnapshot &snapshot, const PipeFil
                          { QStringLiteral("processes_skipped"), snapshot.processesSkipped } };
 }
 
+QString SnapshotFormat::bytesText(double bytes)
+{
+    static const char *const units[] = { "B", "kB", "MB", "GB", "TB" };
+    int unit = 0;
+    while (bytes >= 1000 && unit < 4) {
+        bytes /= 1000;
+        ++unit;
+    }
+    return unit == 0 ? QStringLiteral("%1 B").arg(qint64(bytes))
+                     : QStringLiteral("%1 %2").arg(bytes, 0, 'f', 1).arg(QLatin1String(units[unit]));
+}
+
+QString SnapshotFormat::rateText(double bytesPerSecond)
+{
+    return bytesPerSecond < 0 ? QStringLiteral("-") : bytesText(bytesPerSecond) + QStringLiteral("/s");
+}
+
 QString SnapshotFormat::escaped(const QString &text)
 {
     QString out;

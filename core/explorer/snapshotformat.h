@@ -49,6 +49,10 @@ public:
     static QString pipeTitle(const PipeInfo &pipe);
     /// "8192/65536 (12%)", or "?" plus the reason when unknown.
     static QString fillText(const PipeInfo &pipe);
+    /// "1.5 GB", "812 B" (decimal units).
+    static QString bytesText(double bytes);
+    /// "1.0 MB/s" (decimal units, as the pipeline meter gives rates), or "-" when unknown (< 0).
+    static QString rateText(double bytesPerSecond);
     /// "`cat` (pid 12) in open() for writing, waiting 3 s".
     static QString openerText(const SystemSnapshot &snapshot, const FifoOpener &opener, qint64 nowMs);
     /// A pipe, its endpoints and diagnostics as indented lines, ending in a newline.

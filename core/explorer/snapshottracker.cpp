@@ -1,5 +1,7 @@
 #include "snapshottracker.h"
 
+#include "processio.h"
+
 #include <QSet>
 
 namespace PipeScope {
@@ -81,11 +83,42 @@ QList<PipeChange> SnapshotTracker::update(SystemSnapshot &snapshot)
     }
     m_endpoints = std::move(endpoints);
     m_pipes = std::move(pipes);
+    updateRates(snapshot);
     return changes;
+}
+
+void SnapshotTracker::updateRates(SystemSnapshot &snapshot)
+{
+    // Over at least a second, as the pipeline meter's rates: a writer blocked inside one big
+    // write() (cat's are 128 KiB) moves its counter only when the call returns, and a refresh
+    // asked for right after a scan would see nothing move.
+    constexpr qint64 WindowMs = 1000;
+    QHash<QString, IoSeen> seen;
+    for (ProcessInfo &process : snapshot.processes) {
+        if (!process.io)
+            continue;
+        const QString key = QStringLiteral("%1/%2").arg(process.pid).arg(process.startTime);
+        IoSeen window = m_io.value(key, { *process.io, snapshot.timestampMs, -1, -1 });
+        const qint64 elapsedMs = snapshot.timestampMs - window.ms;
+        if (elapsedMs >= WindowMs) {
+            const double seconds = double(elapsedMs) / 1000;
+            const ProcIo &then = window.io;
+            window.readRate = double(process.io->rchar - std::min(then.rchar, process.io->rchar)) / seconds;
+            window.writeRate = double(process.io->wchar - std::min(then.wchar, process.io->wchar)) / seconds;
+            window.io = *process.io;
+            window.ms = snapshot.timestampMs;
+        }
+        process.readRate = window.readRate;
+        process.writeRate = window.writeRate;
+        seen.insert(key, window);
+    }
+    m_io = std::move(seen);
+    ProcessIo::setPipeRates(snapshot);
 }
 
 void SnapshotTracker::reset()
 {
+    m_io.clear();
     m_endpoints.clear();
     m_pipes.clear();
 }

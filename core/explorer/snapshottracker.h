@@ -27,8 +27,10 @@ struct PIPESCOPE_CORE_EXPORT PipeChange
 class PIPESCOPE_CORE_EXPORT SnapshotTracker
 {
 public:
-    /// Sets PipeEndpoint::stateSinceMs in \a snapshot from the scans seen before, and returns
-    /// the changes since the previous update() (every pipe is Added the first time).
+    /// Sets PipeEndpoint::stateSinceMs in \a snapshot from the scans seen before, each
+    /// process's readRate/writeRate from its I/O counters then and now (when ProcessInfo::io was
+    /// read) and each pipe's rate from those, and returns the changes since the previous
+    /// update() (every pipe is Added the first time; a rate alone is no change).
     QList<PipeChange> update(SystemSnapshot &snapshot);
     /// Forgets everything: the next update() starts afresh.
     void reset();
@@ -41,6 +43,16 @@ private:
     };
     QHash<QString, Since> m_endpoints;  ///< "pid/start/fd/kind/dev/ino" (or "open/...") -> since
     QHash<PipeKey, QByteArray> m_pipes; ///< a signature of what watch shows for each pipe
+    /// A process's counters at the start of its current rate window, and the last rates.
+    struct IoSeen
+    {
+        ProcIo io;
+        qint64 ms = 0;
+        double readRate = -1;
+        double writeRate = -1;
+    };
+    QHash<QString, IoSeen> m_io; ///< "pid/start" -> its rate window
+    void updateRates(SystemSnapshot &snapshot);
 };
 
 } // namespace PipeScope

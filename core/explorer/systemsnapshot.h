@@ -83,6 +83,19 @@ struct PIPESCOPE_CORE_EXPORT ProcessInfo
     QString wchan;         ///< of the main thread; empty when running or hidden
     WaitKind wait = WaitKind::None;  ///< the main thread's wait
     QList<ThreadWait> pipeWaits;     ///< every task sleeping in a pipe read/write/FIFO open
+    /// /proc/PID/io, read by the system monitor (not by a plain scan); nullopt when not read or
+    /// not readable (another user's process).
+    std::optional<ProcIo> io;
+    /// Bytes per second read and written (rchar, wchar) between the previous scan and this one,
+    /// set by SnapshotTracker; -1 when unknown (first scan, no io).
+    double readRate = -1;
+    double writeRate = -1;
+    /// The fastest of readRate, writeRate and the rates of the pipes it holds (a process moving
+    /// its bytes with splice(2), as pv does, shows no counters of its own); -1 when unknown.
+    double flowRate = -1;
+    /// Its bytes keep moving: a process seen asleep on a pipe or in poll/nanosleep is flowing in
+    /// bursts, not stuck.
+    bool moving() const { return flowRate > 0; }
 };
 
 struct PIPESCOPE_CORE_EXPORT PipeEndpoint
@@ -144,6 +157,9 @@ struct PIPESCOPE_CORE_EXPORT PipeInfo
     QList<PipeEndpoint> endpoints;
     QList<FifoOpener> openers; ///< FIFO only; a FIFO nobody holds yet has openers only
     QList<Diagnostic> diagnostics;
+    /// Bytes per second through the pipe between the last two scans, from the endpoint whose
+    /// counters measure it (FlowCounters::choose: as the pipeline meter does); -1 when unknown.
+    double rate = -1;
 
     bool hasReader() const;
     bool hasWriter() const;

@@ -70,6 +70,17 @@ double outputEmpty(const Shares &shares, int k, int stages)
     return k + 1 == stages ? 1.0 : std::max(shares.empty[k], shares.of(k + 1, StageActivity::BlockedReading));
 }
 
+/// The share of the window a stage spends on its own pace: on a CPU (measured, not "R": a
+/// runnable task waiting for a CPU shows R too, and that wait is the machine's, or another
+/// stage's on the same CPU) or asleep outside the pipes (a timer, poll, a disk, a stop).
+/// Waiting on a pipe or for a CPU does not count.
+double ownWork(const Shares &shares, int k, const StageInfo &stage)
+{
+    const double cpu = stage.cpu >= 0 ? std::min(1.0, stage.cpu) : shares.of(k, StageActivity::Running);
+    return cpu + shares.of(k, StageActivity::Throttled) + shares.of(k, StageActivity::DiskWait)
+            + shares.of(k, StageActivity::Stopped) + shares.of(k, StageActivity::Sleeping);
+}
+
 BottleneckCause causeOf(const Shares &shares, int k)
 {
     const std::pair<StageActivity, BottleneckCause> candidates[] = {
@@ -143,11 +154,7 @@ Bottleneck find(const QList<const TickRecord *> &window, const QList<StageInfo> 
     for (int k = 0; k < count; ++k) {
         if (shares.of(k, StageActivity::Exited) >= Mostly || shares.of(k, StageActivity::Unknown) >= Mostly)
             continue;
-        // A stage that waits for a CPU more than it uses one is starved by the machine (other
-        // processes, or more stages than CPUs), not what limits the pipeline: R is not "busy".
-        const double starved = stages[k].runQueueWait > 0 ? std::max(0.0, stages[k].runQueueWait - stages[k].cpu) : 0;
-        const double score = inputFull(shares, k) + outputEmpty(shares, k, count) - starved
-                - shares.of(k, StageActivity::BlockedReading) - shares.of(k, StageActivity::BlockedWriting);
+        const double score = inputFull(shares, k) + outputEmpty(shares, k, count) + ownWork(shares, k, stages[k]);
         if (score >= best) {
             best = score;
             verdict.stage = k;

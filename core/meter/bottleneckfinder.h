@@ -4,16 +4,20 @@
 ///
 /// For each stage, score = (input side full: its input pipe >= 90 % full, or the upstream
 /// writer asleep in pipe_write) + (output side empty: its output pipe <= 10 % full, or the
-/// downstream reader asleep in pipe_read) - (the share of time it waits on a pipe itself)
-/// - (the share of time it waited for a CPU beyond the share it used one: starved by the
-/// machine, not slow itself), as fractions of the window's ticks; the first stage's input and
-/// the last's output count as 1. The highest score wins (a tie goes downstream). Its cause is
-/// what it does most while not on a pipe: running (cpu), asleep in poll/select/nanosleep
-/// (throttled), D state (io), stopped, or asleep elsewhere (waiting). When no pipe is mostly
-/// full or mostly empty and no stage mostly waits on a pipe, the verdict is "balanced" with no stage.
+/// downstream reader asleep in pipe_read) + (its own work: the share of a core it used, measured
+/// from utime+stime, plus the share of ticks it slept outside the pipes -- in poll/select/
+/// nanosleep, D state, stopped), as fractions of the window; the first stage's input and the
+/// last's output count as 1. Time a stage waits on a pipe or for a CPU adds nothing: "R" also
+/// means runnable and waiting for a CPU (taken by other processes, or by another stage on the same
+/// CPU), and a stage that is mostly queued is starved, not slow. The highest score wins (a tie
+/// goes downstream). Its cause is what it does most while not on a pipe: running (cpu), asleep
+/// in poll/select/nanosleep (throttled), D state (io), stopped, or asleep elsewhere (waiting).
+/// When no pipe is mostly full or mostly empty and no stage mostly waits on a pipe, the verdict
+/// is "balanced" with no stage.
 ///
-/// A running task's wchan reads 0 and a runnable one shows R while it waits for a CPU, so the
-/// cause "cpu" comes with the measured CPU share for the reader to judge.
+/// The CPU share is the one fact here that sampling cannot blur: with more busy stages than
+/// CPUs, the pipes' fill levels flicker with the scheduler's placement, but the stage that needs
+/// the most CPU per byte still uses the largest share of a core.
 
 #include "meterhistory.h"
 #include "metersnapshot.h"
@@ -23,7 +27,7 @@ namespace PipeScope::BottleneckFinder {
 struct StageInfo
 {
     QString command;
-    double cpu = 0;          ///< share of a core over the window
+    double cpu = -1;         ///< share of a core over the window, -1 if unknown
     double runQueueWait = -1;
     QString wchan;           ///< the latest
 };

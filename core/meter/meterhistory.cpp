@@ -1,12 +1,14 @@
 #include "meterhistory.h"
 
+#include <algorithm>
+
 namespace PipeScope {
 
 void MeterHistory::append(TickRecord record)
 {
     m_records.push_back(std::move(record));
     // Keep what the longest window needs, plus the record just outside it.
-    const double horizon = m_records.back().t - 2 * BottleneckWindow;
+    const double horizon = m_records.back().t - std::max(2 * BottleneckWindow, RateSpan);
     while (m_records.size() > 2 && m_records[1].t < horizon)
         m_records.pop_front();
 }
@@ -34,6 +36,25 @@ QList<const TickRecord *> MeterHistory::window(double span) const
             records << &record;
     }
     return records;
+}
+
+double MeterHistory::fit(const QList<std::pair<double, double>> &points)
+{
+    if (points.size() < 2 || points.last().first - points.first().first < RateWindow * 0.99)
+        return -1;
+    double meanT = 0, meanV = 0;
+    for (const auto &[t, v] : points) {
+        meanT += t;
+        meanV += v;
+    }
+    meanT /= double(points.size());
+    meanV /= double(points.size());
+    double covariance = 0, variance = 0;
+    for (const auto &[t, v] : points) {
+        covariance += (t - meanT) * (v - meanV);
+        variance += (t - meanT) * (t - meanT);
+    }
+    return variance > 0 ? std::max(0.0, covariance / variance) : -1;
 }
 
 } // namespace PipeScope

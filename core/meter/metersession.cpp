@@ -1,6 +1,7 @@
 #include "metersession.h"
 
 #include "bottleneckfinder.h"
+#include "flowcounters.h"
 #include "pipelevel.h"
 #include "pipelinesplitter.h"
 #include "sys.h"
@@ -14,14 +15,6 @@ namespace {
 
 constexpr double RescanPeriod = 1.0; // fds and children: they rarely change, listing costs
 constexpr double KillGrace = 1.0;    // SIGTERM -> SIGKILL
-
-/// A side's counters trail the other's so far that buffering cannot explain it: it moves
-/// the bytes with splice(2)/tee(2), which /proc/PID/io does not count.
-bool lags(quint64 self, quint64 other)
-{
-    constexpr quint64 Noticeable = 1 << 20;
-    return other > Noticeable && self < other / 4;
-}
 
 } // namespace
 
@@ -213,22 +206,26 @@ void MeterSession::updateSpliceBlindness(int k)
         return;
     const quint64 wrote = w1.bytesOut - std::min(w0.bytesOut, w1.bytesOut);
     const quint64 read = r1.bytesIn - std::min(r0.bytesIn, r1.bytesIn);
-    if (!m_stages[k + 1].readsElsewhere() && lags(wrote, read))
+    if (!m_stages[k + 1].readsElsewhere() && FlowCounters::lags(wrote, read))
         m_blindOut[k] = true;
-    if (!m_stages[k].writesElsewhere() && lags(read, wrote))
+    if (!m_stages[k].writesElsewhere() && FlowCounters::lags(read, wrote))
         m_blindIn[k + 1] = true;
 }
 
 RateSource MeterSession::rateSourceOf(int k) const
 {
     const MeterStage &writer = m_stages[k], &reader = m_stages[k + 1];
-    const bool writerUsable = writer.counters().ioKnown && !writer.noAccess() && !m_blindOut[k];
-    const bool readerUsable = reader.counters().ioKnown && !reader.noAccess() && !m_blindIn[k + 1];
-    if (writerUsable && !writer.writesElsewhere())
+    const FlowCounters::End out { writer.counters().ioKnown && !writer.noAccess(), writer.writesElsewhere(), m_blindOut[k] };
+    const FlowCounters::End in { reader.counters().ioKnown && !reader.noAccess(), reader.readsElsewhere(), m_blindIn[k + 1] };
+    switch (FlowCounters::choose(out, in)) {
+    case FlowCounters::Side::Writer:
         return RateSource::WriterOut;
-    if (readerUsable && !reader.readsElsewhere())
+    case FlowCounters::Side::Reader:
         return RateSource::ReaderIn;
-    return writerUsable ? RateSource::WriterOut : readerUsable ? RateSource::ReaderIn : RateSource::None;
+    case FlowCounters::Side::None:
+        break;
+    }
+    return RateSource::None;
 }
 
 void MeterSession::addWindowedValues(MeterSnapshot &snapshot)
@@ -273,9 +270,10 @@ void MeterSession::addWindowedValues(MeterSnapshot &snapshot)
         if (!rateBase || pipe.rateSource == RateSource::None)
             continue;
         const int side = fromWriter ? k : k + 1;
-        const quint64 now = fromWriter ? record.counters[side].bytesOut : record.counters[side].bytesIn;
-        const quint64 then = fromWriter ? rateBase->counters[side].bytesOut : rateBase->counters[side].bytesIn;
-        pipe.rate = double(now - std::min(now, then)) / (snapshot.t - rateBase->t);
+        pipe.rate = m_history.slope([&](const TickRecord &r) {
+            const StageCounters &c = r.counters[side];
+            return !c.ioKnown ? -1.0 : double(fromWriter ? c.bytesOut : c.bytesIn);
+        });
     }
     const QList<const TickRecord *> window = m_history.window(MeterHistory::BottleneckWindow);
     if (window.size() >= 2 && window.last()->t - window.first()->t >= MeterHistory::RateWindow * 0.9)

@@ -66,6 +66,14 @@ ProcessReading ProcessSampler::read() const
     if (isSleeping(parsed->state)) {
         if (const auto wchan = readAtStart(m_wchan, &error))
             reading.wchan = withoutCompilerSuffix(ProcParsers::parseWchan(*wchan));
+        // wchan reads "0" once the task runs: it woke between the two reads. Read the state
+        // again rather than report "asleep, nobody knows where" (a busy stage flips between
+        // R and a pipe wait thousands of times a second, so this race is common).
+        if (reading.wchan.isEmpty() && m_wchan) {
+            const std::optional<QByteArray> again = readAtStart(m_stat, &error);
+            if (const std::optional<ProcStat> now = again ? ProcParsers::parseStat(*again) : std::nullopt)
+                reading.stat = *now;
+        }
     }
     if (const auto io = readAtStart(m_io, &error))
         reading.io = ProcParsers::parseIo(*io);

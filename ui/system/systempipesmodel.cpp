@@ -160,6 +160,8 @@ QVariant SystemPipesModel::display(const PipeInfo &pipe, int column) const
         return pipe.queued && pipe.capacity
                 ? QVariant(QStringLiteral("%1 / %2").arg(*pipe.queued).arg(*pipe.capacity))
                 : QVariant(QStringLiteral("?"));
+    case RateColumn:
+        return SnapshotFormat::rateText(pipe.rate);
     case WritersColumn:
         return endsText(m_snapshot, pipe, false);
     case ReadersColumn:
@@ -217,6 +219,8 @@ QVariant SystemPipesModel::data(const QModelIndex &index, int role) const
     case SortRole:
         if (index.column() == FillColumn)
             return fillOf(*pipe);
+        if (index.column() == RateColumn)
+            return pipe->rate;
         if (index.column() == DiagnosticColumn)
             return worstSeverity(*pipe);
         if (index.column() == PipeColumn)
@@ -236,6 +240,8 @@ QVariant SystemPipesModel::headerData(int section, Qt::Orientation orientation, 
         return QStringLiteral("Pipe");
     case FillColumn:
         return QStringLiteral("Queued / capacity");
+    case RateColumn:
+        return QStringLiteral("Rate");
     case WritersColumn:
         return QStringLiteral("Writers");
     case ReadersColumn:

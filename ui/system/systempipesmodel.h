@@ -1,7 +1,7 @@
 #pragma once
 /// \file systempipesmodel.h
 /// The System page's table: one row per pipe of a SystemSnapshot (kind and inode, fill level,
-/// writers, readers, their states, the most severe diagnostic).
+/// rate between scans, writers, readers, their states, the most severe diagnostic).
 ///
 /// Fed with whole snapshots and merged row by row, keyed by the pipe: rows are inserted,
 /// moved and removed for pipes that come, move and go, and dataChanged is emitted only for
@@ -18,7 +18,7 @@ class SystemPipesModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { PipeColumn, FillColumn, WritersColumn, ReadersColumn, DiagnosticColumn, ColumnCount };
+    enum Column { PipeColumn, FillColumn, RateColumn, WritersColumn, ReadersColumn, DiagnosticColumn, ColumnCount };
     enum Role {
         KeyRole = Qt::UserRole + 1, ///< QString, see keyString()
         FillRole,                   ///< double 0..1, or -1 when unknown
