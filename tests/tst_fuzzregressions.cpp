@@ -2,9 +2,11 @@
 // finding, named after the harness and the saved input (tests/fuzz/corpus/<harness>/crash-*),
 // so they run in the normal suite without clang.
 #include <pipescope/pipediagnostics.h>
+#include <pipescope/pipelinesplitter.h>
 #include <pipescope/procparsers.h>
 #include <pipescope/snapshotformat.h>
 
+#include <QProcess>
 #include <QTest>
 
 using namespace PipeScope;
@@ -18,6 +20,8 @@ private Q_SLOTS:
     void syscall_fdArgumentUsesItsLow32Bits();
     void snapshotjson_percentInFifoPathShownAsIs_crashc5eb8fb5();
     void snapshotjson_percentInProcessNameShownAsIs();
+    void pipeline_escapedTrailingBlankIsKept_crashbad38233();
+    void io_twoRcharLinesAreNoWchar_duplicateRchar();
 };
 
 // "1 0x0xffffff9c ...": write() on fd 0xffffff9c (AT_FDCWD's bits) gave waitedFd() -100, a
@@ -98,6 +102,34 @@ void TestFuzzRegressions::snapshotjson_percentInProcessNameShownAsIs()
                  qPrintable(diagnostic.text));
     }
     QVERIFY(found);
+}
+
+// "echo a \ | cat": the stage was trimmed to "echo a \", losing the escaped blank that is
+// echo's second argument; /bin/sh then ran `exec echo a \` and printed a backslash instead.
+void TestFuzzRegressions::pipeline_escapedTrailingBlankIsKept_crashbad38233()
+{
+    const SplitPipeline split = PipelineSplitter::split(QStringLiteral("echo a \\ | cat"));
+    QVERIFY2(split.ok(), qPrintable(split.error));
+    QCOMPARE(split.stages, (QStringList { QStringLiteral("echo a \\ "), QStringLiteral("cat") }));
+    // What the stage runs is what the shell would run for the whole pipeline's first stage.
+    QProcess shell;
+    shell.start(QStringLiteral("/bin/sh"), { QStringLiteral("-c"), PipelineSplitter::shellScript(split.stages.first()) });
+    QVERIFY(shell.waitForFinished(30000));
+    QCOMPARE(shell.readAllStandardOutput(), QByteArray("a  \n"));
+    // An unescaped blank before the | still goes; two backslashes are one literal backslash.
+    QCOMPARE(PipelineSplitter::split(QStringLiteral("echo a\\\\  | cat")).stages.first(), QStringLiteral("echo a\\\\"));
+}
+
+// "rchar: 5\nrchar: 6\n": parseIo counted found lines, not keys, and accepted a file without
+// a wchar line (wchar 0: the meter would have seen a stage that writes nothing).
+void TestFuzzRegressions::io_twoRcharLinesAreNoWchar_duplicateRchar()
+{
+    QVERIFY(!ProcParsers::parseIo("rchar: 5\nrchar: 6\nsyscr: 1\n"));
+    QVERIFY(!ProcParsers::parseIo("wchar: 5\nwchar: 6\n"));
+    const std::optional<ProcIo> io = ProcParsers::parseIo("rchar: 5\nwchar: 7\nrchar: 6\n");
+    QVERIFY(io);
+    QCOMPARE(io->rchar, quint64(6));
+    QCOMPARE(io->wchar, quint64(7));
 }
 
 QTEST_GUILESS_MAIN(TestFuzzRegressions)

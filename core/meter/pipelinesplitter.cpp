@@ -25,9 +25,30 @@ struct Scanner
         return false;
     }
 
+    /// The character at \a i follows an odd number of backslashes: it is literal.
+    bool isEscaped(int i) const
+    {
+        int backslashes = 0;
+        while (i - backslashes > 0 && text.at(i - backslashes - 1) == u'\\')
+            ++backslashes;
+        return backslashes % 2 == 1;
+    }
+
+    /// The stage's text without the white space around it, except an escaped trailing one:
+    /// in `echo a \ | cat` the blank is echo's argument.
+    QString stageText(int end) const
+    {
+        int begin = stageStart;
+        while (begin < end && text.at(begin).isSpace())
+            ++begin;
+        while (end > begin && text.at(end - 1).isSpace() && !isEscaped(end - 1))
+            --end;
+        return text.mid(begin, end - begin);
+    }
+
     bool endStage(int end)
     {
-        const QString stage = text.mid(stageStart, end - stageStart).trimmed();
+        const QString stage = stageText(end);
         if (stage.isEmpty()) {
             const int number = int(result.stages.size()) + 1;
             return failAt(end, result.stages.isEmpty() && end >= text.size()

@@ -45,9 +45,10 @@ for name in "${names[@]}"; do
     (cd "$work" && "$build/tests/fuzz/fuzz_$name" "${dict[@]}" -max_total_time="$seconds" \
          -timeout=10 -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 corpus) \
          >"$work/log" 2>&1 || status=$?
+    # (A crash on a seed leaves no "cov:" line: grep finding nothing must not end the script.)
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log" | tail -1)
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$work/log" | tail -1)
-    edges=$(grep -o 'cov: [0-9]*' "$work/log" | tail -1 | cut -d' ' -f2)
+    edges=$( (grep -o 'cov: [0-9]*' "$work/log" || true) | tail -1 | cut -d' ' -f2)
     echo "{\"harness\":\"fuzz_$name\",\"seconds\":$seconds,\"execs\":${execs:-0},\"execs_per_s\":${rate:-0},\"edges\":${edges:-0},\"status\":$status}"
     if [ "$status" -ne 0 ]; then
         failed+=("$name")
