@@ -22,6 +22,8 @@ private Q_SLOTS:
     void snapshotjson_percentInProcessNameShownAsIs();
     void pipeline_escapedTrailingBlankIsKept_crashbad38233();
     void io_twoRcharLinesAreNoWchar_duplicateRchar();
+    void pipeline_commentRightAfterAPipe_crashd7d4a8d6();
+    void pipeline_backslashInsideSingleQuotesIsLiteral_crash124d3d2d();
 };
 
 // "1 0x0xffffff9c ...": write() on fd 0xffffff9c (AT_FDCWD's bits) gave waitedFd() -100, a
@@ -130,6 +132,39 @@ void TestFuzzRegressions::io_twoRcharLinesAreNoWchar_duplicateRchar()
     QVERIFY(io);
     QCOMPARE(io->rchar, quint64(6));
     QCOMPARE(io->wchar, quint64(7));
+}
+
+// "e… | b… |#/c": a `#` right after `|` was taken as part of a word, so the splitter gave a
+// stage "#/c" that /bin/sh reads as a comment (and that splits to an error on its own). A
+// token starts after any unescaped operator character, as in sh(1).
+void TestFuzzRegressions::pipeline_commentRightAfterAPipe_crashd7d4a8d6()
+{
+    for (const char *pipeline : { "a | b |#/c", "a;#x | b", "a &#x | b", "a >#x | b", "a\\ #x | b" }) {
+        const SplitPipeline split = PipelineSplitter::split(QString::fromLatin1(pipeline));
+        const bool comment = split.error.contains(QStringLiteral("comment"));
+        // Only an unescaped blank or operator starts the comment: in `a\ #x` the # is in the word.
+        QCOMPARE(comment, QByteArray(pipeline) != "a\\ #x | b");
+    }
+    QCOMPARE(PipelineSplitter::split(QStringLiteral("echo a\\|#x | cat")).stages,
+             (QStringList { QStringLiteral("echo a\\|#x"), QStringLiteral("cat") }));
+    QCOMPARE(PipelineSplitter::split(QStringLiteral("echo $(echo a)#x | cat")).stages,
+             (QStringList { QStringLiteral("echo $(echo a)#x"), QStringLiteral("cat") }));
+    QCOMPARE(PipelineSplitter::split(QStringLiteral("a |{b | c")).stages,
+             (QStringList { QStringLiteral("a"), QStringLiteral("{b"), QStringLiteral("c") }));
+}
+
+// `a || b | \` quoted the sh way, 'a || b | \': the splitter took the backslash inside single
+// quotes as an escape of the closing quote and refused the pipeline as unterminated. Inside
+// single quotes no character is special but the closing quote (sh(1)).
+void TestFuzzRegressions::pipeline_backslashInsideSingleQuotesIsLiteral_crash124d3d2d()
+{
+    const SplitPipeline split = PipelineSplitter::split(QStringLiteral("echo 'a || b | \\' | cat"));
+    QVERIFY2(split.ok(), qPrintable(split.error));
+    QCOMPARE(split.stages, (QStringList { QStringLiteral("echo 'a || b | \\'"), QStringLiteral("cat") }));
+    // Outside single quotes a backslash still escapes: \' is a literal quote, no string.
+    QCOMPARE(PipelineSplitter::split(QStringLiteral("echo \\' | cat")).stages,
+             (QStringList { QStringLiteral("echo \\'"), QStringLiteral("cat") }));
+    QVERIFY(PipelineSplitter::split(QStringLiteral("echo \"a\\\" | cat")).error.startsWith(QStringLiteral("unterminated")));
 }
 
 QTEST_GUILESS_MAIN(TestFuzzRegressions)

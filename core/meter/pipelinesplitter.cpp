@@ -88,7 +88,7 @@ struct Scanner
     bool step(int &i)
     {
         const QChar c = text.at(i);
-        if (c == u'\\') {
+        if (c == u'\\' && !(quoted() && closers.last() == u'\'')) {
             ++i; // the next character is literal (outside single quotes)
             return true;
         }
@@ -101,7 +101,8 @@ struct Scanner
                 closers << c;
         } else if (c == u'(') {
             closers << u')';
-        } else if (c == u'{' && isWordStart(i)) {
+        } else if (c == u'{' && isWordStart(i) && (i + 1 == text.size() || text.at(i + 1).isSpace())) {
+            // `{` is a reserved word only as a token of its own: `{a` is a plain word.
             closers << u'}';
         } else if ((c == u')' || c == u'}') && !closers.isEmpty() && closers.last() == c) {
             closers.removeLast();
@@ -117,7 +118,15 @@ struct Scanner
         return true;
     }
 
-    bool isWordStart(int i) const { return i == 0 || text.at(i - 1).isSpace() || text.at(i - 1) == u';'; }
+    /// A new token starts after an unescaped blank or operator character (sh(1)): `a |#x` is a
+    /// comment, `a\|#x` and `a\ #x` one word. (Not after `)`: in `$(a)#x` the word goes on.)
+    bool isWordStart(int i) const
+    {
+        if (i == 0)
+            return true;
+        const QChar before = text.at(i - 1);
+        return (before.isSpace() || QStringView(u";|&(<>").contains(before)) && !isEscaped(i - 1);
+    }
 };
 
 } // namespace

@@ -11,7 +11,7 @@ using namespace PipeScope;
 namespace {
 
 /// The reference reading of proc(5)'s format: "key: decimal" lines, the last one of a key
-/// wins; only lines whose value is plain digits (after blanks) count.
+/// wins; only lines whose value is plain digits (after blanks) that fit 64 bits count.
 std::map<QByteArray, quint64> referenceFields(const QByteArray &text)
 {
     std::map<QByteArray, quint64> fields;
@@ -20,11 +20,13 @@ std::map<QByteArray, quint64> referenceFields(const QByteArray &text)
         if (colon <= 0)
             continue;
         const QByteArray digits = line.mid(colon + 1).trimmed();
-        bool plain = !digits.isEmpty() && digits.size() <= 19;
+        bool plain = !digits.isEmpty();
         for (const char c : digits)
             plain = plain && c >= '0' && c <= '9';
-        if (plain)
-            fields[line.left(colon)] = digits.toULongLong();
+        bool fits = false;
+        const quint64 value = digits.toULongLong(&fits);
+        if (plain && fits)
+            fields[line.left(colon)] = value;
     }
     return fields;
 }

@@ -12,13 +12,15 @@ namespace {
 
 bool isDecimal(const QByteArray &field)
 {
-    if (field.isEmpty() || field.size() > 19)
+    if (field.isEmpty())
         return false;
     for (const char c : field) {
         if (c < '0' || c > '9')
             return false;
     }
-    return true;
+    bool fits = false;
+    field.toULongLong(&fits);
+    return fits;
 }
 
 } // namespace
