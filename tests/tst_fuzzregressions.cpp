@@ -24,6 +24,8 @@ private Q_SLOTS:
     void io_twoRcharLinesAreNoWchar_duplicateRchar();
     void pipeline_commentRightAfterAPipe_crashd7d4a8d6();
     void pipeline_backslashInsideSingleQuotesIsLiteral_crash124d3d2d();
+    void pipeline_braceAtTheEndIsAWord_crash617fc8f8();
+    void io_valueWithANulIsNoNumber_crash1ce55784();
 };
 
 // "1 0x0xffffff9c ...": write() on fd 0xffffff9c (AT_FDCWD's bits) gave waitedFd() -100, a
@@ -165,6 +167,31 @@ void TestFuzzRegressions::pipeline_backslashInsideSingleQuotesIsLiteral_crash124
     QCOMPARE(PipelineSplitter::split(QStringLiteral("echo \\' | cat")).stages,
              (QStringList { QStringLiteral("echo \\'"), QStringLiteral("cat") }));
     QVERIFY(PipelineSplitter::split(QStringLiteral("echo \"a\\\" | cat")).error.startsWith(QStringLiteral("unterminated")));
+}
+
+// "…;{|a …": a `{` right before `|` was a word in the pipeline but, as the last character of
+// its stage split again, opened a group ("unterminated }"). A `{` opens a group only with a
+// blank after it.
+void TestFuzzRegressions::pipeline_braceAtTheEndIsAWord_crash617fc8f8()
+{
+    const SplitPipeline split = PipelineSplitter::split(QStringLiteral("echo x;{| cat"));
+    QCOMPARE(split.stages, (QStringList { QStringLiteral("echo x;{"), QStringLiteral("cat") }));
+    QCOMPARE(PipelineSplitter::split(split.stages.first()).stages, QStringList { split.stages.first() });
+    QCOMPARE(PipelineSplitter::split(QStringLiteral("{ a | b; } | c")).stages,
+             (QStringList { QStringLiteral("{ a | b; }"), QStringLiteral("c") }));
+}
+
+// "wchar: 184467\0r: cw: 2": QByteArray::toULongLong() stops at a NUL, so the line was read as
+// wchar 184467. A counter is plain digits that fit 64 bits, nothing after them.
+void TestFuzzRegressions::io_valueWithANulIsNoNumber_crash1ce55784()
+{
+    QVERIFY(!ProcParsers::parseIo(QByteArray("rchar: 1\nwchar: 184467\0r: cw: 2\n", 32)));
+    QVERIFY(!ProcParsers::parseIo("rchar: +1\nwchar: 2\n"));
+    QVERIFY(!ProcParsers::parseIo("rchar: 1\nwchar: 18446744073709551616\n")); // 2^64
+    QCOMPARE(ProcParsers::parseIo("rchar: 1\nwchar: 18446744073709551615\n")->wchar, quint64(18446744073709551615ULL));
+    QVERIFY(!ProcParsers::parseSchedstat(QByteArray("12\0x 34 5\n", 10)));
+    QVERIFY(!ProcParsers::parseSchedstat("-1 2 3\n"));
+    QCOMPARE(ProcParsers::parseSchedstat("12 34 5\n")->waitNs, quint64(34));
 }
 
 QTEST_GUILESS_MAIN(TestFuzzRegressions)

@@ -3,6 +3,7 @@
 #include <QList>
 
 #include <charconv>
+#include <system_error>
 #include <fcntl.h>
 
 namespace PipeScope {
@@ -14,6 +15,16 @@ std::optional<qint64> toInt(const QByteArray &field)
     bool ok = false;
     const qint64 value = field.toLongLong(&ok);
     return ok ? std::optional<qint64>(value) : std::nullopt;
+}
+
+/// Plain decimal digits that fit 64 bits, nothing else: QByteArray::toULongLong() would stop
+/// at an embedded NUL ("12\0junk" read as 12) and take a sign or blanks.
+std::optional<quint64> toCounter(const QByteArray &field)
+{
+    quint64 value = 0;
+    const char *end = field.constData() + field.size();
+    const auto [stop, error] = std::from_chars(field.constData(), end, value);
+    return !field.isEmpty() && stop == end && error == std::errc() ? std::optional<quint64>(value) : std::nullopt;
 }
 
 } // namespace
@@ -77,10 +88,9 @@ std::optional<ProcIo> parseIo(const QByteArray &text)
         const QByteArray key = line.left(colon);
         quint64 *target = key == "rchar" ? &io.rchar : key == "wchar" ? &io.wchar
                         : key == "syscr" ? &io.syscr : key == "syscw" ? &io.syscw : nullptr;
-        bool ok = false;
-        const quint64 value = line.mid(colon + 1).trimmed().toULongLong(&ok);
-        if (target && ok) {
-            *target = value;
+        const std::optional<quint64> value = toCounter(line.mid(colon + 1).trimmed());
+        if (target && value) {
+            *target = *value;
             // Each key once: two rchar lines are not an rchar and a wchar.
             haveRchar = haveRchar || target == &io.rchar;
             haveWchar = haveWchar || target == &io.wchar;
@@ -92,11 +102,11 @@ std::optional<ProcIo> parseIo(const QByteArray &text)
 std::optional<ProcSchedstat> parseSchedstat(const QByteArray &text)
 {
     const QList<QByteArray> fields = text.simplified().split(' ');
-    bool okRun = false, okWait = false;
-    ProcSchedstat stat;
-    stat.runNs = fields.value(0).toULongLong(&okRun);
-    stat.waitNs = fields.value(1).toULongLong(&okWait);
-    return okRun && okWait ? std::optional<ProcSchedstat>(stat) : std::nullopt;
+    const std::optional<quint64> run = toCounter(fields.value(0));
+    const std::optional<quint64> wait = toCounter(fields.value(1));
+    if (!run || !wait)
+        return std::nullopt;
+    return ProcSchedstat { *run, *wait };
 }
 
 ProcStatus parseStatus(const QByteArray &text)

@@ -101,8 +101,9 @@ struct Scanner
                 closers << c;
         } else if (c == u'(') {
             closers << u')';
-        } else if (c == u'{' && isWordStart(i) && (i + 1 == text.size() || text.at(i + 1).isSpace())) {
-            // `{` is a reserved word only as a token of its own: `{a` is a plain word.
+        } else if (c == u'{' && isWordStart(i) && i + 1 < text.size() && text.at(i + 1).isSpace()) {
+            // `{` opens a group only as a token of its own, a blank after it: `{a` is a word
+            // (and so is a `{` that ends the text: it then depends on what follows it).
             closers << u'}';
         } else if ((c == u')' || c == u'}') && !closers.isEmpty() && closers.last() == c) {
             closers.removeLast();
