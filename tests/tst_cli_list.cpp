@@ -364,16 +364,25 @@ void TestCliList::insideAPidNamespaceGivesNoVerdict()
     // EOF on their next read".
     if (::geteuid() != 0)
         QSKIP("unshare --pid needs root");
-    const Result result = runCommand(QStringLiteral("sh"),
-                                     { QStringLiteral("-c"),
-                                       // sleep outlives list (a scan takes well under a second);
-                                       // the shell then waits for it.
-                                       QStringLiteral("sleep 5 | unshare --pid --fork --mount-proc \"$0\" list --all"),
-                                       QStringLiteral(PIPESCOPE_BINARY) });
-    QCOMPARE(result.exitCode, 0);
-    QVERIFY2(result.text().contains(QLatin1String("no writer visible here: ends may be held outside this container")),
-             qPrintable(result.text()));
-    QVERIFY2(!result.text().contains(QLatin1String("no writer left")), qPrintable(result.text()));
+    // The writer is ours and lives until the test ends, however long list takes to start on a
+    // loaded machine (a `sleep 5 | ...` writer could be gone before list looked).
+    ChildProcesses children;
+    const auto [pipeRead, pipeWrite] = makePipe();
+    QVERIFY(children.spawn({ QStringLiteral("sleep"), QStringLiteral("600") }, { { pipeWrite, 1 } }) > 0);
+    Sys::close(pipeWrite);
+    QProcess list;
+    // QProcess opens the path in this process: the reopened read end of our pipe is list's stdin.
+    list.setStandardInputFile(QStringLiteral("/proc/self/fd/%1").arg(pipeRead));
+    list.start(QStringLiteral("unshare"), { QStringLiteral("--pid"), QStringLiteral("--fork"), QStringLiteral("--mount-proc"),
+                                            QStringLiteral(PIPESCOPE_BINARY), QStringLiteral("list"), QStringLiteral("--all") });
+    QVERIFY(list.waitForStarted());
+    Sys::close(pipeRead);
+    QVERIFY(list.waitForFinished(120000));
+    const QString text = QString::fromLocal8Bit(list.readAllStandardOutput());
+    QCOMPARE(list.exitCode(), 0);
+    QVERIFY2(text.contains(QLatin1String("no writer visible here: ends may be held outside this container")),
+             qPrintable(text));
+    QVERIFY2(!text.contains(QLatin1String("no writer left")), qPrintable(text));
 }
 
 void TestCliList::missingPidIsAnError_data()
