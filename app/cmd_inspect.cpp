@@ -12,6 +12,7 @@
 #include <QJsonObject>
 #include <QTextStream>
 
+#include <fcntl.h>
 #include <sys/sysmacros.h>
 
 #include <limits>
@@ -42,6 +43,17 @@ int failure(const QString &message)
 {
     QTextStream(stderr) << "pipescope inspect: " << message << '\n';
     return ExitFailure;
+}
+
+/// A bare number is an fd of pipescope itself. When we hold no such fd but a process of that
+/// number exists, "inspect 812" most likely meant one of that process's fds: say how.
+QString withPidFdHint(const PipeProbe &probe, const QString &error)
+{
+    if (probe.target() != PipeProbe::Target::OwnFd || ::fcntl(probe.fd(), F_GETFD) >= 0
+        || !processExists(probe.fd()))
+        return error;
+    return error + QStringLiteral(" (pipescope has no fd %1, but process %1 exists: for one of its fds "
+                                  "write PID:FD, e.g. %1:1)").arg(probe.fd());
 }
 
 /// Printable ASCII as is, everything else as a C escape, a line break after each "\n".
@@ -269,6 +281,8 @@ int runInspect(const QStringList &arguments)
     InspectRequest request;
     if (const int status = parseRequest(arguments, &request); status >= 0)
         return status;
+    if (request.probe.target() == PipeProbe::Target::ProcessFd && !processExists(request.probe.pid()))
+        return noProcess("inspect", request.probe.pid());
     InspectResult result;
     QString error;
     if (!request.openAnyway) {
@@ -280,11 +294,11 @@ int runInspect(const QStringList &arguments)
     if (request.newCapacity) {
         result.capacitySet = request.probe.setCapacity(*request.newCapacity, &error);
         if (!result.capacitySet)
-            return failure(error);
+            return failure(withPidFdHint(request.probe, error));
     }
     result.sample = request.probe.sample();
     if (!result.sample.ok)
-        return failure(result.sample.errorString);
+        return failure(withPidFdHint(request.probe, result.sample.errorString));
     if (request.peek >= 0) {
         result.peeked = request.probe.peek(request.peek, &error);
         if (!result.peeked)

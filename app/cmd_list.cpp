@@ -66,6 +66,8 @@ int runList(const QStringList &arguments)
         if (!checked)
             return usageError(error, parser.helpText());
         onlyPid = *checked;
+        if (!processExists(onlyPid))
+            return noProcess("list", onlyPid);
     }
 
     const ProcScanner scanner;

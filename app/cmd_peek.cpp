@@ -84,6 +84,8 @@ int runPeek(const QStringList &arguments)
     const std::optional<qint64> count = parseByteCount(parser.value(bytes), MaxBytes, QStringLiteral("-n"), &error);
     if (!count)
         return usageError(error, parser.helpText());
+    if (!processExists(target->pid))
+        return noProcess("peek", target->pid);
 
     SafeProbe::Options options;
     options.peekBytes = *count;

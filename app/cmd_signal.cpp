@@ -4,7 +4,6 @@
 #include "command.h"
 
 #include <pipescope/processcontrol.h>
-#include <pipescope/processstate.h>
 #include <pipescope/procscanner.h>
 
 #include <QCommandLineParser>
@@ -64,10 +63,8 @@ int run(const QStringList &arguments, bool stopping)
     QTextStream err(stderr);
     const char *name = stopping ? "stop" : "cont";
     const qint64 pid = request->pid;
-    if (!ProcessState::read(pid, QStringLiteral("/proc"), ProcessState::Files::StatOnly).isValid()) {
-        err << "pipescope " << name << ": no process " << pid << '\n';
-        return ExitFailure;
-    }
+    if (!processExists(pid))
+        return noProcess(name, pid);
     const auto action = stopping ? ProcessControl::Action::Stop : ProcessControl::Action::Continue;
     const ProcessControl::Plan plan = ProcessControl::plan(ProcScanner().scan(), pid, action);
     out << (stopping ? "Stopping " : "Resuming ") << plan.processName << " with "

@@ -1,6 +1,7 @@
 #include "command.h"
 
 #include <pipescope/pipeprobe.h>
+#include <pipescope/processstate.h>
 
 #include <QRegularExpression>
 #include <QTextStream>
@@ -99,6 +100,17 @@ std::optional<qint64> parseByteCount(const QString &text, qint64 maximum, const 
                                              .arg(text));
     }
     return value * multiple;
+}
+
+bool processExists(qint64 pid)
+{
+    return ProcessState::read(pid, QStringLiteral("/proc"), ProcessState::Files::StatOnly).isValid();
+}
+
+int noProcess(const char *command, qint64 pid)
+{
+    QTextStream(stderr) << "pipescope " << command << ": no process " << pid << '\n';
+    return ExitFailure;
 }
 
 std::optional<PidFd> parsePidFd(const QString &text, QString *error)

@@ -43,6 +43,12 @@ std::optional<qint64> parsePid(const QString &text, const QString &what, QString
 std::optional<qint64> parseByteCount(const QString &text, qint64 maximum, const QString &what,
                                      QString *error);
 
+/// True when process \a pid exists (its /proc/PID/stat reads), whoever owns it.
+bool processExists(qint64 pid);
+/// Prints "pipescope COMMAND: no process PID" to stderr; returns ExitFailure. What every
+/// command that takes a PID says when there is none (list --pid, peek, stop, cont, inspect).
+int noProcess(const char *command, qint64 pid);
+
 /// A process and one of its descriptors, as "PID:FD" on the command line.
 struct PidFd
 {

@@ -211,7 +211,9 @@ QStringList lsofPipeEndpoints(const QList<pid_t> &pids)
     for (pid_t pid : pids)
         pidList << QString::number(pid);
     QProcess lsof;
-    lsof.start(QStringLiteral("lsof"), { QStringLiteral("-n"), QStringLiteral("-P"), QStringLiteral("+E"),
+    // Only these processes' fds (no +E: that reads every process on the machine to add the
+    // other ends' holders, which are filtered out below anyway).
+    lsof.start(QStringLiteral("lsof"), { QStringLiteral("-n"), QStringLiteral("-P"),
                                         QStringLiteral("-F"), QStringLiteral("pfatin"),
                                         QStringLiteral("-p"), pidList.join(u',') });
     if (!lsof.waitForFinished(30000))

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Builds what uses threads with ThreadSanitizer (g++ -fsanitize=thread) into build-tsan/ and
-# runs it: the explorer's multi-threaded scan (tst_procscanner's scan tests) and the transport
-# tests that start threads. Fails on any TSan report (exit code 66) or test failure, and
-# first checks that TSan does report a known race (tsan_selfcheck). Suppressions, Qt-internal
-# only and each with its reason: tests/tsan.supp.
+# runs it: the explorer's multi-threaded scan (tst_procscanner's scan tests), the transport
+# tests that start threads and the lessons that do (tst_lessons). (tst_systemmonitor is not
+# here yet: its worker gets each request through a queued call, ordered by Qt's futex-based
+# QMutex that TSan cannot see, and TSan reports those hand-offs.) The pipeline meter samples
+# on the GUI thread: nothing of it to run here.
+# Fails on any TSan report (exit code 66) or test failure, and first checks that TSan does
+# report a known race (tsan_selfcheck). Suppressions, Qt-internal only and each with its
+# reason: tests/tsan.supp.
 #   tests/run-tsan.sh
 set -euo pipefail
 top="$(cd "$(dirname "$0")/.." && pwd)"
@@ -18,6 +22,9 @@ declare -A tests=(
     [tst_procscanner]="sameResultOnOneOrManyThreads endpointScanWithoutStatesOrFill onlyTheGivenProcesses vanishingProcessesAreSkipped observedPipelineDeliversSameSha256"
     [tst_readpipetransport]=""
     [tst_transportstress]=""
+    # The lessons that start threads: BlockingFifoOpen (fifoOpenThread, and the FIFO lessons
+    # abandoned mid-way), the transport on a worker thread, ThreadedWriters (threadsOnePipe).
+    [tst_lessons]="fifoOpenThread transportThread threadsOnePipe abandonedMidway abandonedMidStep"
 )
 targets=(--target tsan_selfcheck)
 for name in "${!tests[@]}"; do targets+=(--target "$name"); done

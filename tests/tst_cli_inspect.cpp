@@ -99,8 +99,9 @@ private Q_SLOTS:
         QTest::newRow("missing FIFO") << QStringList{ QStringLiteral("/nonexistent/fifo") }
                                       << QStringLiteral("pipescope inspect: open /nonexistent/fifo: "
                                                         "No such file or directory\n");
-        QTest::newRow("closed fd") << QStringList{ QStringLiteral("987") }
-                                   << QStringLiteral("pipescope inspect: fstat fd 987: Bad file "
+        // Above any pid_max (2^22), so no process of that number gets a PID:FD hint.
+        QTest::newRow("closed fd") << QStringList{ QStringLiteral("2147483647") }
+                                   << QStringLiteral("pipescope inspect: fstat fd 2147483647: Bad file "
                                                      "descriptor\n");
     }
 
@@ -111,6 +112,20 @@ private Q_SLOTS:
         const Result result = inspect(arguments);
         QCOMPARE(result.exitCode, 1);
         QCOMPARE(result.err, message);
+        QVERIFY(result.text().isEmpty());
+    }
+
+    /// issue 16: "inspect 812" with no fd 812 but a process 812 hints PID:FD.
+    void fdThatIsAPidHintsPidFd()
+    {
+        Test::ChildProcesses children;
+        const pid_t sleeper = children.spawn({ QStringLiteral("sleep"), QStringLiteral("600") }, {});
+        QVERIFY(sleeper > 0);
+        const Result result = inspect({ QString::number(sleeper) });
+        QCOMPARE(result.exitCode, 1);
+        QCOMPARE(result.err, QStringLiteral("pipescope inspect: fstat fd %1: Bad file descriptor (pipescope has "
+                                            "no fd %1, but process %1 exists: for one of its fds write PID:FD, "
+                                            "e.g. %1:1)\n").arg(sleeper));
         QVERIFY(result.text().isEmpty());
     }
 

@@ -84,6 +84,8 @@ private Q_SLOTS:
     void unprivilegedView();
     void unprivilegedSeesOwnFifoOpener();
     void insideAPidNamespaceGivesNoVerdict();
+    void missingPidIsAnError_data();
+    void missingPidIsAnError();
 };
 
 void TestCliList::jsonShapeAndValues()
@@ -362,16 +364,52 @@ void TestCliList::insideAPidNamespaceGivesNoVerdict()
     // EOF on their next read".
     if (::geteuid() != 0)
         QSKIP("unshare --pid needs root");
-    const Result result = runCommand(QStringLiteral("sh"),
-                                     { QStringLiteral("-c"),
-                                       // sleep outlives list (a scan takes well under a second);
-                                       // the shell then waits for it.
-                                       QStringLiteral("sleep 5 | unshare --pid --fork --mount-proc \"$0\" list --all"),
-                                       QStringLiteral(PIPESCOPE_BINARY) });
-    QCOMPARE(result.exitCode, 0);
-    QVERIFY2(result.text().contains(QLatin1String("no writer visible here: ends may be held outside this container")),
-             qPrintable(result.text()));
-    QVERIFY2(!result.text().contains(QLatin1String("no writer left")), qPrintable(result.text()));
+    // The writer is ours and lives until the test ends, however long list takes to start on a
+    // loaded machine (a `sleep 5 | ...` writer could be gone before list looked).
+    ChildProcesses children;
+    const auto [pipeRead, pipeWrite] = makePipe();
+    QVERIFY(children.spawn({ QStringLiteral("sleep"), QStringLiteral("600") }, { { pipeWrite, 1 } }) > 0);
+    Sys::close(pipeWrite);
+    QProcess list;
+    // QProcess opens the path in this process: the reopened read end of our pipe is list's stdin.
+    list.setStandardInputFile(QStringLiteral("/proc/self/fd/%1").arg(pipeRead));
+    list.start(QStringLiteral("unshare"), { QStringLiteral("--pid"), QStringLiteral("--fork"), QStringLiteral("--mount-proc"),
+                                            QStringLiteral(PIPESCOPE_BINARY), QStringLiteral("list"), QStringLiteral("--all") });
+    QVERIFY(list.waitForStarted());
+    Sys::close(pipeRead);
+    QVERIFY(list.waitForFinished(120000));
+    const QString text = QString::fromLocal8Bit(list.readAllStandardOutput());
+    QCOMPARE(list.exitCode(), 0);
+    QVERIFY2(text.contains(QLatin1String("no writer visible here: ends may be held outside this container")),
+             qPrintable(text));
+    QVERIFY2(!text.contains(QLatin1String("no writer left")), qPrintable(text));
+}
+
+void TestCliList::missingPidIsAnError_data()
+{
+    // Issue 16: `list --pid N` said "0 pipes shown" and exited 0 where peek and stop said
+    // "no process N" and exited 1. Every command that takes a PID now says the same.
+    // 2147483647 is above any pid_max (at most 2^22), so it never names a process.
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("command");
+    const QString pid = QStringLiteral("2147483647");
+    QTest::newRow("list") << QStringList { QStringLiteral("list"), QStringLiteral("--pid"), pid } << QStringLiteral("list");
+    QTest::newRow("list --json") << QStringList { QStringLiteral("list"), QStringLiteral("--json"), QStringLiteral("--pid"), pid }
+                                 << QStringLiteral("list");
+    QTest::newRow("peek") << QStringList { QStringLiteral("peek"), pid + QStringLiteral(":0") } << QStringLiteral("peek");
+    QTest::newRow("inspect") << QStringList { QStringLiteral("inspect"), pid + QStringLiteral(":0") } << QStringLiteral("inspect");
+    QTest::newRow("stop") << QStringList { QStringLiteral("stop"), pid } << QStringLiteral("stop");
+    QTest::newRow("cont") << QStringList { QStringLiteral("cont"), pid } << QStringLiteral("cont");
+}
+
+void TestCliList::missingPidIsAnError()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, command);
+    const Result result = runCommand(QStringLiteral(PIPESCOPE_BINARY), arguments);
+    QCOMPARE(result.exitCode, 1);
+    QCOMPARE(result.err, QStringLiteral("pipescope %1: no process 2147483647\n").arg(command));
+    QVERIFY2(result.out.isEmpty(), result.out.constData());
 }
 
 QTEST_GUILESS_MAIN(TestCliList)

@@ -9,8 +9,8 @@
 #include <pipescope/snapshottracker.h>
 #include <pipescope/sys.h>
 
+#include <QRegularExpression>
 #include <QTest>
-#include <QThread>
 
 #include <csignal>
 #include <sys/wait.h>
@@ -486,22 +486,30 @@ void TestDiagnostics::realStoppedReader()
     Sys::close(pipeWrite);
     QTRY_COMPARE_WITH_TIMEOUT(stateOf(scanSystem(), writer, 1), EndpointState::BlockedWrite, 5000);
 
+    // The tracker says "blocked for N s" once a second has passed between two of its scans:
+    // scan until it does (however slow the machine), then check the words around N.
     SnapshotTracker tracker;
-    SystemSnapshot before = scanSystem();
-    tracker.update(before);
-    QThread::msleep(1100);
-    SystemSnapshot snapshot = ProcScanner().scan();
-    tracker.update(snapshot);
-    PipeDiagnostics::annotate(snapshot);
-    const PipeInfo *pipe = snapshot.pipeAt(writer, 1);
-    QVERIFY(pipe);
-    QCOMPARE(*pipe->queued, qint64(65536));
-    const QList<Diagnostic> blocked = ofKind(pipe->diagnostics, Kind::WriterBlockedOnFullPipe);
-    QCOMPARE(blocked.size(), 1);
-    QCOMPARE(blocked[0].text, QStringLiteral("writer `explorer_source` (pid %1, fd 1) seen blocked for 1 s on a full pipe "
-                                             "(65536 of 65536 bytes queued): reader `cat` (pid %2) is stopped (SIGSTOP)")
-                                      .arg(writer)
-                                      .arg(reader));
+    SystemSnapshot first = scanSystem();
+    tracker.update(first);
+    QString text;
+    const auto blockedText = [&] {
+        SystemSnapshot snapshot = ProcScanner().scan();
+        tracker.update(snapshot);
+        PipeDiagnostics::annotate(snapshot);
+        const PipeInfo *pipe = snapshot.pipeAt(writer, 1);
+        if (!pipe || pipe->queued != qint64(65536))
+            return QString();
+        const QList<Diagnostic> blocked = ofKind(pipe->diagnostics, Kind::WriterBlockedOnFullPipe);
+        return blocked.size() == 1 ? blocked[0].text : QString();
+    };
+    const QRegularExpression expected(
+            QRegularExpression::anchoredPattern(QStringLiteral("writer `explorer_source` \\(pid %1, fd 1\\) seen blocked for "
+                                                               "[1-9][0-9]* s on a full pipe \\(65536 of 65536 bytes "
+                                                               "queued\\): reader `cat` \\(pid %2\\) is stopped "
+                                                               "\\(SIGSTOP\\)")
+                                                        .arg(writer)
+                                                        .arg(reader)));
+    QTRY_VERIFY2_WITH_TIMEOUT(expected.match(text = blockedText()).hasMatch(), qPrintable(text), 20000);
     QCOMPARE(::kill(reader, SIGCONT), 0);
     const int status = children.waitExit(writer, 10000);
     QVERIFY(WIFEXITED(status) && WEXITSTATUS(status) == 0);

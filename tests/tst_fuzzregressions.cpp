@@ -2,9 +2,11 @@
 // finding, named after the harness and the saved input (tests/fuzz/corpus/<harness>/crash-*),
 // so they run in the normal suite without clang.
 #include <pipescope/pipediagnostics.h>
+#include <pipescope/pipelinesplitter.h>
 #include <pipescope/procparsers.h>
 #include <pipescope/snapshotformat.h>
 
+#include <QProcess>
 #include <QTest>
 
 using namespace PipeScope;
@@ -18,6 +20,12 @@ private Q_SLOTS:
     void syscall_fdArgumentUsesItsLow32Bits();
     void snapshotjson_percentInFifoPathShownAsIs_crashc5eb8fb5();
     void snapshotjson_percentInProcessNameShownAsIs();
+    void pipeline_escapedTrailingBlankIsKept_crashbad38233();
+    void io_twoRcharLinesAreNoWchar_duplicateRchar();
+    void pipeline_commentRightAfterAPipe_crashd7d4a8d6();
+    void pipeline_backslashInsideSingleQuotesIsLiteral_crash124d3d2d();
+    void pipeline_braceAtTheEndIsAWord_crash617fc8f8();
+    void io_valueWithANulIsNoNumber_crash1ce55784();
 };
 
 // "1 0x0xffffff9c ...": write() on fd 0xffffff9c (AT_FDCWD's bits) gave waitedFd() -100, a
@@ -98,6 +106,92 @@ void TestFuzzRegressions::snapshotjson_percentInProcessNameShownAsIs()
                  qPrintable(diagnostic.text));
     }
     QVERIFY(found);
+}
+
+// "echo a \ | cat": the stage was trimmed to "echo a \", losing the escaped blank that is
+// echo's second argument; /bin/sh then ran `exec echo a \` and printed a backslash instead.
+void TestFuzzRegressions::pipeline_escapedTrailingBlankIsKept_crashbad38233()
+{
+    const SplitPipeline split = PipelineSplitter::split(QStringLiteral("echo a \\ | cat"));
+    QVERIFY2(split.ok(), qPrintable(split.error));
+    QCOMPARE(split.stages, (QStringList { QStringLiteral("echo a \\ "), QStringLiteral("cat") }));
+    // What the stage runs is what the shell would run for the whole pipeline's first stage.
+    QProcess shell;
+    shell.start(QStringLiteral("/bin/sh"), { QStringLiteral("-c"), PipelineSplitter::shellScript(split.stages.first()) });
+    QVERIFY(shell.waitForFinished(30000));
+    QCOMPARE(shell.readAllStandardOutput(), QByteArray("a  \n"));
+    // An unescaped blank before the | still goes; two backslashes are one literal backslash.
+    QCOMPARE(PipelineSplitter::split(QStringLiteral("echo a\\\\  | cat")).stages.first(), QStringLiteral("echo a\\\\"));
+}
+
+// "rchar: 5\nrchar: 6\n": parseIo counted found lines, not keys, and accepted a file without
+// a wchar line (wchar 0: the meter would have seen a stage that writes nothing).
+void TestFuzzRegressions::io_twoRcharLinesAreNoWchar_duplicateRchar()
+{
+    QVERIFY(!ProcParsers::parseIo("rchar: 5\nrchar: 6\nsyscr: 1\n"));
+    QVERIFY(!ProcParsers::parseIo("wchar: 5\nwchar: 6\n"));
+    const std::optional<ProcIo> io = ProcParsers::parseIo("rchar: 5\nwchar: 7\nrchar: 6\n");
+    QVERIFY(io);
+    QCOMPARE(io->rchar, quint64(6));
+    QCOMPARE(io->wchar, quint64(7));
+}
+
+// "e… | b… |#/c": a `#` right after `|` was taken as part of a word, so the splitter gave a
+// stage "#/c" that /bin/sh reads as a comment (and that splits to an error on its own). A
+// token starts after any unescaped operator character, as in sh(1).
+void TestFuzzRegressions::pipeline_commentRightAfterAPipe_crashd7d4a8d6()
+{
+    for (const char *pipeline : { "a | b |#/c", "a;#x | b", "a &#x | b", "a >#x | b", "a\\ #x | b" }) {
+        const SplitPipeline split = PipelineSplitter::split(QString::fromLatin1(pipeline));
+        const bool comment = split.error.contains(QStringLiteral("comment"));
+        // Only an unescaped blank or operator starts the comment: in `a\ #x` the # is in the word.
+        QCOMPARE(comment, QByteArray(pipeline) != "a\\ #x | b");
+    }
+    QCOMPARE(PipelineSplitter::split(QStringLiteral("echo a\\|#x | cat")).stages,
+             (QStringList { QStringLiteral("echo a\\|#x"), QStringLiteral("cat") }));
+    QCOMPARE(PipelineSplitter::split(QStringLiteral("echo $(echo a)#x | cat")).stages,
+             (QStringList { QStringLiteral("echo $(echo a)#x"), QStringLiteral("cat") }));
+    QCOMPARE(PipelineSplitter::split(QStringLiteral("a |{b | c")).stages,
+             (QStringList { QStringLiteral("a"), QStringLiteral("{b"), QStringLiteral("c") }));
+}
+
+// `a || b | \` quoted the sh way, 'a || b | \': the splitter took the backslash inside single
+// quotes as an escape of the closing quote and refused the pipeline as unterminated. Inside
+// single quotes no character is special but the closing quote (sh(1)).
+void TestFuzzRegressions::pipeline_backslashInsideSingleQuotesIsLiteral_crash124d3d2d()
+{
+    const SplitPipeline split = PipelineSplitter::split(QStringLiteral("echo 'a || b | \\' | cat"));
+    QVERIFY2(split.ok(), qPrintable(split.error));
+    QCOMPARE(split.stages, (QStringList { QStringLiteral("echo 'a || b | \\'"), QStringLiteral("cat") }));
+    // Outside single quotes a backslash still escapes: \' is a literal quote, no string.
+    QCOMPARE(PipelineSplitter::split(QStringLiteral("echo \\' | cat")).stages,
+             (QStringList { QStringLiteral("echo \\'"), QStringLiteral("cat") }));
+    QVERIFY(PipelineSplitter::split(QStringLiteral("echo \"a\\\" | cat")).error.startsWith(QStringLiteral("unterminated")));
+}
+
+// "…;{|a …": a `{` right before `|` was a word in the pipeline but, as the last character of
+// its stage split again, opened a group ("unterminated }"). A `{` opens a group only with a
+// blank after it.
+void TestFuzzRegressions::pipeline_braceAtTheEndIsAWord_crash617fc8f8()
+{
+    const SplitPipeline split = PipelineSplitter::split(QStringLiteral("echo x;{| cat"));
+    QCOMPARE(split.stages, (QStringList { QStringLiteral("echo x;{"), QStringLiteral("cat") }));
+    QCOMPARE(PipelineSplitter::split(split.stages.first()).stages, QStringList { split.stages.first() });
+    QCOMPARE(PipelineSplitter::split(QStringLiteral("{ a | b; } | c")).stages,
+             (QStringList { QStringLiteral("{ a | b; }"), QStringLiteral("c") }));
+}
+
+// "wchar: 184467\0r: cw: 2": QByteArray::toULongLong() stops at a NUL, so the line was read as
+// wchar 184467. A counter is plain digits that fit 64 bits, nothing after them.
+void TestFuzzRegressions::io_valueWithANulIsNoNumber_crash1ce55784()
+{
+    QVERIFY(!ProcParsers::parseIo(QByteArray("rchar: 1\nwchar: 184467\0r: cw: 2\n", 32)));
+    QVERIFY(!ProcParsers::parseIo("rchar: +1\nwchar: 2\n"));
+    QVERIFY(!ProcParsers::parseIo("rchar: 1\nwchar: 18446744073709551616\n")); // 2^64
+    QCOMPARE(ProcParsers::parseIo("rchar: 1\nwchar: 18446744073709551615\n")->wchar, quint64(18446744073709551615ULL));
+    QVERIFY(!ProcParsers::parseSchedstat(QByteArray("12\0x 34 5\n", 10)));
+    QVERIFY(!ProcParsers::parseSchedstat("-1 2 3\n"));
+    QCOMPARE(ProcParsers::parseSchedstat("12 34 5\n")->waitNs, quint64(34));
 }
 
 QTEST_GUILESS_MAIN(TestFuzzRegressions)

@@ -109,7 +109,9 @@ void TestProcScanner::shellPipelineMatchesLsof()
     ChildProcesses children;
     const auto [outRead, outWrite] = makePipe();
     const pid_t sh = children.spawn({ QStringLiteral("sh"), QStringLiteral("-c"),
-                                      QStringLiteral("yes | head -c 100M | (sleep 600; wc -c)") },
+                                      // 1 MiB is far more than the two pipes and head's buffer
+                                      // hold, so both block; and it flows in a moment at the end.
+                                      QStringLiteral("yes | head -c 1M | (sleep 600; wc -c)") },
                                     { { outWrite, 1 } }, true);
     Sys::close(outWrite);
     QVERIFY(sh > 0);
@@ -140,14 +142,14 @@ void TestProcScanner::shellPipelineMatchesLsof()
     QCOMPARE(second->readerPids().size(), 2);
     for (qint64 reader : second->readerPids())
         QCOMPARE(stateOf(snapshot, pid_t(reader), 0), EndpointState::Sleeping);
-    QCOMPARE(snapshot.commandOf(head), QStringLiteral("head -c 100M"));
+    QCOMPARE(snapshot.commandOf(head), QStringLiteral("head -c 1M"));
 
     // Nothing was consumed: wc counts every byte once the sleep ends. (The test ends it: a
     // fixed sleep is shorter than a whole-system scan on a loaded machine.)
     const pid_t sleeper = findByComm(members, QStringLiteral("sleep"));
     QVERIFY(sleeper > 0);
     QCOMPARE(::kill(sleeper, SIGTERM), 0);
-    QCOMPARE(readAll(outRead), QByteArray("104857600\n"));
+    QCOMPARE(readAll(outRead), QByteArray("1048576\n"));
     Sys::close(outRead);
     const int status = children.waitExit(sh, 30000);
     QVERIFY(WIFEXITED(status) && WEXITSTATUS(status) == 0);

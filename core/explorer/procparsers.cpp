@@ -3,9 +3,8 @@
 #include <QList>
 
 #include <charconv>
-#include <limits>
+#include <system_error>
 #include <fcntl.h>
-#include <sys/syscall.h>
 
 namespace PipeScope {
 
@@ -18,52 +17,14 @@ std::optional<qint64> toInt(const QByteArray &field)
     return ok ? std::optional<qint64>(value) : std::nullopt;
 }
 
-std::optional<quint64> toHex(const QByteArray &field)
+/// Plain decimal digits that fit 64 bits, nothing else: QByteArray::toULongLong() would stop
+/// at an embedded NUL ("12\0junk" read as 12) and take a sign or blanks.
+std::optional<quint64> toCounter(const QByteArray &field)
 {
-    bool ok = false;
-    const QByteArray digits = field.startsWith("0x") ? field.mid(2) : field;
-    const quint64 value = digits.toULongLong(&ok, 16);
-    return ok ? std::optional<quint64>(value) : std::nullopt;
-}
-
-bool isAnyOf(long number, std::initializer_list<long> numbers)
-{
-    for (long candidate : numbers) {
-        if (candidate >= 0 && candidate == number)
-            return true;
-    }
-    return false;
-}
-
-// Syscall numbers differ per architecture; <sys/syscall.h> gives this build's. open() does not
-// exist on every architecture (aarch64 only has openat).
-#ifdef SYS_open
-constexpr long SysOpen = SYS_open;
-#else
-constexpr long SysOpen = -1;
-#endif
-#ifdef SYS_openat2
-constexpr long SysOpenat2 = SYS_openat2;
-#else
-constexpr long SysOpenat2 = -1;
-#endif
-
-bool isReadCall(long nr)
-{
-    return isAnyOf(nr, { SYS_read, SYS_readv, SYS_preadv, SYS_preadv2 });
-}
-
-bool isWriteCall(long nr)
-{
-    return isAnyOf(nr, { SYS_write, SYS_writev, SYS_pwritev, SYS_pwritev2 });
-}
-
-// The kernel takes an fd argument as an unsigned int: the low 32 bits count, and a value
-// above INT_MAX is no fd (the call fails with EBADF), so it is -1 here, never a negative fd.
-int fdArgument(quint64 value)
-{
-    const quint32 fd = quint32(value);
-    return fd > quint32(std::numeric_limits<int>::max()) ? -1 : int(fd);
+    quint64 value = 0;
+    const char *end = field.constData() + field.size();
+    const auto [stop, error] = std::from_chars(field.constData(), end, value);
+    return !field.isEmpty() && stop == end && error == std::errc() ? std::optional<quint64>(value) : std::nullopt;
 }
 
 } // namespace
@@ -118,7 +79,8 @@ std::optional<ProcStat> parseStat(const QByteArray &text, StatTail tail)
 std::optional<ProcIo> parseIo(const QByteArray &text)
 {
     ProcIo io;
-    int found = 0;
+    bool haveRchar = false;
+    bool haveWchar = false;
     for (const QByteArray &line : text.split('\n')) {
         const qsizetype colon = line.indexOf(':');
         if (colon <= 0)
@@ -126,24 +88,25 @@ std::optional<ProcIo> parseIo(const QByteArray &text)
         const QByteArray key = line.left(colon);
         quint64 *target = key == "rchar" ? &io.rchar : key == "wchar" ? &io.wchar
                         : key == "syscr" ? &io.syscr : key == "syscw" ? &io.syscw : nullptr;
-        bool ok = false;
-        const quint64 value = line.mid(colon + 1).trimmed().toULongLong(&ok);
-        if (target && ok) {
-            *target = value;
-            found += key.startsWith('r') || key == "wchar" ? 1 : 0;
+        const std::optional<quint64> value = toCounter(line.mid(colon + 1).trimmed());
+        if (target && value) {
+            *target = *value;
+            // Each key once: two rchar lines are not an rchar and a wchar.
+            haveRchar = haveRchar || target == &io.rchar;
+            haveWchar = haveWchar || target == &io.wchar;
         }
     }
-    return found >= 2 ? std::optional<ProcIo>(io) : std::nullopt;
+    return haveRchar && haveWchar ? std::optional<ProcIo>(io) : std::nullopt;
 }
 
 std::optional<ProcSchedstat> parseSchedstat(const QByteArray &text)
 {
     const QList<QByteArray> fields = text.simplified().split(' ');
-    bool okRun = false, okWait = false;
-    ProcSchedstat stat;
-    stat.runNs = fields.value(0).toULongLong(&okRun);
-    stat.waitNs = fields.value(1).toULongLong(&okWait);
-    return okRun && okWait ? std::optional<ProcSchedstat>(stat) : std::nullopt;
+    const std::optional<quint64> run = toCounter(fields.value(0));
+    const std::optional<quint64> wait = toCounter(fields.value(1));
+    if (!run || !wait)
+        return std::nullopt;
+    return ProcSchedstat { *run, *wait };
 }
 
 ProcStatus parseStatus(const QByteArray &text)
@@ -204,85 +167,6 @@ WaitKind classifyWchan(const QString &wchan)
     if (wchan.contains(u"poll") || wchan.contains(u"select"))
         return WaitKind::Poll;
     return WaitKind::Other;
-}
-
-std::optional<SyscallInfo> parseSyscall(const QByteArray &text)
-{
-    const QByteArray line = text.trimmed();
-    SyscallInfo info;
-    if (line == "running") {
-        info.status = SyscallInfo::Status::Running;
-        return info;
-    }
-    const QList<QByteArray> fields = line.split(' ');
-    const auto number = toInt(fields.value(0));
-    if (!number)
-        return std::nullopt;
-    info.number = long(*number);
-    if (info.number < 0)
-        return info; // "-1 sp pc": blocked, but not inside a system call
-    if (fields.size() < 7)
-        return std::nullopt;
-    for (int i = 0; i < 6; ++i) {
-        const auto arg = toHex(fields[i + 1]);
-        if (!arg)
-            return std::nullopt;
-        info.args[size_t(i)] = *arg;
-    }
-    info.status = SyscallInfo::Status::InSyscall;
-    return info;
-}
-
-WaitKind syscallDirection(const SyscallInfo &info)
-{
-    if (info.status != SyscallInfo::Status::InSyscall)
-        return WaitKind::PipeEither;
-    if (isReadCall(info.number))
-        return WaitKind::PipeRead;
-    if (isWriteCall(info.number) || info.number == SYS_vmsplice)
-        return WaitKind::PipeWrite;
-    return WaitKind::PipeEither;
-}
-
-int waitedFd(const SyscallInfo &info, WaitKind kind)
-{
-    if (info.status != SyscallInfo::Status::InSyscall)
-        return -1;
-    const long nr = info.number;
-    if (isReadCall(nr) || isWriteCall(nr) || nr == SYS_vmsplice)
-        return fdArgument(info.args[0]);
-    // splice(fd_in, off_in, fd_out, ...) and tee(fd_in, fd_out, ...): the side that waits
-    // depends on whether the task sleeps for data (read) or for room (write).
-    if (nr == SYS_splice)
-        return fdArgument(kind == WaitKind::PipeWrite ? info.args[2] : info.args[0]);
-    if (nr == SYS_tee)
-        return fdArgument(kind == WaitKind::PipeWrite ? info.args[1] : info.args[0]);
-    return -1;
-}
-
-bool isOpenCall(const SyscallInfo &info)
-{
-    return info.status == SyscallInfo::Status::InSyscall
-            && isAnyOf(info.number, { SysOpen, SYS_openat, SysOpenat2 });
-}
-
-std::optional<OpenCall> openCall(const SyscallInfo &info)
-{
-    if (!isOpenCall(info))
-        return std::nullopt;
-    OpenCall call;
-    if (info.number == SysOpen) { // open(path, flags, mode)
-        call.pathAddress = info.args[0];
-        call.flags = int(info.args[1]);
-        return call;
-    }
-    call.dirFd = int(info.args[0]); // the low 32 bits: AT_FDCWD reads 0xffffffffffffff9c
-    call.pathAddress = info.args[1];
-    if (info.number == SYS_openat)
-        call.flags = int(info.args[2]);
-    else
-        call.howAddress = info.args[2];
-    return call;
 }
 
 int pidNamespaceDepth(const QByteArray &status)

@@ -25,9 +25,30 @@ struct Scanner
         return false;
     }
 
+    /// The character at \a i follows an odd number of backslashes: it is literal.
+    bool isEscaped(int i) const
+    {
+        int backslashes = 0;
+        while (i - backslashes > 0 && text.at(i - backslashes - 1) == u'\\')
+            ++backslashes;
+        return backslashes % 2 == 1;
+    }
+
+    /// The stage's text without the white space around it, except an escaped trailing one:
+    /// in `echo a \ | cat` the blank is echo's argument.
+    QString stageText(int end) const
+    {
+        int begin = stageStart;
+        while (begin < end && text.at(begin).isSpace())
+            ++begin;
+        while (end > begin && text.at(end - 1).isSpace() && !isEscaped(end - 1))
+            --end;
+        return text.mid(begin, end - begin);
+    }
+
     bool endStage(int end)
     {
-        const QString stage = text.mid(stageStart, end - stageStart).trimmed();
+        const QString stage = stageText(end);
         if (stage.isEmpty()) {
             const int number = int(result.stages.size()) + 1;
             return failAt(end, result.stages.isEmpty() && end >= text.size()
@@ -67,7 +88,7 @@ struct Scanner
     bool step(int &i)
     {
         const QChar c = text.at(i);
-        if (c == u'\\') {
+        if (c == u'\\' && !(quoted() && closers.last() == u'\'')) {
             ++i; // the next character is literal (outside single quotes)
             return true;
         }
@@ -80,7 +101,9 @@ struct Scanner
                 closers << c;
         } else if (c == u'(') {
             closers << u')';
-        } else if (c == u'{' && isWordStart(i)) {
+        } else if (c == u'{' && isWordStart(i) && i + 1 < text.size() && text.at(i + 1).isSpace()) {
+            // `{` opens a group only as a token of its own, a blank after it: `{a` is a word
+            // (and so is a `{` that ends the text: it then depends on what follows it).
             closers << u'}';
         } else if ((c == u')' || c == u'}') && !closers.isEmpty() && closers.last() == c) {
             closers.removeLast();
@@ -96,7 +119,15 @@ struct Scanner
         return true;
     }
 
-    bool isWordStart(int i) const { return i == 0 || text.at(i - 1).isSpace() || text.at(i - 1) == u';'; }
+    /// A new token starts after an unescaped blank or operator character (sh(1)): `a |#x` is a
+    /// comment, `a\|#x` and `a\ #x` one word. (Not after `)`: in `$(a)#x` the word goes on.)
+    bool isWordStart(int i) const
+    {
+        if (i == 0)
+            return true;
+        const QChar before = text.at(i - 1);
+        return (before.isSpace() || QStringView(u";|&(<>").contains(before)) && !isEscaped(i - 1);
+    }
 };
 
 } // namespace

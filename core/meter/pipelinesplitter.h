@@ -16,7 +16,8 @@ namespace PipeScope {
 
 struct PIPESCOPE_CORE_EXPORT SplitPipeline
 {
-    QStringList stages;     ///< each stage's text, trimmed; empty on error
+    QStringList stages;     ///< each stage's text without the white space around it (but an
+                            ///< escaped trailing blank, `echo a \ `); empty on error
     QString error;          ///< empty on success: "empty stage 2 (between two |)"...
     int errorOffset = -1;   ///< character offset of the problem in the input, or -1
     bool ok() const { return error.isEmpty(); }

@@ -3,6 +3,8 @@
 #include <QCoreApplication>
 #include <QHash>
 
+#include <cmath>
+
 namespace PipeScope::Ui {
 
 StateLook StatePresentation::reader(LabPipe::ReaderState state)
@@ -182,11 +184,15 @@ QString formatBytes(qint64 bytes)
         return QStringLiteral("—");
     if (bytes < 1024)
         return QStringLiteral("%1 B").arg(bytes);
+    // Each unit is chosen for the number as printed, after rounding: 10239 B is "10 KiB"
+    // (not "10.0 KiB"), 1048575 B is "1.0 MiB" (not "1024 KiB").
     const double kib = double(bytes) / 1024;
-    if (kib < 1024)
-        return QStringLiteral("%1 KiB").arg(kib, 0, 'f', kib < 10 ? 1 : 0);
+    if (std::round(kib * 10) < 100)
+        return QStringLiteral("%1 KiB").arg(kib, 0, 'f', 1);
+    if (std::round(kib) < 1024)
+        return QStringLiteral("%1 KiB").arg(kib, 0, 'f', 0);
     const double mib = kib / 1024;
-    if (mib < 1024)
+    if (std::round(mib * 10) < 1024 * 10)
         return QStringLiteral("%1 MiB").arg(mib, 0, 'f', 1);
     return QStringLiteral("%1 GiB").arg(mib / 1024, 0, 'f', 2);
 }
