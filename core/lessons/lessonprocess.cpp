@@ -62,8 +62,25 @@ ProcessActivity ProcessActivity::of(pid_t pid)
     ProcessActivity activity;
     activity.state = process.state();
     activity.wchan = process.wchan();
-    activity.activity = process.activity();
     return activity;
+}
+
+bool ProcessActivity::isBlockedWriting() const
+{
+    // The explorer's table of kernel names; pipe_wait (old kernels) may be either direction.
+    const WaitKind kind = ProcParsers::classifyWchan(wchan);
+    return isAsleep() && (kind == WaitKind::PipeWrite || kind == WaitKind::PipeEither);
+}
+
+bool ProcessActivity::isWaitingForPartner() const
+{
+    return isAsleep() && ProcParsers::classifyWchan(wchan) == WaitKind::FifoOpen;
+}
+
+bool ProcessActivity::isBlockedReading() const
+{
+    const WaitKind kind = ProcParsers::classifyWchan(wchan);
+    return isAsleep() && (kind == WaitKind::PipeRead || kind == WaitKind::PipeEither);
 }
 
 QString ProcessActivity::text() const

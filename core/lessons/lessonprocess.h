@@ -30,19 +30,18 @@ namespace PipeScope {
 struct ProcessActivity {
     char state = 0; ///< stat's third field ('S', 'R', 'Z'...), 0 if unreadable
     QString wchan; ///< where it sleeps in the kernel ("anon_pipe_write"), empty if unknown
-    ProcessState::Activity activity = ProcessState::Activity::Unknown;
 
+    /// Read by the explorer's ProcessState (stat from its last ')', wchan while asleep).
     static ProcessActivity of(pid_t pid);
-    /// Asleep (state S or D).
+    /// Asleep (state S or D). A wait only ends on a sample in which the state and the wchan
+    /// agree: every predicate below also asks for this.
     bool isAsleep() const { return state == 'S' || state == 'D'; }
-    /// Asleep in write() on a full pipe (anon_pipe_write on Linux ≥ 6.16, pipe_write before).
-    bool isBlockedWriting() const { return activity == ProcessState::Activity::BlockedWriting; }
-    bool isBlockedReading() const { return activity == ProcessState::Activity::BlockedReading; }
+    /// Asleep in write() on a full pipe: anon_pipe_write (Linux ≥ 6.16), pipe_write, pipe_wait.
+    bool isBlockedWriting() const;
+    bool isBlockedReading() const;
     /// Asleep in open() of a FIFO waiting for the other end.
-    bool isWaitingForPartner() const
-    {
-        return activity == ProcessState::Activity::WaitingForPartner;
-    }
+    bool isWaitingForPartner() const;
+    // (These use ProcParsers::classifyWchan(), the one table of the kernel's names.)
     /// "state S, wchan anon_pipe_write".
     QString text() const;
 };
