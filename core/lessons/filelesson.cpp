@@ -9,6 +9,8 @@
 
 #include <QElapsedTimer>
 
+#include <cstring>
+
 #include <memory>
 
 namespace PipeScope::FileLesson {
