@@ -1,10 +1,13 @@
-// pipescope lesson list | run NAME [--json] | check FILE: the teaching lessons, headless.
+// pipescope lesson list | run NAME|FILE [--json] [--report FILE] | check FILE: the teaching
+// lessons, headless.
 #include "command.h"
 #include "quitonsignals.h"
 
+#include <pipescope/filelesson.h>
 #include <pipescope/lessoncatalog.h>
 #include <pipescope/lessonfile.h>
 #include <pipescope/lessonrunner.h>
+#include <pipescope/worksheet.h>
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -26,6 +29,13 @@ QString lessonList()
     return text;
 }
 
+/// The user's lesson files that were left out, on stderr (a list still lists the rest).
+void reportRefusedUserLessons()
+{
+    for (const QString &error : LessonCatalog::userLessonErrors())
+        QTextStream(stderr) << "pipescope lesson: left out " << error << '\n';
+}
+
 void printStep(QTextStream &out, const Step &step, int index, const Observation &observation)
 {
     out << '\n' << index + 1 << ". " << step.title << '\n';
@@ -40,7 +50,7 @@ void printStep(QTextStream &out, const Step &step, int index, const Observation 
     out.flush();
 }
 
-int runLesson(const Lesson &lesson, bool json)
+int runLesson(const Lesson &lesson, bool json, const QString &report)
 {
     LessonRunner runner(lesson);
     QTextStream out(stdout);
@@ -66,12 +76,19 @@ int runLesson(const Lesson &lesson, bool json)
                             << runner.stepCount() << " steps; the lesson's processes are killed.\n";
         return QuitOnSignals::exitStatus(ExitFailure);
     }
+    QString error;
+    if (!report.isEmpty() && !Worksheet(lesson, runner.observations()).write(report, &error)) {
+        QTextStream(stderr) << "pipescope lesson: " << error << '\n';
+        return ExitFailure;
+    }
     if (json) {
         out << QJsonDocument(runner.toJson()).toJson(QJsonDocument::Indented);
     } else {
         out << '\n'
             << runner.matchCount() << " of " << runner.stepCount()
             << " observations match their predictions.\n";
+        if (!report.isEmpty())
+            out << "Worksheet: " << report << '\n';
     }
     return runner.allMatch() ? ExitOk : ExitFailure;
 }
@@ -90,6 +107,21 @@ int checkLessonFile(const QString &path)
     return ExitOk;
 }
 
+/// The catalog's lesson \a name, else the lesson file it names ("./x.lesson", "x.lesson").
+std::optional<Lesson> lessonNamed(const QString &name, QString *error)
+{
+    if (std::optional<Lesson> lesson = LessonCatalog::find(name))
+        return lesson;
+    if (!LessonFile::namesAFile(name)) {
+        *error = QStringLiteral("unknown lesson '%1'. Lessons:\n%2").arg(name, lessonList());
+        return std::nullopt;
+    }
+    const std::optional<LessonFile> file = LessonFile::load(name, error);
+    if (!file)
+        return std::nullopt;
+    return FileLesson::toLesson(*file);
+}
+
 int lessonCommand(const QStringList &arguments)
 {
     QCommandLineParser parser;
@@ -98,14 +130,21 @@ int lessonCommand(const QStringList &arguments)
                        "  list        the lessons (id and title)\n"
                        "  run NAME    run one lesson: each step's prediction and observation;\n"
                        "              exit status 1 if an observation contradicts its prediction\n"
+                       "  run FILE    run a lesson file (a path, or a name ending in .lesson)\n"
                        "  check FILE  validate a lesson file (docs/writing-a-lesson.md) without\n"
                        "              running it; exit status 1 with the line that is wrong"));
     parser.addHelpOption();
     const QCommandLineOption json(QStringLiteral("json"),
                                   QStringLiteral("Print one JSON object with a steps array."));
     parser.addOption(json);
+    const QCommandLineOption report(
+        QStringLiteral("report"),
+        QStringLiteral("Also write a worksheet of the run to FILE: HTML if it ends in .html, "
+                       "Markdown otherwise."),
+        QStringLiteral("FILE"));
+    parser.addOption(report);
     parser.addPositionalArgument(QStringLiteral("action"), QStringLiteral("list, run or check"),
-                                 QStringLiteral("list | run NAME | check FILE"));
+                                 QStringLiteral("list | run NAME|FILE | check FILE"));
     if (!parser.parse(arguments))
         return usageError(parser.errorText(), parser.helpText());
     if (parser.isSet(QStringLiteral("help"))) {
@@ -116,27 +155,27 @@ int lessonCommand(const QStringList &arguments)
     const QString action = positional.value(0);
     if (action == QLatin1String("list") && positional.size() == 1) {
         QTextStream(stdout) << lessonList();
+        reportRefusedUserLessons();
         return ExitOk;
     }
     if (action == QLatin1String("check") && positional.size() == 2)
         return checkLessonFile(positional.at(1));
     if (action != QLatin1String("run") || positional.size() != 2) {
-        return usageError(QStringLiteral("expected 'list', 'run NAME' or 'check FILE'"),
+        return usageError(QStringLiteral("expected 'list', 'run NAME|FILE' or 'check FILE'"),
                           parser.helpText());
     }
-    const std::optional<Lesson> lesson = LessonCatalog::find(positional.at(1));
+    QString error;
+    const std::optional<Lesson> lesson = lessonNamed(positional.at(1), &error);
     if (!lesson) {
-        QTextStream(stderr) << "pipescope lesson: unknown lesson '" << positional.at(1)
-                            << "'. Lessons:\n"
-                            << lessonList();
+        QTextStream(stderr) << "pipescope lesson: " << error << '\n';
         return ExitUsage;
     }
-    return runLesson(*lesson, parser.isSet(json));
+    return runLesson(*lesson, parser.isSet(json), parser.value(report));
 }
 
 } // namespace
 
-PIPESCOPE_REGISTER_COMMAND("lesson", "Run a guided lesson on real pipes (list, run NAME, check FILE)",
+PIPESCOPE_REGISTER_COMMAND("lesson", "Run a guided lesson on real pipes (list, run NAME|FILE, check FILE)",
                            lessonCommand)
 
 } // namespace PipeScope::App

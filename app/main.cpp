@@ -4,6 +4,7 @@
 #include "generatedhelp.h"
 #include "gui.h"
 
+#include <pipescope/filelesson.h>
 #include <pipescope/lessoncatalog.h>
 
 #include <QCommandLineParser>
@@ -45,7 +46,8 @@ struct ProgramOptions
                                 QStringLiteral("Start with an empty lab (no demo pipe).") };
     QCommandLineOption lesson { QStringLiteral("lesson"),
                                 QStringLiteral("Open the Lessons page at lesson NAME (see "
-                                               "`pipescope lesson list`)."),
+                                               "`pipescope lesson list`), or at a lesson file "
+                                               "(a path, or a name ending in .lesson)."),
                                 QStringLiteral("NAME") };
     QCommandLineOption presentation { QStringLiteral("presentation"),
                                       QStringLiteral("Lessons in presentation mode: large "
@@ -169,6 +171,15 @@ int guiOptions(const QCommandLineParser &parser, const ProgramOptions &defined, 
     options->trust = parser.isSet(defined.trust);
     options->lesson = parser.value(defined.lesson);
     options->presentation = parser.isSet(defined.presentation);
+    if (!options->lesson.isEmpty() && !LessonCatalog::find(options->lesson)
+        && LessonFile::namesAFile(options->lesson)) {
+        QString error;
+        const std::optional<LessonFile> file = LessonFile::load(options->lesson, &error);
+        if (!file)
+            return usageError(error, helpText(parser));
+        LessonCatalog::add(FileLesson::toLesson(*file)); // the Lessons page lists it last
+        options->lesson = file->id;
+    }
     if (!options->lesson.isEmpty() && !LessonCatalog::find(options->lesson)) {
         QStringList names;
         for (const Lesson &known : LessonCatalog::all())

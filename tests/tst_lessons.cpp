@@ -8,6 +8,8 @@
 #include <pipescope/lessonrunner.h>
 
 #include <QCoreApplication>
+#include <QDir>
+#include <QStandardPaths>
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -107,6 +109,9 @@ private Q_SLOTS:
     void cliList();
     void cliUnknownLesson();
     void cliRunJson();
+    void pipeCapacityFile();
+    void fifoOpenWaitsFile();
+    void stoppedReaderFile();
     void everyLessonTested();
 };
 
@@ -151,12 +156,16 @@ void TestLessons::initTestCase()
     // Qt Test installs a crash handler for SIGPIPE; a real program starts with SIG_DFL, which
     // the lesson context (like the transports) turns into SIG_IGN.
     std::signal(SIGPIPE, SIG_DFL);
+    // The user's own lesson files (~/.local/share/...) stay out of the catalog under test.
+    QStandardPaths::setTestModeEnabled(true);
+    QDir(LessonCatalog::userLessonDirectory()).removeRecursively();
 }
 
 void TestLessons::catalog()
 {
     const QStringList ids = LessonCatalog::ids();
-    QCOMPARE(ids.size(), 13);
+    QCOMPARE(ids.size(), 16); // 13 in C++, 3 lesson files
+    QCOMPARE(LessonCatalog::builtInIds(), ids); // no user lessons in the test (initTestCase)
     QCOMPARE(QSet<QString>(ids.begin(), ids.end()).size(), ids.size()); // unique
     for (const Lesson &lesson : LessonCatalog::all()) {
         QVERIFY(!lesson.title.isEmpty());
@@ -746,6 +755,47 @@ void TestLessons::cliRunJson()
                  && text.contains(QStringLiteral("Observed:")),
              qPrintable(text));
     QVERIFY2(text.contains(QStringLiteral("6 of 6 observations match")), qPrintable(text));
+}
+
+// The built-in lesson files (resources/lessons/): their numbers, from the explorer's scan.
+void TestLessons::pipeCapacityFile()
+{
+    const QList<Observation> o = run(QStringLiteral("pipe-capacity"));
+    QCOMPARE(o.size(), 4);
+    const qint64 capacity = freshCapacity();
+    QCOMPARE(o[0].values.value(QStringLiteral("capacity:1")).toLongLong(), capacity);
+    QCOMPARE(o[0].values.value(QStringLiteral("queued:1")).toLongLong(), capacity);
+    QVERIFY2(o[0].observed.contains(QStringLiteral("blocked-writing 1 after")), qPrintable(o[0].observed));
+    QCOMPARE(o[1].values.value(QStringLiteral("queued:1")).toLongLong(), capacity);
+    QCOMPARE(o[2].values.value(QStringLiteral("queued:2")).toLongLong(), 40000);
+    QCOMPARE(o[3].values.value(QStringLiteral("queued:3")).toLongLong(), capacity);
+    QCOMPARE(o[3].why, QStringLiteral("The kernel took what fits and made head wait for the rest."));
+}
+
+void TestLessons::fifoOpenWaitsFile()
+{
+    const QList<Observation> o = run(QStringLiteral("fifo-open-waits"));
+    QCOMPARE(o.size(), 5);
+    QCOMPARE(o[0].values.value(QStringLiteral("exit-status:1")).toInt(), 0);
+    QVERIFY2(o[1].observed.contains(QStringLiteral("opening-fifo 2 after")), qPrintable(o[1].observed));
+    QVERIFY(o[1].values.value(QStringLiteral("diagnostics:2")).toInt() >= 1); // OpenBlocked
+    QCOMPARE(o[2].values.value(QStringLiteral("exit-status:2")).toInt(), 0);
+    QCOMPARE(o[2].values.value(QStringLiteral("exit-status:3")).toInt(), 0);
+    QVERIFY2(o[3].observed.contains(QStringLiteral("opening-fifo 4 after")), qPrintable(o[3].observed));
+    QCOMPARE(o[4].values.value(QStringLiteral("exit-status:4")).toInt(), 0);
+    QCOMPARE(o[4].values.value(QStringLiteral("exit-status:5")).toInt(), 0);
+}
+
+void TestLessons::stoppedReaderFile()
+{
+    const QList<Observation> o = run(QStringLiteral("stopped-reader"));
+    QCOMPARE(o.size(), 4);
+    const qint64 capacity = freshCapacity();
+    QCOMPARE(o[1].values.value(QStringLiteral("capacity:2")).toLongLong(), capacity);
+    QCOMPARE(o[2].values.value(QStringLiteral("queued:2")).toLongLong(), capacity);
+    QVERIFY(o[2].values.value(QStringLiteral("diagnostics:2")).toInt() >= 1); // writer blocked
+    QCOMPARE(o[3].values.value(QStringLiteral("exit-signal:3")).toInt(), SIGKILL);
+    QCOMPARE(o[3].values.value(QStringLiteral("exit-signal:2")).toInt(), SIGPIPE);
 }
 
 void TestLessons::everyLessonTested()

@@ -9,6 +9,7 @@
 #include <QThread>
 
 #include <csignal>
+#include <cstring>
 
 namespace PipeScope {
 
@@ -87,6 +88,11 @@ ProcessControl::Plan ProcessControl::plan(const SystemSnapshot &snapshot, qint64
 
 bool ProcessControl::send(const ProcessTarget &target, Action action, QString *error)
 {
+    return sendSignal(target, action == Action::Stop ? SIGSTOP : SIGCONT, error);
+}
+
+bool ProcessControl::sendSignal(const ProcessTarget &target, int signal, QString *error)
+{
     const ProcessState state = ProcessState::read(target.pid, QStringLiteral("/proc"), ProcessState::Files::StatOnly);
     if (!state.isValid()) {
         *error = QStringLiteral("process %1 is gone (%2)").arg(target.pid).arg(state.errorString());
@@ -96,8 +102,9 @@ bool ProcessControl::send(const ProcessTarget &target, Action action, QString *e
         *error = QStringLiteral("pid %1 is now another process (`%2`): not signalled").arg(target.pid).arg(state.name());
         return false;
     }
-    if (::kill(pid_t(target.pid), action == Action::Stop ? SIGSTOP : SIGCONT) != 0) {
-        *error = QStringLiteral("kill %1 %2: %3").arg(target.pid).arg(signalName(action), Sys::errorText(errno));
+    if (::kill(pid_t(target.pid), signal) != 0) {
+        const QString name = QStringLiteral("SIG%1").arg(QString::fromLatin1(sigabbrev_np(signal)));
+        *error = QStringLiteral("kill %1 %2: %3").arg(target.pid).arg(name, Sys::errorText(errno));
         return false;
     }
     return true;

@@ -27,6 +27,7 @@ constexpr qint64 BytesPerWriter = 4 * 1024 * 1024;
 constexpr int ReadSize = 4096; // a slow reader: one page per read()
 constexpr int RunTimeoutMs = 5000;
 constexpr int LargeRounds = 3;
+constexpr qint64 LargeRecord = 65536;
 
 /// A file of \a size bytes of \a letter in the context's directory; empty path on failure.
 QString letterFile(LessonContext &context, char letter, QString *error)
@@ -110,57 +111,25 @@ void race(LessonContext &context, qint64 record, const RaceDone &next)
         .recheckOn(r->writers[1], &LessonProcess::finished);
 }
 
-bool complete(const Count &count)
-{
-    return count.complete(BytesPerWriter);
-}
-
-Observation noneTorn(const Count &count, qint64 record)
-{
-    Observation o = Observation::check(complete(count) && count.torn == 0, count.text());
-    o.why = QStringLiteral("Every write of at most PIPE_BUF (%1) bytes lands in the pipe in one "
-                           "piece, so records arrive whole however the writers are scheduled. "
-                           "This is a promise (POSIX), not luck.")
-                .arg(PIPE_BUF);
-    o.values = count.values(record);
-    return o;
-}
-
 void smallRecords(LessonContext &context, const StepDone &done)
 {
-    const qint64 record = PIPE_BUF;
-    race(context, record, [record, done](const Count &count, const QString &error) {
-        done(error.isEmpty() ? noneTorn(count, record) : Observation::failure(error));
-    });
-}
-
-Observation someMayTear(const Count &count, qint64 record, int rounds)
-{
-    Observation o = Observation::check(
-        complete(count),
-        count.text()
-            + (rounds > 1 ? QStringLiteral(", in round %1").arg(rounds) : QString()));
-    o.why = count.torn > 0
-        ? QStringLiteral("A write larger than PIPE_BUF is copied in pieces as room appears; "
-                         "when the pipe is full mid-write, the other writer's bytes can go in "
-                         "between. Two writers need records ≤ 4096 bytes, or a lock.")
-        : QStringLiteral("No record tore this time: the reader kept up, so no write had to "
-                         "wait half-done. That is luck, not a promise — on a busier machine "
-                         "these writes do interleave.");
-    o.values = count.values(record);
-    o.values.insert(QStringLiteral("rounds"), rounds);
-    return o;
+    const auto oneRace = [&context](qint64 size, const RaceDone &next) { race(context, size, next); };
+    smallRecordsWhole(oneRace, BytesPerWriter, QStringLiteral("Every write of at most PIPE_BUF (%1) bytes lands in the pipe in one "
+                           "piece, so records arrive whole however the writers are scheduled. "
+                           "This is a promise (POSIX), not luck.").arg(PIPE_BUF), done);
 }
 
 void largeRecords(LessonContext &context, const StepDone &done)
 {
-    const qint64 record = 65536;
     const auto oneRace = [&context](qint64 size, const RaceDone &next) { race(context, size, next); };
-    raceUntilTorn(oneRace, record, LargeRounds,
-                  [record](const RecordCount &count, int round) {
-                      return someMayTear(count, record, round);
-                  },
-                  done);
+    largeRecordsMayTear(oneRace, BytesPerWriter, LargeRecord, LargeRounds,
+                        {QStringLiteral("A write larger than PIPE_BUF is copied in pieces as room appears; "
+                         "when the pipe is full mid-write, the other writer's bytes can go in "
+                         "between. Two writers need records ≤ 4096 bytes, or a lock."),
+                         QStringLiteral("No record tore this time: the reader kept up, so no write had to "
+                         "wait half-done. That is luck, not a promise — on a busier machine "
+                         "these writes do interleave.")},
+                        done);
 }
 
 } // namespace

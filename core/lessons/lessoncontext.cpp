@@ -4,12 +4,10 @@
 #include "pipediagnostics.h"
 #include "pipeprobe.h"
 #include "procscanner.h"
-#include "snapshotformat.h"
 #include "sys.h"
 
 #include <QCoreApplication>
 #include <QFile>
-#include <QSet>
 
 #include <QTemporaryDir>
 
@@ -151,42 +149,28 @@ QList<qint64> LessonContext::unreapedPids() const
     return pids;
 }
 
-namespace {
-
-/// Some of \a pids holds an end of \a pipe or is blocked opening it.
-bool heldByAnyOf(const PipeInfo &pipe, const QSet<qint64> &pids)
+MonitorScope LessonContext::monitorScope() const
 {
-    return SnapshotFormat::participants(pipe).intersects(pids);
+    MonitorScope scope;
+    scope.host = QCoreApplication::applicationPid();
+    scope.pids = QList<qint64> {scope.host} + unreapedPids();
+    scope.keep = m_pipeKeys;
+    return scope;
 }
-
-} // namespace
 
 SystemSnapshot LessonContext::scanPipes(const QString &procRoot) const
 {
-    const qint64 self = QCoreApplication::applicationPid();
-    const QList<qint64> children = unreapedPids();
+    const MonitorScope scope = monitorScope();
     ScanOptions options;
-    options.pids = QList<qint64> {self} + children;
+    options.pids = scope.pids;
     options.fillLevels = false; // probed below, for the lesson's pipes only
     options.threads = 1;        // a few processes: no pool
     const ProcScanner scanner(procRoot);
     SystemSnapshot snapshot = scanner.scan(options);
-
-    const QSet<PipeKey> made(m_pipeKeys.cbegin(), m_pipeKeys.cend());
-    const QSet<qint64> childSet(children.cbegin(), children.cend());
-    // A pipe only a child holds is the child's own (a pipeline inside `sh -c`); one the
-    // lesson did not make but this process holds too came from our host (an inherited fd).
-    snapshot.pipes.removeIf([&](const PipeInfo &pipe) {
-        return !made.contains(pipe.key)
-                && (heldByAnyOf(pipe, {self}) || !heldByAnyOf(pipe, childSet));
-    });
-    QSet<qint64> holders;
-    for (const PipeInfo &pipe : std::as_const(snapshot.pipes))
-        holders.unite(SnapshotFormat::participants(pipe));
-    snapshot.processes.removeIf([&](const auto &it) { return !holders.contains(it.key()); });
-    // A child that exited between unreapedPids() and the scan is not news.
-    snapshot.skipped.removeIf([](const SkippedProcess &p) { return p.error == ENOENT || p.error == ESRCH; });
-    snapshot.processesSkipped = int(snapshot.skipped.size());
+    // The System monitor's own rule for a lesson's scope: a pipe only a child holds is the
+    // child's own (a pipeline inside `sh -c`); one the lesson did not make but this process
+    // holds too came from our host (an inherited fd).
+    scope.apply(snapshot);
     scanner.sampleFillLevels(snapshot, {}, 1);
     PipeDiagnostics::annotate(snapshot);
     return snapshot;

@@ -17,6 +17,7 @@
 
 #include "lessonprocess.h"
 #include "lessonwait.h"
+#include "monitorscope.h"
 #include "pipeopeners.h"
 #include "systemsnapshot.h"
 
@@ -93,6 +94,9 @@ public:
     /// PipeDiagnostics. Other processes are not scanned, so a pipe shared with one outside the
     /// lesson shows only the lesson's holders.
     SystemSnapshot scanPipes(const QString &procRoot = QStringLiteral("/proc")) const;
+    /// The scope scanPipes() scans, for a SystemMonitor that follows the lesson live: this
+    /// process as the host, the unreaped children, and pipeKeys() kept.
+    MonitorScope monitorScope() const;
 
     /// How the explorer (scanPipes()) lists \a pid's pending open of the FIFO at \a path:
     /// "opening FIFO /tmp/x/lesson.fifo for reading", with " (thread TID)" when a thread

@@ -1,8 +1,10 @@
 #include "lessonfile.h"
 
 #include "lessoncatalog.h"
+#include "pipelinesplitter.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QRegularExpression>
 
 #include <csignal>
@@ -118,6 +120,7 @@ public:
     bool add(const Entry &entry, QString *error);
     bool finish(QString *error);
     LessonFile file;
+    QStringList reserved; ///< ids a file may not take
 
 private:
     bool addLessonKey(const Entry &entry, QString *error);
@@ -172,7 +175,7 @@ bool Builder::addLessonKey(const Entry &entry, QString *error)
                                         .arg(excerpt(entry.value)));
             return false;
         }
-        if (LessonCatalog::ids().contains(entry.value)) {
+        if (reserved.contains(entry.value)) {
             *error = at(entry.line, QStringLiteral("'%1' is the id of a built-in lesson").arg(entry.value));
             return false;
         }
@@ -207,6 +210,12 @@ bool Builder::addStepKey(const Entry &entry, QString *error)
     if (entry.key == QLatin1String("run")) {
         if (entry.value.isEmpty()) {
             *error = at(entry.line, QStringLiteral("'run' is empty"));
+            return false;
+        }
+        // Split now as the runner will (at unquoted '|'), so a check finds a bad quote.
+        const SplitPipeline split = PipelineSplitter::split(entry.value);
+        if (!split.ok()) {
+            *error = at(entry.line, QStringLiteral("'run' is no shell pipeline: %1").arg(split.error));
             return false;
         }
         m_step->commands << entry.value;
@@ -350,10 +359,17 @@ bool Builder::finish(QString *error)
 
 std::optional<LessonFile> LessonFile::parse(const QString &text, QString *error)
 {
+    return parse(text, error, LessonCatalog::builtInIds());
+}
+
+std::optional<LessonFile> LessonFile::parse(const QString &text, QString *error,
+                                            const QStringList &reservedIds)
+{
     const std::optional<QList<Entry>> entries = entriesOf(text, error);
     if (!entries)
         return std::nullopt;
     Builder builder;
+    builder.reserved = reservedIds;
     for (const Entry &entry : *entries) {
         if (!builder.add(entry, error))
             return std::nullopt;
@@ -365,6 +381,12 @@ std::optional<LessonFile> LessonFile::parse(const QString &text, QString *error)
 
 std::optional<LessonFile> LessonFile::load(const QString &path, QString *error)
 {
+    return load(path, error, LessonCatalog::builtInIds());
+}
+
+std::optional<LessonFile> LessonFile::load(const QString &path, QString *error,
+                                           const QStringList &reservedIds)
+{
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         *error = QStringLiteral("%1: %2").arg(path, file.errorString());
@@ -375,10 +397,15 @@ std::optional<LessonFile> LessonFile::load(const QString &path, QString *error)
         *error = QStringLiteral("%1: larger than %2 bytes: not a lesson file").arg(path).arg(MaxFileBytes);
         return std::nullopt;
     }
-    std::optional<LessonFile> lesson = parse(QString::fromUtf8(bytes), error);
+    std::optional<LessonFile> lesson = parse(QString::fromUtf8(bytes), error, reservedIds);
     if (!lesson)
         *error = QStringLiteral("%1: %2").arg(path, *error);
     return lesson;
+}
+
+bool LessonFile::namesAFile(const QString &name)
+{
+    return name.contains(u'/') || name.endsWith(QLatin1String(".lesson")) || QFileInfo(name).isFile();
 }
 
 QStringList LessonFile::observables()

@@ -57,9 +57,18 @@ struct LessonFile {
 
     /// Parses \a text; nullopt and *error ("line 7: unknown key 'expct' (known: ...)") when
     /// it is not a valid lesson.
+    /// An id of a built-in lesson (LessonCatalog::builtInIds()) is refused.
     static std::optional<LessonFile> parse(const QString &text, QString *error);
+    /// The same, refusing the ids in \a reservedIds instead.
+    static std::optional<LessonFile> parse(const QString &text, QString *error,
+                                           const QStringList &reservedIds);
     /// Reads and parses \a path; *error starts with the path ("lesson.txt:7: ...").
     static std::optional<LessonFile> load(const QString &path, QString *error);
+    static std::optional<LessonFile> load(const QString &path, QString *error,
+                                          const QStringList &reservedIds);
+    /// Whether a command line's \a name is a lesson file rather than a catalog id: it has a
+    /// '/', ends in ".lesson" or is an existing file.
+    static bool namesAFile(const QString &name);
     /// The names an `expect:` may compare: queued, capacity, exit-status, ...
     static QStringList observables();
 };

@@ -1,7 +1,6 @@
 #include "lessonprocess.h"
 
 #include "fd.h"
-#include "procparsers.h"
 #include "sys.h"
 
 #include <QFile>
@@ -22,15 +21,6 @@ extern char **environ;
 namespace PipeScope {
 
 namespace {
-
-QByteArray readSmallFile(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    return file.read(4096);
-}
-
 
 /// posix_spawn attributes and file actions, released in one place.
 class SpawnSetup {
@@ -65,16 +55,13 @@ bool isMapped(const QList<QPair<int, int>> &fds, int childFd)
 
 ProcessActivity ProcessActivity::of(pid_t pid)
 {
+    // The explorer's reading of stat (from the last ')': a name may hold ") "), wchan and,
+    // where the direction is unclear, syscall.
+    const ProcessState process
+        = ProcessState::read(pid, QStringLiteral("/proc"), ProcessState::Files::Waits);
     ProcessActivity activity;
-    const QByteArray stat = readSmallFile(QStringLiteral("/proc/%1/stat").arg(pid));
-    // The command name may contain ") ", so the state is found after the last ')'.
-    const qsizetype close = stat.lastIndexOf(')');
-    if (close >= 0 && close + 2 < stat.size())
-        activity.state = stat.at(close + 2);
-    activity.wchan
-        = QString::fromLatin1(readSmallFile(QStringLiteral("/proc/%1/wchan").arg(pid))).trimmed();
-    if (activity.wchan == QLatin1String("0"))
-        activity.wchan.clear(); // what the kernel shows other users' processes
+    activity.state = process.state();
+    activity.wchan = process.wchan();
     return activity;
 }
 
@@ -155,6 +142,9 @@ bool LessonProcess::start(const Spec &spec, QString *error)
         if (!isMapped(spec.fds, childFd))
             posix_spawn_file_actions_addopen(&setup.actions, childFd, "/dev/null", O_RDWR, 0);
     }
+    const QByteArray directory = QFile::encodeName(spec.workingDirectory);
+    if (!directory.isEmpty())
+        posix_spawn_file_actions_addchdir_np(&setup.actions, directory.constData());
     if (spec.defaultSigpipe) {
         sigset_t defaults;
         sigemptyset(&defaults);

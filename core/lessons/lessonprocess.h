@@ -11,6 +11,8 @@
 /// Its exit is noticed through a pidfd (readable once the process ends), so a wait can
 /// continue on finished() instead of polling.
 
+#include "processstate.h"
+
 #include <QList>
 #include <QObject>
 #include <QPair>
@@ -23,16 +25,16 @@ class QSocketNotifier;
 
 namespace PipeScope {
 
-/// What a process is doing right now, from /proc/PID/stat and /proc/PID/wchan.
+/// What a process (or one of its threads, by tid) is doing right now: the lessons' short
+/// view of the explorer's ProcessState, which alone reads /proc/PID/stat, wchan and syscall.
 struct ProcessActivity {
     char state = 0; ///< stat's third field ('S', 'R', 'Z'...), 0 if unreadable
     QString wchan; ///< where it sleeps in the kernel ("anon_pipe_write"), empty if unknown
 
+    /// Read by the explorer's ProcessState (stat from its last ')', wchan while asleep).
     static ProcessActivity of(pid_t pid);
-    /// Asleep (state S or D). The state and the wchan are read one after the other, so a
-    /// process falling asleep between the two reads shows state R with a sleep's wchan:
-    /// every predicate below also asks for this, so a wait only ends on a sample in which
-    /// both agree.
+    /// Asleep (state S or D). A wait only ends on a sample in which the state and the wchan
+    /// agree: every predicate below also asks for this.
     bool isAsleep() const { return state == 'S' || state == 'D'; }
     /// Asleep in write() on a full pipe: anon_pipe_write (Linux ≥ 6.16), pipe_write, pipe_wait.
     bool isBlockedWriting() const;
@@ -55,6 +57,8 @@ public:
         /// Reset SIGPIPE to its default action in the child (it would otherwise inherit
         /// this process's SIG_IGN, see the file comment).
         bool defaultSigpipe = true;
+        /// The child's working directory; empty: this process's.
+        QString workingDirectory = {};
     };
 
     explicit LessonProcess(QObject *parent = nullptr);

@@ -1,5 +1,7 @@
 #include "recordcount.h"
 
+#include <climits>
+
 #include <cstring>
 
 namespace PipeScope {
@@ -54,6 +56,33 @@ void raceUntilTorn(const RecordRace &race, qint64 record, int rounds,
             return raceUntilTorn(race, record, rounds, observe, done, round + 1);
         done(observe(count, round));
     });
+}
+
+void smallRecordsWhole(const RecordRace &race, qint64 perWriter, const QString &why,
+                       const StepDone &done)
+{
+    race(PIPE_BUF, [perWriter, why, done](const RecordCount &count, const QString &error) {
+        if (!error.isEmpty())
+            return done(Observation::failure(error));
+        Observation o = Observation::check(count.complete(perWriter) && count.torn == 0, count.text(), why);
+        o.values = count.values(PIPE_BUF);
+        done(o);
+    });
+}
+
+void largeRecordsMayTear(const RecordRace &race, qint64 perWriter, qint64 record, int rounds,
+                         const TearingWhy &why, const StepDone &done)
+{
+    const auto observe = [perWriter, record, why](const RecordCount &count, int round) {
+        Observation o = Observation::check(
+            count.complete(perWriter),
+            count.text() + (round > 1 ? QStringLiteral(", in round %1").arg(round) : QString()));
+        o.why = count.torn > 0 ? why.torn : why.lucky;
+        o.values = count.values(record);
+        o.values.insert(QStringLiteral("rounds"), round);
+        return o;
+    };
+    raceUntilTorn(race, record, rounds, observe, done);
 }
 
 } // namespace PipeScope

@@ -42,4 +42,22 @@ void raceUntilTorn(const RecordRace &race, qint64 record, int rounds,
                    const std::function<Observation(const RecordCount &, int round)> &observe,
                    const StepDone &done, int round = 1);
 
+/// The step both lessons start with: races records of PIPE_BUF bytes once; it matches when
+/// every one of each writer's \a perWriter bytes arrived and no record tore (a promise of
+/// POSIX), explained by \a why.
+void smallRecordsWhole(const RecordRace &race, qint64 perWriter, const QString &why,
+                       const StepDone &done);
+
+/// Why large records tore, or did not this time (each lesson says it in its own words).
+struct TearingWhy {
+    QString torn;
+    QString lucky;
+};
+
+/// The step both lessons end with: races records of \a record bytes (above PIPE_BUF) up to
+/// \a rounds times until one tears, then observes the count. It matches when each writer's
+/// \a perWriter bytes all arrived: tearing is allowed by POSIX, never promised.
+void largeRecordsMayTear(const RecordRace &race, qint64 perWriter, qint64 record, int rounds,
+                         const TearingWhy &why, const StepDone &done);
+
 } // namespace PipeScope

@@ -23,6 +23,7 @@ constexpr qint64 BytesPerWriter = 4 * 1024 * 1024;
 constexpr int ReadSize = 4096; // a slow reader: one page per read()
 constexpr int RunTimeoutMs = 5000;
 constexpr int LargeRounds = 3;
+constexpr qint64 LargeRecord = 65536;
 
 /// One race being read in the event loop.
 struct Race {
@@ -68,52 +69,25 @@ void race(LessonContext &context, qint64 record, const RaceDone &next)
         .recheckOn(r->writers, &ThreadedWriters::writerDone);
 }
 
-Observation smallWhole(const RecordCount &count, qint64 record)
-{
-    Observation o = Observation::check(count.complete(BytesPerWriter) && count.torn == 0,
-                                       count.text());
-    o.why = QStringLiteral("Threads share the process's fd, but the kernel's promise is about "
-                           "each write() call: one of at most PIPE_BUF (%1) bytes goes into the "
-                           "pipe in one piece, whichever thread makes it.")
-                .arg(PIPE_BUF);
-    o.values = count.values(record);
-    return o;
-}
-
 void smallRecords(LessonContext &context, const StepDone &done)
 {
-    const qint64 record = PIPE_BUF;
-    race(context, record, [record, done](const RecordCount &count, const QString &error) {
-        done(error.isEmpty() ? smallWhole(count, record) : Observation::failure(error));
-    });
-}
-
-Observation largeMayTear(const RecordCount &count, qint64 record, int rounds)
-{
-    Observation o = Observation::check(
-        count.complete(BytesPerWriter),
-        count.text() + (rounds > 1 ? QStringLiteral(", in round %1").arg(rounds) : QString()));
-    o.why = count.torn > 0
-        ? QStringLiteral("A write() above PIPE_BUF is copied in pieces as the reader makes "
-                         "room; while one thread's write sleeps half-done on the full pipe, the "
-                         "other thread's bytes go in between. A lock around each record, or "
-                         "records of at most 4096 bytes, or one writer thread fed by a queue.")
-        : QStringLiteral("No record tore this time: the reader kept up, so no write had to "
-                         "wait half-done. That is luck, not a promise.");
-    o.values = count.values(record);
-    o.values.insert(QStringLiteral("rounds"), rounds);
-    return o;
+    const auto oneRace = [&context](qint64 size, const RaceDone &next) { race(context, size, next); };
+    smallRecordsWhole(oneRace, BytesPerWriter, QStringLiteral("Threads share the process's fd, but the kernel's promise is about "
+                           "each write() call: one of at most PIPE_BUF (%1) bytes goes into the "
+                           "pipe in one piece, whichever thread makes it.").arg(PIPE_BUF), done);
 }
 
 void largeRecords(LessonContext &context, const StepDone &done)
 {
-    const qint64 record = 65536;
     const auto oneRace = [&context](qint64 size, const RaceDone &next) { race(context, size, next); };
-    raceUntilTorn(oneRace, record, LargeRounds,
-                  [record](const RecordCount &count, int round) {
-                      return largeMayTear(count, record, round);
-                  },
-                  done);
+    largeRecordsMayTear(oneRace, BytesPerWriter, LargeRecord, LargeRounds,
+                        {QStringLiteral("A write() above PIPE_BUF is copied in pieces as the reader makes "
+                         "room; while one thread's write sleeps half-done on the full pipe, the "
+                         "other thread's bytes go in between. A lock around each record, or "
+                         "records of at most 4096 bytes, or one writer thread fed by a queue."),
+                         QStringLiteral("No record tore this time: the reader kept up, so no write had to "
+                         "wait half-done. That is luck, not a promise.")},
+                        done);
 }
 
 } // namespace
