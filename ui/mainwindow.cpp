@@ -24,10 +24,12 @@
 #include <QDockWidget>
 #include <QFileInfo>
 #include <QLabel>
+#include <QMenuBar>
 #include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QToolBar>
 #include <QVBoxLayout>
@@ -214,6 +216,13 @@ void MainWindow::showError(const QString &message)
 {
     m_message->showMessage(message, MessageBar::Kind::Error);
     statusBar()->showMessage(message, 10000);
+}
+
+void MainWindow::setChromeHidden(bool hidden)
+{
+    menuBar()->setVisible(!hidden);
+    statusBar()->setVisible(!hidden);
+    m_pages->tabBar()->setVisible(!hidden);
 }
 
 void MainWindow::setRefreshInterval(int ms)

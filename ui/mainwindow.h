@@ -63,6 +63,10 @@ public:
     void selectPipe(int id);
     LabPipe *selectedPipe() const;
 
+    /// Hides (or shows again) the menu bar, the page tabs and the status bar: presentation
+    /// mode gives the whole screen to the lesson.
+    void setChromeHidden(bool hidden);
+
     /// Shows \a message in the message bar and the status bar (never a modal dialog).
     void showError(const QString &message);
 
