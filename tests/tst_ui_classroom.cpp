@@ -7,6 +7,7 @@
 #include "lessonspanel.h"
 
 #include <QAbstractButton>
+#include <QAccessible>
 #include <QFontInfo>
 #include <QLabel>
 #include <QListWidget>
@@ -47,6 +48,7 @@ private Q_SLOTS:
     void keysDriveALesson();
     void focusedButtonDoesNotTakeTheKeys();
     void graphTakesTheRoomAndDiagnosisIsLarge();
+    void graphIsDescribedToScreenReaders();
 };
 
 void TestClassroom::initTestCase()
@@ -202,6 +204,52 @@ void TestClassroom::graphTakesTheRoomAndDiagnosisIsLarge()
     panel.setPresentationMode(false);
     QVERIFY(!headline->isVisible());
     QVERIFY(panel.liveView()->headlineText().isEmpty());
+}
+
+void TestClassroom::graphIsDescribedToScreenReaders()
+{
+    LessonsPanel panel;
+    panel.resize(1000, 700);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    Ui::EndpointGraph *graph = panel.liveView()->graph();
+    QAccessibleInterface *iface = QAccessible::queryAccessibleInterface(graph);
+    QVERIFY(iface && iface->isValid());
+    QCOMPARE(iface->role(), QAccessible::List);
+    QCOMPARE(iface->childCount(), 0); // nothing runs yet
+    QVERIFY(panel.selectLesson(QStringLiteral("backpressure")));
+    QTest::mouseClick(panel.nextButton(), Qt::LeftButton); // `yes` fills a pipe and blocks
+    QVERIFY(QTest::qWaitFor([&] { return !panel.isRunning(); }, 5000));
+    const qint64 yes = panel.processesText().section(u' ', 1, 1).section(u':', 0, 0).toLongLong();
+    QVERIFY(yes > 0);
+    QTRY_VERIFY(graph->processText(yes).contains(QStringLiteral("blocked writing")));
+
+    // Two boxes (yes, us), two gauges, and yes's two edges plus our two: every one in words.
+    QCOMPARE(iface->childCount(), graph->processCount() + graph->pipeCount() + 4);
+    QVERIFY2(iface->text(QAccessible::Description).startsWith(QStringLiteral("2 processes, 2 pipes, 4 edges; 1 blocked")),
+             qPrintable(iface->text(QAccessible::Description)));
+    QStringList names;
+    QAccessibleInterface *box = nullptr, *full = nullptr, *edge = nullptr;
+    for (int i = 0; i < iface->childCount(); ++i) {
+        QAccessibleInterface *child = iface->child(i);
+        QVERIFY(child && child->isValid());
+        QCOMPARE(child->parent(), iface);
+        QCOMPARE(iface->indexOfChild(child), i);
+        const QString name = child->text(QAccessible::Name);
+        names << name + QStringLiteral(": ") + child->text(QAccessible::Description);
+        if (name == QStringLiteral("yes (pid %1)").arg(yes))
+            box = child;
+        if (child->role() == QAccessible::ProgressBar && child->text(QAccessible::Description).contains(QStringLiteral("(100%)")))
+            full = child;
+        if (name.startsWith(QStringLiteral("yes (pid %1) writes into pipe").arg(yes)))
+            edge = child;
+    }
+    QVERIFY2(box && full && edge, qPrintable(names.join(u'\n')));
+    QVERIFY2(box->text(QAccessible::Description).startsWith(QStringLiteral("blocked writing pipe")),
+             qPrintable(box->text(QAccessible::Description)));
+    QCOMPARE(box->role(), QAccessible::Graphic);
+    QVERIFY(edge->text(QAccessible::Name).endsWith(full->text(QAccessible::Name)));
+    QVERIFY(!box->rect().isEmpty());
 }
 
 QTEST_MAIN(TestClassroom)
