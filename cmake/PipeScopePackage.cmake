@@ -5,12 +5,13 @@
 # One package, not Debian's usual libpipescope-core0 + libpipescope-core-dev split. The split
 # exists so that several programs share one library whose ABI is kept stable (the SONAME
 # changes only when it breaks) and only developers install headers. Neither holds here yet:
-# libpipescope_core is 0.x, its SONAME is the major version 0 with no ABI promise, and its
-# one user in the archive would be pipescope itself, so a libpipescope-core0 package would
-# promise what nobody keeps. The headers and the CMake package (tens of KiB) ride along so
-# the README's find_package(PipeScope) works against the installed package too. When the
-# library gets an ABI promise, give core/'s install() rules COMPONENTs (runtime / dev) and
-# turn on CPACK_DEB_COMPONENT_INSTALL.
+# libpipescope_core is 0.x, its SONAME is the major version 0 with no ABI promise, and
+# /usr/bin/pipescope links the core statically (it uses internals the library does not
+# export), so nothing in the archive would depend on a libpipescope-core0 package. The library
+# (only the symbols its installed headers mark PIPESCOPE_CORE_EXPORT), the headers and the
+# CMake package (tens of KiB) ride along so the README's find_package(PipeScope) works
+# against the installed package too. When the library gets an ABI promise, give core/'s
+# install() rules COMPONENTs (runtime / dev) and turn on CPACK_DEB_COMPONENT_INSTALL.
 set(PIPESCOPE_HOMEPAGE "https://github.com/pipescope/pipescope")
 set(PIPESCOPE_PACKAGE_MAINTAINER "The PipeScope developers <pipescope@users.noreply.github.com>"
     CACHE STRING "The Maintainer field of the Debian package")
@@ -43,8 +44,8 @@ package (find_package(PipeScope)).")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "qt6-qpa-plugins, qt6-wayland")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "xvfb, bash-completion")
-# A shlibs file for libpipescope_core.so.0, and the ldconfig trigger that lets /usr/bin/pipescope
-# find it (the installed binary has no RUNPATH).
+# A shlibs file for libpipescope_core.so.0 and the ldconfig trigger, for the programs of others
+# that link it.
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY "=")
 set(CPACK_PROJECT_CONFIG_FILE "${CMAKE_CURRENT_BINARY_DIR}/PipeScopeCPackChecks.cmake")

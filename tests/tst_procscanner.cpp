@@ -288,8 +288,12 @@ void TestProcScanner::readWriteFifoEndpoint()
     // O_RDWR on a FIFO never blocks (docs/kernel-behaviour.md §8): the holder is both reader and writer.
     const pid_t holder = children.spawn({ QStringLiteral("sh"), QStringLiteral("-c"),
                                           QStringLiteral("exec sleep 600 <> \"$0\""), path });
-    QTRY_VERIFY_WITH_TIMEOUT(scanSystem().pipeAt(holder, 0) != nullptr, 5000);
-    const SystemSnapshot snapshot = scanSystem();
+    // Until sleep runs, the shell may hold the FIFO twice: opened on a spare fd, then dup2'd
+    // to 0 before that fd is closed.
+    SystemSnapshot snapshot;
+    QTRY_VERIFY_WITH_TIMEOUT((snapshot = scanSystem()).pipeAt(holder, 0) != nullptr
+                                     && snapshot.commandOf(holder) == QStringLiteral("sleep 600"),
+                             5000);
     const PipeInfo *fifo = snapshot.pipeAt(holder, 0);
     QCOMPARE(fifo->endpoints.size(), 1);
     QCOMPARE(fifo->endpoints[0].mode, EndpointMode::ReadWrite);

@@ -5,11 +5,12 @@
 /// write; /proc/PID/syscall says on *which* fd (its first argument). Fill levels are never used:
 /// a writer of 2049-byte records blocks at 50 % (docs/kernel-behaviour.md §10).
 
+#include "pipescopeexport.h"
 #include "systemsnapshot.h"
 
 namespace PipeScope {
 
-class EndpointStates
+class PIPESCOPE_CORE_EXPORT EndpointStates
 {
 public:
     /// What task \a tid (in state \a state, sleeping in \a wchan, inside \a syscall if known)

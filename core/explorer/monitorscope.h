@@ -6,11 +6,12 @@
 /// processes hold it (a pipeline inside `sh -c`); a pipe the host holds but did not name came
 /// from the host's own parent (its stderr, which the children inherit) and is left out.
 
+#include "pipescopeexport.h"
 #include "systemsnapshot.h"
 
 namespace PipeScope {
 
-struct MonitorScope
+struct PIPESCOPE_CORE_EXPORT MonitorScope
 {
     QList<qint64> pids;   ///< scan only these processes (empty: every process we may see)
     qint64 host = -1;     ///< one of \a pids whose unnamed pipes are left out (-1: none)

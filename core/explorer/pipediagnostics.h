@@ -35,11 +35,12 @@
 /// - multiple-writers (info): two or more processes hold a write end: writes larger than
 ///   PIPE_BUF (4096 bytes) from different writers may interleave.
 
+#include "pipescopeexport.h"
 #include "systemsnapshot.h"
 
 namespace PipeScope {
 
-class PipeDiagnostics
+class PIPESCOPE_CORE_EXPORT PipeDiagnostics
 {
 public:
     /// All diagnostics for \a snapshot. Durations ("blocked for 3 s") are measured against

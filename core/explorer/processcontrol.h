@@ -15,12 +15,13 @@
 ///   if (!PipeScope::ProcessControl::send(plan.target, ProcessControl::Action::Stop, &error)) ...
 /// \endcode
 
+#include "pipescopeexport.h"
 #include "systemsnapshot.h"
 
 namespace PipeScope {
 
 /// One pipe end of the process and what the signal does there.
-struct PipeBackup
+struct PIPESCOPE_CORE_EXPORT PipeBackup
 {
     PipeKey pipe;
     QString pipeTitle;          ///< "pipe 812", "FIFO /tmp/f"
@@ -35,13 +36,13 @@ struct PipeBackup
 };
 
 /// Which process a signal is for: its pid and start time (0: not checked).
-struct ProcessTarget
+struct PIPESCOPE_CORE_EXPORT ProcessTarget
 {
     qint64 pid = 0;
     quint64 startTime = 0;
 };
 
-class ProcessControl
+class PIPESCOPE_CORE_EXPORT ProcessControl
 {
 public:
     enum class Action { Stop, Continue };

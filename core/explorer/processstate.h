@@ -21,6 +21,7 @@
 ///   if (state.activity() == PipeScope::ProcessState::Activity::BlockedWriting) ...
 /// \endcode
 
+#include "pipescopeexport.h"
 #include "procparsers.h"
 #include "systemsnapshot.h"
 
@@ -31,7 +32,7 @@
 
 namespace PipeScope {
 
-class ProcessState
+class PIPESCOPE_CORE_EXPORT ProcessState
 {
 public:
     /// What the process's main task is doing. (Per pipe end, EndpointState adds whether the

@@ -4,6 +4,8 @@
 /// read) and never touch the file system, so they are tested on checked-in fixtures with
 /// awkward process names (spaces, parentheses, newlines).
 
+#include "pipescopeexport.h"
+
 #include <QByteArray>
 #include <QString>
 #include <QStringList>
@@ -17,7 +19,7 @@ namespace PipeScope {
 enum class EndpointMode { Read, Write, ReadWrite };
 
 /// The fields of /proc/PID/stat the explorer uses.
-struct ProcStat
+struct PIPESCOPE_CORE_EXPORT ProcStat
 {
     qint64 pid = 0;
     QString comm;        ///< between the first '(' and the LAST ')': may hold ") (", spaces, '\n'
@@ -34,7 +36,7 @@ struct ProcStat
 /// /proc/PID/io: bytes and calls through read()/write() and friends, over every fd the process
 /// has (files and sockets too), including its threads and its reaped children. splice(2) and
 /// tee(2) are not counted.
-struct ProcIo
+struct PIPESCOPE_CORE_EXPORT ProcIo
 {
     quint64 rchar = 0;
     quint64 wchar = 0;
@@ -43,14 +45,14 @@ struct ProcIo
 };
 
 /// /proc/PID/schedstat: nanoseconds on a CPU and runnable but waiting for one.
-struct ProcSchedstat
+struct PIPESCOPE_CORE_EXPORT ProcSchedstat
 {
     quint64 runNs = 0;
     quint64 waitNs = 0;
 };
 
 /// What an fd link (/proc/PID/fd/N) points at, from its readlink text.
-struct FdTarget
+struct PIPESCOPE_CORE_EXPORT FdTarget
 {
     enum class Kind { Pipe, Path, Other };
     Kind kind = Kind::Other;
@@ -60,7 +62,7 @@ struct FdTarget
 };
 
 /// The fields of /proc/PID/fdinfo/N the explorer uses.
-struct FdInfo
+struct PIPESCOPE_CORE_EXPORT FdInfo
 {
     int flags = 0;       ///< open flags (the file holds them in octal)
     int mntId = -1;
@@ -68,14 +70,14 @@ struct FdInfo
 };
 
 /// The fields of /proc/PID/status the explorer uses.
-struct ProcStatus
+struct PIPESCOPE_CORE_EXPORT ProcStatus
 {
     std::optional<uint> uid;    ///< the real uid ("Uid:" first field)
     int pidNamespaceDepth = 0;  ///< see ProcParsers::pidNamespaceDepth()
 };
 
 /// /proc/PID/syscall: the system call a sleeping task is in.
-struct SyscallInfo
+struct PIPESCOPE_CORE_EXPORT SyscallInfo
 {
     enum class Status { InSyscall, Running, NotInSyscall };
     Status status = Status::NotInSyscall;
@@ -103,79 +105,79 @@ enum class StatTail {
 };
 
 /// /proc/PID/stat. Fields are counted from the last ')', because the name may contain one.
-std::optional<ProcStat> parseStat(const QByteArray &text, StatTail tail = StatTail::Required);
+PIPESCOPE_CORE_EXPORT std::optional<ProcStat> parseStat(const QByteArray &text, StatTail tail = StatTail::Required);
 
 /// /proc/PID/io ("rchar: N" lines); nullopt without an rchar and a wchar line.
-std::optional<ProcIo> parseIo(const QByteArray &text);
+PIPESCOPE_CORE_EXPORT std::optional<ProcIo> parseIo(const QByteArray &text);
 
 /// /proc/PID/schedstat ("run_ns wait_ns timeslices").
-std::optional<ProcSchedstat> parseSchedstat(const QByteArray &text);
+PIPESCOPE_CORE_EXPORT std::optional<ProcSchedstat> parseSchedstat(const QByteArray &text);
 
 /// /proc/PID/status (the "Uid:" and "NSpid:" lines).
-ProcStatus parseStatus(const QByteArray &text);
+PIPESCOPE_CORE_EXPORT ProcStatus parseStatus(const QByteArray &text);
 
 /// /proc/PID/cmdline: NUL-separated arguments; the final NUL is optional (set by setproctitle).
-QStringList parseCmdline(const QByteArray &text);
+PIPESCOPE_CORE_EXPORT QStringList parseCmdline(const QByteArray &text);
 
 /// The command shown for a process: its arguments joined by spaces, or "[comm]" when the
 /// command line is empty (kernel threads, zombies).
-QString commandLine(const QStringList &arguments, const QString &comm);
+PIPESCOPE_CORE_EXPORT QString commandLine(const QStringList &arguments, const QString &comm);
 
 /// /proc/PID/wchan: the kernel function name, or an empty string for "0" (running, or hidden
 /// from other users).
-QString parseWchan(const QByteArray &text);
+PIPESCOPE_CORE_EXPORT QString parseWchan(const QByteArray &text);
 
 /// Classifies a wchan name; matches loosely so both 6.x (anon_pipe_*) and older kernel names
 /// (pipe_read, pipe_write, pipe_wait, pipe_wait_readable) are recognised.
-WaitKind classifyWchan(const QString &wchan);
+PIPESCOPE_CORE_EXPORT WaitKind classifyWchan(const QString &wchan);
 
 /// /proc/PID/syscall: "running", "-1 sp pc", or "nr arg1..arg6 sp pc" in hex.
-std::optional<SyscallInfo> parseSyscall(const QByteArray &text);
+PIPESCOPE_CORE_EXPORT std::optional<SyscallInfo> parseSyscall(const QByteArray &text);
 
 /// The fd a task blocked in \a info waits on for \a kind, or -1 when the call has none or is
 /// not one that touches a pipe (read/readv/write/writev/splice/tee/vmsplice).
-int waitedFd(const SyscallInfo &info, WaitKind kind);
+PIPESCOPE_CORE_EXPORT int waitedFd(const SyscallInfo &info, WaitKind kind);
 
 /// The direction of a pipe call in \a info (PipeRead or PipeWrite), or PipeEither if unknown.
-WaitKind syscallDirection(const SyscallInfo &info);
+PIPESCOPE_CORE_EXPORT WaitKind syscallDirection(const SyscallInfo &info);
 
 /// True when \a info is an open()/openat()/openat2() call.
-bool isOpenCall(const SyscallInfo &info);
+PIPESCOPE_CORE_EXPORT bool isOpenCall(const SyscallInfo &info);
 
 /// The arguments of the open()/openat()/openat2() call a task sleeps in. The path and, for
 /// openat2, the flags are in the task's memory: /proc/PID/mem at the addresses given.
-struct OpenCall
+struct PIPESCOPE_CORE_EXPORT OpenCall
 {
     int dirFd = -100;          ///< AT_FDCWD for open()
     quint64 pathAddress = 0;
     std::optional<int> flags;  ///< nullopt for openat2: the u64 at howAddress (open_how.flags)
     quint64 howAddress = 0;
 };
-std::optional<OpenCall> openCall(const SyscallInfo &info);
+PIPESCOPE_CORE_EXPORT std::optional<OpenCall> openCall(const SyscallInfo &info);
 
 /// /proc/PID/status: how many nested PID namespaces the "NSpid:" line shows (1 = the initial
 /// one; 0 if the line is missing, before Linux 4.1).
-int pidNamespaceDepth(const QByteArray &status);
+PIPESCOPE_CORE_EXPORT int pidNamespaceDepth(const QByteArray &status);
 
 /// /proc/PID/fdinfo/N.
-std::optional<FdInfo> parseFdInfo(const QByteArray &text);
+PIPESCOPE_CORE_EXPORT std::optional<FdInfo> parseFdInfo(const QByteArray &text);
 
 /// A readlink target of /proc/PID/fd/N: "pipe:[123]", "/path", "/path (deleted)", "socket:[..]".
-FdTarget parseFdTarget(const QByteArray &link);
+PIPESCOPE_CORE_EXPORT FdTarget parseFdTarget(const QByteArray &link);
 /// Just the kind of \a link, without building the path (cheaper: most paths are no FIFO).
 /// Pipe only says "pipe:[" prefix; parseFdTarget also checks the inode.
-FdTarget::Kind targetKind(const QByteArray &link);
+PIPESCOPE_CORE_EXPORT FdTarget::Kind targetKind(const QByteArray &link);
 
 /// The end an fd holds from its open flags (flags & O_ACCMODE).
-EndpointMode modeFromFlags(int flags);
+PIPESCOPE_CORE_EXPORT EndpointMode modeFromFlags(int flags);
 
 /// The end from the permission bits of the /proc/PID/fd/N link itself (lstat): 0500 read,
 /// 0300 write, 0700 both. Anything else (a plain symlink is 0777) gives nullopt.
-std::optional<EndpointMode> modeFromLinkPermissions(unsigned int mode);
+PIPESCOPE_CORE_EXPORT std::optional<EndpointMode> modeFromLinkPermissions(unsigned int mode);
 
 } // namespace ProcParsers
 
 /// "r", "w" or "rw".
-QString endpointModeName(EndpointMode mode);
+PIPESCOPE_CORE_EXPORT QString endpointModeName(EndpointMode mode);
 
 } // namespace PipeScope

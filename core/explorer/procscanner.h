@@ -26,11 +26,12 @@
 ///   PipeScope::PipeDiagnostics::annotate(snapshot);
 /// \endcode
 
+#include "pipescopeexport.h"
 #include "systemsnapshot.h"
 
 namespace PipeScope {
 
-struct ScanOptions
+struct PIPESCOPE_CORE_EXPORT ScanOptions
 {
     /// Read stat/wchan/syscall of every process holding an end and set the endpoint states.
     /// Without it, ProcessInfo has the command and ids only and states stay Unknown.
@@ -45,7 +46,7 @@ struct ScanOptions
     QList<qint64> pids;
 };
 
-class ProcScanner
+class PIPESCOPE_CORE_EXPORT ProcScanner
 {
 public:
     /// \a root is where procfs is mounted; tests pass a fixture tree.

@@ -21,6 +21,7 @@
 ///   else qDebug() << result.sample.queued << "of" << result.sample.capacity;
 /// \endcode
 
+#include "pipescopeexport.h"
 #include "pipeprobe.h"
 #include "systemsnapshot.h"
 
@@ -29,7 +30,7 @@
 namespace PipeScope {
 
 /// Why a pipe was not opened, and who would have noticed.
-struct ProbeRefusal
+struct PIPESCOPE_CORE_EXPORT ProbeRefusal
 {
     QString reason;                   ///< one sentence: "no process holds the read end; ..."
     QList<FifoOpener> blockedOpeners; ///< writers in open() that an open would release
@@ -42,7 +43,7 @@ struct ProbeRefusal
     QString text(const QString &name) const;
 };
 
-struct SafeProbeResult
+struct PIPESCOPE_CORE_EXPORT SafeProbeResult
 {
     /// The probe through the read end used (set unless refused or failed before one was found).
     std::optional<PipeProbe> probe;
@@ -56,14 +57,14 @@ struct SafeProbeResult
     bool ok() const { return !refusal && sample.ok; }
 };
 
-struct SafeProbeOptions
+struct PIPESCOPE_CORE_EXPORT SafeProbeOptions
 {
     qsizetype peekBytes = -1;  ///< also tee this many bytes (-1: no peek)
     bool sample = true;        ///< false: only find the read end to use (no open at all)
     QString procRoot = QStringLiteral("/proc");
 };
 
-class SafeProbe
+class PIPESCOPE_CORE_EXPORT SafeProbe
 {
 public:
     using Options = SafeProbeOptions;

@@ -14,6 +14,7 @@
 ///  "diagnostics":[{"severity":"info"|"warning"|"error","text":S}]}
 /// \endcode
 
+#include "pipescopeexport.h"
 #include "systemsnapshot.h"
 
 #include <QJsonObject>
@@ -23,7 +24,7 @@
 
 namespace PipeScope {
 
-class SnapshotFormat
+class PIPESCOPE_CORE_EXPORT SnapshotFormat
 {
 public:
     using PipeFilter = std::function<bool(const PipeInfo &)>;

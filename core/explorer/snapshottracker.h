@@ -10,20 +10,21 @@
 /// start: the true start may be earlier, never later. FIFO openers (FifoOpener::sinceMs) are
 /// followed the same way, by pid, start time, task, end and FIFO.
 
+#include "pipescopeexport.h"
 #include "systemsnapshot.h"
 
 #include <QHash>
 
 namespace PipeScope {
 
-struct PipeChange
+struct PIPESCOPE_CORE_EXPORT PipeChange
 {
     enum class Type { Added, Changed, Removed };
     Type type = Type::Changed;
     PipeKey key;
 };
 
-class SnapshotTracker
+class PIPESCOPE_CORE_EXPORT SnapshotTracker
 {
 public:
     /// Sets PipeEndpoint::stateSinceMs in \a snapshot from the scans seen before, and returns

@@ -23,6 +23,7 @@
 ///   monitor->start();                       // a scan now, then every interval()
 /// \endcode
 
+#include "pipescopeexport.h"
 #include "monitorscope.h"
 #include "processstate.h"
 #include "safeprobe.h"
@@ -41,7 +42,7 @@ namespace PipeScope {
 class MonitorWorker;
 
 /// The pipes one view wants fill levels for.
-struct PipeInterest
+struct PIPESCOPE_CORE_EXPORT PipeInterest
 {
     QList<PipeKey> pipes;
     int firstPipes = 0; ///< also the first N pipes of each scan (a view with nothing shown yet)
@@ -49,7 +50,7 @@ struct PipeInterest
 };
 
 /// One scan, ready to show.
-struct MonitorUpdate
+struct PIPESCOPE_CORE_EXPORT MonitorUpdate
 {
     SystemSnapshot snapshot;   ///< states, diagnostics, since-times; fill levels where asked
     QList<PipeChange> changes; ///< since the previous update (everything Added after setScope())
@@ -61,7 +62,7 @@ struct MonitorUpdate
     qint64 scanNs = 0;         ///< wall time on the worker, scan to diagnostics
 };
 
-class SystemMonitor : public QObject
+class PIPESCOPE_CORE_EXPORT SystemMonitor : public QObject
 {
     Q_OBJECT
 public:

@@ -4,6 +4,7 @@
 /// tracker, the CLI and the GUI models all share plain data that tests can also build by hand.
 /// The small structs live together here because they only make sense as parts of a snapshot.
 
+#include "pipescopeexport.h"
 #include "procparsers.h"
 
 #include <QHash>
@@ -20,7 +21,7 @@ enum class PipeKind { Pipe, Fifo };
 /// Identifies a pipe across processes and scans. Anonymous pipes are named by their pipefs
 /// inode alone (device 0); FIFOs by the (st_dev, st_ino) of the file, since paths are
 /// ambiguous across mount namespaces.
-struct PipeKey
+struct PIPESCOPE_CORE_EXPORT PipeKey
 {
     PipeKind kind = PipeKind::Pipe;
     quint64 device = 0;
@@ -32,7 +33,7 @@ struct PipeKey
     }
     friend bool operator!=(const PipeKey &a, const PipeKey &b) { return !(a == b); }
 };
-size_t qHash(const PipeKey &key, size_t seed = 0);
+PIPESCOPE_CORE_EXPORT size_t qHash(const PipeKey &key, size_t seed = 0);
 
 /// What one endpoint's process is doing with respect to this fd.
 enum class EndpointState {
@@ -49,11 +50,11 @@ enum class EndpointState {
 
 /// "unknown", "running", "sleeping", "blocked-read", "blocked-write", "blocked-open",
 /// "blocked-elsewhere", "stopped", "zombie".
-QString endpointStateName(EndpointState state);
-bool isBlocked(EndpointState state);
+PIPESCOPE_CORE_EXPORT QString endpointStateName(EndpointState state);
+PIPESCOPE_CORE_EXPORT bool isBlocked(EndpointState state);
 
 /// A task of a process sleeping in a pipe or FIFO operation.
-struct ThreadWait
+struct PIPESCOPE_CORE_EXPORT ThreadWait
 {
     qint64 tid = 0;
     WaitKind kind = WaitKind::None;
@@ -66,7 +67,7 @@ struct ThreadWait
     EndpointMode openMode = EndpointMode::Read; ///< O_RDONLY waits for a writer, O_WRONLY for a reader
 };
 
-struct ProcessInfo
+struct PIPESCOPE_CORE_EXPORT ProcessInfo
 {
     qint64 pid = 0;
     quint64 startTime = 0; ///< with pid, names the process across scans (pids are reused)
@@ -84,7 +85,7 @@ struct ProcessInfo
     QList<ThreadWait> pipeWaits;     ///< every task sleeping in a pipe read/write/FIFO open
 };
 
-struct PipeEndpoint
+struct PIPESCOPE_CORE_EXPORT PipeEndpoint
 {
     qint64 pid = 0;
     int fd = -1;
@@ -98,7 +99,7 @@ struct PipeEndpoint
 
 /// A task asleep in open() of a FIFO until a process opens the other side: it holds no fd
 /// yet, so it is not an endpoint, but it is the first thing to see when "nothing happens".
-struct FifoOpener
+struct PIPESCOPE_CORE_EXPORT FifoOpener
 {
     qint64 pid = 0;
     qint64 tid = 0;
@@ -106,7 +107,7 @@ struct FifoOpener
     qint64 sinceMs = -1; ///< monotonic ms when a tracker first saw it waiting, -1 unknown
 };
 
-struct Diagnostic
+struct PIPESCOPE_CORE_EXPORT Diagnostic
 {
     enum class Severity { Info, Warning, Error };
     enum class Kind {
@@ -127,12 +128,12 @@ struct Diagnostic
 };
 
 /// "info", "warning", "error".
-QString severityName(Diagnostic::Severity severity);
+PIPESCOPE_CORE_EXPORT QString severityName(Diagnostic::Severity severity);
 /// "writer-blocked", "reader-stalled", "deadlock", "no-reader", "no-writer", "leaked-write-end",
 /// "multiple-writers", "open-blocked".
-QString diagnosticKindName(Diagnostic::Kind kind);
+PIPESCOPE_CORE_EXPORT QString diagnosticKindName(Diagnostic::Kind kind);
 
-struct PipeInfo
+struct PIPESCOPE_CORE_EXPORT PipeInfo
 {
     PipeKey key;
     QString path;          ///< FIFO only: its path as the holders see it
@@ -151,7 +152,7 @@ struct PipeInfo
 };
 
 /// A process whose fds could not be listed.
-struct SkippedProcess
+struct PIPESCOPE_CORE_EXPORT SkippedProcess
 {
     qint64 pid = 0;
     int error = 0;   ///< errno: EACCES/EPERM (not ours), ENOENT/ESRCH (exited meanwhile)
@@ -160,7 +161,7 @@ struct SkippedProcess
     QString reason;  ///< in words, with what would grant access
 };
 
-struct SystemSnapshot
+struct PIPESCOPE_CORE_EXPORT SystemSnapshot
 {
     qint64 timestampMs = 0;    ///< monotonic (QDeadlineTimer clock) when the scan started
     QList<PipeInfo> pipes;     ///< sorted by the lowest pid holding them, then inode

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "pipescopeexport.h"
 #include "sys.h"
 
 #include <utility>
@@ -7,7 +8,7 @@
 namespace PipeScope {
 
 /// Owns one file descriptor. -1 means "none"; close() is idempotent; move-only.
-class Fd
+class PIPESCOPE_CORE_EXPORT Fd
 {
 public:
     Fd() = default;

@@ -3,11 +3,13 @@
 /// The kernel's pipe sizing rules (fs/pipe.c), for showing capacities and explaining why
 /// F_SETPIPE_SZ refused a size. See docs/kernel-behaviour.md §2 for the measured behaviour.
 
+#include "pipescopeexport.h"
+
 #include <QString>
 
 namespace PipeScope {
 
-class PipeLimits
+class PIPESCOPE_CORE_EXPORT PipeLimits
 {
 public:
     /// Bytes per pipe slot: one page (sysconf(_SC_PAGESIZE), 4096 on x86-64).

@@ -15,6 +15,8 @@
 /// may then die of SIGPIPE on its first write after we close. Probe a FIFO only when a reader
 /// already holds it (the explorer checks this). Anonymous pipes have no such effect.
 
+#include "pipescopeexport.h"
+
 #include <QByteArray>
 #include <QString>
 
@@ -25,7 +27,7 @@ namespace PipeScope {
 class PipeHandle;
 
 /// One reading of a pipe's kernel state.
-struct PipeSample
+struct PIPESCOPE_CORE_EXPORT PipeSample
 {
     bool ok = false;      ///< false: see error / errorString, the other fields are unset
     int error = 0;        ///< errno of the failure (ESRCH: no such process, EINVAL: not a pipe)
@@ -39,7 +41,7 @@ struct PipeSample
     qint64 capacity = -1; ///< F_GETPIPE_SZ in bytes (a power-of-two number of pages)
 };
 
-class PipeProbe
+class PIPESCOPE_CORE_EXPORT PipeProbe
 {
 public:
     enum class Target { OwnFd, ProcessFd, FifoPath };

@@ -3,6 +3,7 @@
 /// The JSON lines of `pipescope run/attach --json` (schema: docs/meter-json.md), shared by the
 /// CLI and the Pipeline page's export, so both write the same thing.
 
+#include "pipescopeexport.h"
 #include "metersnapshot.h"
 #include "metersummary.h"
 
@@ -12,11 +13,11 @@
 namespace PipeScope::MeterJson {
 
 /// {"type":"sample","t":..,"stages":[..],"pipes":[..],"bottleneck":{..}}
-QJsonObject sample(const MeterSnapshot &snapshot);
+PIPESCOPE_CORE_EXPORT QJsonObject sample(const MeterSnapshot &snapshot);
 /// {"type":"summary","duration":..,"exit_status":..,"stages":[..],"pipes":[..],"bottleneck":{..}}
-QJsonObject summary(const MeterSummary &summary, bool pipefail = false);
-QJsonObject bottleneck(const Bottleneck &bottleneck);
+PIPESCOPE_CORE_EXPORT QJsonObject summary(const MeterSummary &summary, bool pipefail = false);
+PIPESCOPE_CORE_EXPORT QJsonObject bottleneck(const Bottleneck &bottleneck);
 /// One compact line with its '\n'.
-QByteArray line(const QJsonObject &object);
+PIPESCOPE_CORE_EXPORT QByteArray line(const QJsonObject &object);
 
 } // namespace PipeScope::MeterJson

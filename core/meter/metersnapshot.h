@@ -6,6 +6,8 @@
 /// Stages are numbered 0..n-1 from the writer end to the reader end; pipe K joins stage K
 /// (its writer) to stage K+1 (its reader).
 
+#include "pipescopeexport.h"
+
 #include <QFlags>
 #include <QList>
 #include <QString>
@@ -36,7 +38,7 @@ enum class StageFlag {
 Q_DECLARE_FLAGS(StageFlags, StageFlag)
 
 /// One stage (one or several processes: a subshell or `xargs` is one stage).
-struct StageSample
+struct PIPESCOPE_CORE_EXPORT StageSample
 {
     QList<qint64> pids;        ///< the stage's processes; pids.first() is the one shown
     qint64 pid = 0;            ///< pids.first(), or 0 when unknown
@@ -64,7 +66,7 @@ enum class RateSource {
 
 /// One pipe between stage `from` and stage `to` (= from + 1). (Not the kernel probe's
 /// PipeSample: this one adds the rate and where it comes from.)
-struct MeterPipeSample
+struct PIPESCOPE_CORE_EXPORT MeterPipeSample
 {
     int from = 0;
     int to = 1;
@@ -89,7 +91,7 @@ enum class BottleneckCause {
 };
 
 /// The verdict for one window of 1-2 s.
-struct Bottleneck
+struct PIPESCOPE_CORE_EXPORT Bottleneck
 {
     int stage = -1;        ///< the stage, or -1 (Unknown, Balanced)
     BottleneckCause cause = BottleneckCause::Unknown;
@@ -97,7 +99,7 @@ struct Bottleneck
 };
 
 /// One tick of the meter.
-struct MeterSnapshot
+struct PIPESCOPE_CORE_EXPORT MeterSnapshot
 {
     double t = 0;          ///< seconds since the meter started
     QList<StageSample> stages;
@@ -107,11 +109,11 @@ struct MeterSnapshot
 
 /// "running", "blocked-read", "blocked-write", "throttled", "sleeping", "disk-wait", "stopped",
 /// "exited", "unknown" (the JSON and CLI names).
-QString stageActivityName(StageActivity activity);
+PIPESCOPE_CORE_EXPORT QString stageActivityName(StageActivity activity);
 /// "unknown", "cpu", "throttled", "io", "stopped", "waiting", "balanced".
-QString bottleneckCauseName(BottleneckCause cause);
+PIPESCOPE_CORE_EXPORT QString bottleneckCauseName(BottleneckCause cause);
 /// "none", "writer", "reader".
-QString rateSourceName(RateSource source);
+PIPESCOPE_CORE_EXPORT QString rateSourceName(RateSource source);
 
 } // namespace PipeScope
 

@@ -2,6 +2,7 @@
 /// \file metersummary.h
 /// What a whole metered run amounted to, as PipelineMeter::finished() delivers it.
 
+#include "pipescopeexport.h"
 #include "metersnapshot.h"
 
 #include <QList>
@@ -12,7 +13,7 @@
 namespace PipeScope {
 
 /// One stage at the end.
-struct StageSummary
+struct PIPESCOPE_CORE_EXPORT StageSummary
 {
     QList<qint64> pids;
     qint64 pid = 0;
@@ -29,7 +30,7 @@ struct StageSummary
 };
 
 /// One pipe at the end.
-struct PipeSummary
+struct PIPESCOPE_CORE_EXPORT PipeSummary
 {
     int from = 0;
     int to = 1;
@@ -41,7 +42,7 @@ struct PipeSummary
 };
 
 /// The whole run.
-struct MeterSummary
+struct PIPESCOPE_CORE_EXPORT MeterSummary
 {
     double duration = 0;   ///< seconds from start to the last stage's end (or detach)
     QList<StageSummary> stages;

@@ -12,6 +12,8 @@
 /// an end of the chain whose pipe has no known process on the other side, ordered by PID (a
 /// shell starts stages left to right), with noAccess set.
 
+#include "pipescopeexport.h"
+
 #include <QList>
 #include <QString>
 
@@ -19,21 +21,21 @@
 
 namespace PipeScope {
 
-struct DiscoveredStage
+struct PIPESCOPE_CORE_EXPORT DiscoveredStage
 {
     QList<qint64> pids;  ///< the main process first (a child of the shell), then the others
     QString command;     ///< the main process's command line
     bool noAccess = false; ///< its fds are not readable: placed by PID order, io unknown
 };
 
-struct DiscoveredPipeline
+struct PIPESCOPE_CORE_EXPORT DiscoveredPipeline
 {
     qint64 parent = 0;              ///< the shell (the stages' common parent)
     QList<DiscoveredStage> stages;  ///< writer end first
     QList<quint64> pipeInodes;      ///< pipe K joins stage K to stage K+1
 };
 
-class PipelineDiscovery
+class PIPESCOPE_CORE_EXPORT PipelineDiscovery
 {
 public:
     enum class Failure { None, NoSuchProcess, NotAPipeline, AccessDenied };

@@ -23,6 +23,7 @@
 ///       qWarning() << meter.errorString();
 /// \endcode
 
+#include "pipescopeexport.h"
 #include "metersnapshot.h"
 #include "metersummary.h"
 
@@ -37,7 +38,7 @@ namespace PipeScope {
 
 class MeterSession;
 
-class PipelineMeter : public QObject
+class PIPESCOPE_CORE_EXPORT PipelineMeter : public QObject
 {
     Q_OBJECT
 public:

@@ -7,12 +7,14 @@
 /// backquotes, `(...)` subshells and `{ ...; }` groups. `||` is not a pipe: it makes the text one
 /// stage (run by /bin/sh, which gives it its meaning). `|&` is refused (not POSIX sh).
 
+#include "pipescopeexport.h"
+
 #include <QString>
 #include <QStringList>
 
 namespace PipeScope {
 
-struct SplitPipeline
+struct PIPESCOPE_CORE_EXPORT SplitPipeline
 {
     QStringList stages;     ///< each stage's text, trimmed; empty on error
     QString error;          ///< empty on success: "empty stage 2 (between two |)"...
@@ -24,15 +26,15 @@ namespace PipelineSplitter {
 
 /// Stages of \a pipeline, or an error for an empty pipeline, an empty stage, an unterminated
 /// quote or parenthesis, or `|&`.
-SplitPipeline split(const QString &pipeline);
+PIPESCOPE_CORE_EXPORT SplitPipeline split(const QString &pipeline);
 
 /// True when \a stage can run as `exec STAGE` under /bin/sh -c, so the stage's PID is the
 /// program's: one command with its arguments and redirections, no `;`, `&`, `&&`, `||`,
 /// subshell, group, leading assignment, keyword or shell-only builtin (cd, read, export...).
-bool isSimpleCommand(const QString &stage);
+PIPESCOPE_CORE_EXPORT bool isSimpleCommand(const QString &stage);
 
 /// The /bin/sh -c script for \a stage: "exec STAGE" when isSimpleCommand(), else STAGE.
-QString shellScript(const QString &stage);
+PIPESCOPE_CORE_EXPORT QString shellScript(const QString &stage);
 
 } // namespace PipelineSplitter
 

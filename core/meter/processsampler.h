@@ -8,6 +8,7 @@
 ///
 /// Parsing is core/explorer's (ProcParsers); this class only does the reading.
 
+#include "pipescopeexport.h"
 #include "fd.h"
 #include "procparsers.h"
 
@@ -18,7 +19,7 @@
 namespace PipeScope {
 
 /// One read of a process.
-struct ProcessReading
+struct PIPESCOPE_CORE_EXPORT ProcessReading
 {
     bool ok = false;     ///< stat was read; false once the process is gone (error ESRCH/ENOENT)
     int error = 0;
@@ -29,7 +30,7 @@ struct ProcessReading
     std::optional<ProcSchedstat> sched; ///< nullopt: not readable
 };
 
-class ProcessSampler
+class PIPESCOPE_CORE_EXPORT ProcessSampler
 {
 public:
     /// Opens the files of \a pid under the procfs directory fd \a procFd. Check isOpen().

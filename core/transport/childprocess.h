@@ -7,6 +7,8 @@
 /// inherits them (a leaked write end would keep the child's stdin from ever seeing EOF).
 /// stderr is inherited. Exit is noticed through a pidfd, without a SIGCHLD handler.
 
+#include "pipescopeexport.h"
+
 #include <QObject>
 #include <QString>
 #include <QStringList>
@@ -17,7 +19,7 @@ class QSocketNotifier;
 
 namespace PipeScope {
 
-class ChildProcess : public QObject
+class PIPESCOPE_CORE_EXPORT ChildProcess : public QObject
 {
     Q_OBJECT
 public:

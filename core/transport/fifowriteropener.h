@@ -6,13 +6,15 @@
 /// fails with ENXIO while there is none (fifo(7)). This class tries the non-blocking open,
 /// and on ENXIO keeps trying from the event loop until a reader appears or cancel().
 
+#include "pipescopeexport.h"
+
 #include <QObject>
 #include <QString>
 #include <QTimer>
 
 namespace PipeScope {
 
-class FifoWriterOpener : public QObject
+class PIPESCOPE_CORE_EXPORT FifoWriterOpener : public QObject
 {
     Q_OBJECT
 public:

@@ -10,6 +10,8 @@
 /// O_NONBLOCK is set on the open file description, which a child sharing the fd sees too
 /// (as with asyncio); it is not restored.
 
+#include "pipescopeexport.h"
+
 #include <QObject>
 #include <QString>
 
@@ -20,7 +22,7 @@ class QSocketNotifier;
 
 namespace PipeScope {
 
-class PipeTransport : public QObject
+class PIPESCOPE_CORE_EXPORT PipeTransport : public QObject
 {
     Q_OBJECT
 public:

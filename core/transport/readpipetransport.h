@@ -3,13 +3,14 @@
 /// The read end of a pipe as an asyncio-style transport (asyncio's _UnixReadPipeTransport,
 /// with is_reading() and its bugs fixed). See pipetransport.h for SIGPIPE and O_NONBLOCK.
 
+#include "pipescopeexport.h"
 #include "pipetransport.h"
 
 #include <QByteArray>
 
 namespace PipeScope {
 
-class ReadPipeTransport : public PipeTransport
+class PIPESCOPE_CORE_EXPORT ReadPipeTransport : public PipeTransport
 {
     Q_OBJECT
 public:

@@ -8,6 +8,7 @@
 /// (QByteArray's implicit sharing), and everything is flushed in order with one writev()
 /// when the fd is writable.
 
+#include "pipescopeexport.h"
 #include "pipetransport.h"
 
 #include <QByteArray>
@@ -18,7 +19,7 @@
 
 namespace PipeScope {
 
-class WritePipeTransport : public PipeTransport
+class PIPESCOPE_CORE_EXPORT WritePipeTransport : public PipeTransport
 {
     Q_OBJECT
 public:
