@@ -4,6 +4,7 @@
 // lab pipes (offscreen).
 #include "testsupport.h"
 
+#include "cachedtextdelegate.h"
 #include "mainwindow.h"
 #include "pipeinspector.h"
 #include "readerpanel.h"
@@ -20,6 +21,9 @@
 #include <QApplication>
 #include <QLineEdit>
 #include <QMenu>
+#include <QPainter>
+#include <QStandardItemModel>
+#include <QStyledItemDelegate>
 #include <QPushButton>
 #include <QScreen>
 #include <QSettings>
@@ -48,6 +52,8 @@ private Q_SLOTS:
     void titleNamesThePageOnce();
     void longToolTipsWrap();
     void themeIsAppliedAndRemembered();
+    void longCellTextIsElidedAsQtDoes_data();
+    void longCellTextIsElidedAsQtDoes();
 
 private:
     std::unique_ptr<MainWindow> shownWindow();
@@ -226,6 +232,51 @@ void TestWindows::themeIsAppliedAndRemembered()
         QCOMPARE(QApplication::palette().color(QPalette::Window), systemWindow);
         QVERIFY(window->close());
     }
+}
+
+namespace {
+
+QImage paintCell(const QStyledItemDelegate &delegate, const QString &text)
+{
+    QStandardItemModel model(1, 1);
+    model.setData(model.index(0, 0), text);
+    QStyleOptionViewItem option;
+    option.rect = QRect(0, 0, 220, 22);
+    option.state = QStyle::State_Enabled | QStyle::State_Active;
+    option.textElideMode = Qt::ElideRight;
+    option.font = QApplication::font();
+    option.fontMetrics = QFontMetrics(option.font);
+    QImage image(option.rect.size(), QImage::Format_ARGB32);
+    image.fill(Qt::white);
+    QPainter painter(&image);
+    delegate.paint(&painter, option, model.index(0, 0));
+    return image;
+}
+
+} // namespace
+
+void TestWindows::longCellTextIsElidedAsQtDoes_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("asQtShows"); // what QStyledItemDelegate is given to compare
+    const QString name = QStringLiteral("a-pipe-name-");
+    QTest::newRow("a little too wide") << name.repeated(5) << name.repeated(5);
+    QTest::newRow("300 characters") << name.repeated(25) << name.repeated(25);
+    // A hostile lab's 10 MB name: drawn as Qt draws its first 300 characters (which Qt itself
+    // would take a minute to lay out in full).
+    QTest::newRow("10 MB") << name.repeated(10 * 1024 * 1024 / name.size()) << name.repeated(25);
+}
+
+void TestWindows::longCellTextIsElidedAsQtDoes()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, asQtShows);
+    CachedTextDelegate cached;
+    QStyledItemDelegate qt;
+    const QImage ours = paintCell(cached, text);
+    const QImage expected = paintCell(qt, asQtShows);
+    QVERIFY(ours == expected);
+    QVERIFY(ours != paintCell(qt, QString())); // something was drawn
 }
 
 QTEST_MAIN(TestWindows)
