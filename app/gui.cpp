@@ -12,6 +12,7 @@
 #include <pipescope/lab.h>
 
 #include <QApplication>
+#include <QScreen>
 #include <QTextStream>
 
 namespace PipeScope::App {
@@ -60,7 +61,22 @@ int runGui(int &argc, char **argv, const GuiOptions &options)
         window.pages()->setCurrentWidget(lessons);
         lessons->selectLesson(options.lesson); // main() checked the name
     }
-    lessons->setPresentationMode(options.presentation);
+    QObject::connect(lessons, &Ui::LessonsPanel::presentationModeChanged, &window,
+                     &Ui::MainWindow::setChromeHidden);
+    if (options.presentation) {
+        window.pages()->setCurrentWidget(lessons);
+        if (options.screen >= 0) {
+            const QList<QScreen *> screens = QGuiApplication::screens();
+            if (options.screen < screens.size())
+                lessons->setPresentationScreen(screens.at(options.screen));
+            else
+                QTextStream(stderr) << QStringLiteral("pipescope: no screen %1 (there are %2): "
+                                                      "presenting on the primary screen\n")
+                                               .arg(options.screen)
+                                               .arg(screens.size());
+        }
+        lessons->setPresentationMode(true);
+    }
     window.setTrustLabCommands(options.trust);
     if (!options.labFile.isEmpty())
         window.openLab(options.labFile); // a failure is shown in the window, which starts empty

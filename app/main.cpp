@@ -50,8 +50,15 @@ struct ProgramOptions
                                                "(a path, or a name ending in .lesson)."),
                                 QStringLiteral("NAME") };
     QCommandLineOption presentation { QStringLiteral("presentation"),
-                                      QStringLiteral("Lessons in presentation mode: large "
-                                                     "fonts for a projector.") };
+                                      QStringLiteral("Lessons in presentation mode for a "
+                                                     "projector: full screen, large fonts; "
+                                                     "Space or Right runs the next step, Left "
+                                                     "goes back, R restarts, F toggles full "
+                                                     "screen, Esc leaves.") };
+    QCommandLineOption screen { QStringLiteral("screen"),
+                                QStringLiteral("Present on screen N (0 is the first; with "
+                                               "--presentation)."),
+                                QStringLiteral("N") };
     QCommandLineOption run { QStringLiteral("run"),
                              QStringLiteral("Open the Pipeline page metering PIPELINE, started "
                                             "by PipeScope ('yes | gzip -9 | cat > /dev/null')."),
@@ -81,7 +88,7 @@ struct ProgramOptions
         parser.addVersionOption();
         helpMan.setFlags(QCommandLineOption::HiddenFromHelp);
         helpCompletion.setFlags(QCommandLineOption::HiddenFromHelp);
-        parser.addOptions({ pid, noDemo, lesson, presentation, run, attach, trust, helpMan,
+        parser.addOptions({ pid, noDemo, lesson, presentation, screen, run, attach, trust, helpMan,
                             helpCompletion });
         parser.addPositionalArgument(QStringLiteral("lab"),
                                      QStringLiteral("A lab saved with File > Save lab "
@@ -179,6 +186,14 @@ int guiOptions(const QCommandLineParser &parser, const ProgramOptions &defined, 
             return usageError(error, helpText(parser));
         LessonCatalog::add(FileLesson::toLesson(*file)); // the Lessons page lists it last
         options->lesson = file->id;
+    }
+    if (parser.isSet(defined.screen)) {
+        bool ok = false;
+        options->screen = parser.value(defined.screen).toInt(&ok);
+        if (!ok || options->screen < 0 || !options->presentation)
+            return usageError(QStringLiteral("--screen takes a screen number (0, 1, …) and goes "
+                                             "with --presentation"),
+                              helpText(parser));
     }
     if (!options->lesson.isEmpty() && !LessonCatalog::find(options->lesson)) {
         QStringList names;

@@ -186,8 +186,9 @@ void TestLessonsPanel::presentationMode()
     panel.setPresentationMode(true);
     QVERIFY(panel.isPresentationMode());
     QVERIFY(!panel.lessonList()->isVisible());
-    QVERIFY(panel.font().pointSizeF() >= normal * 1.7);
-    QVERIFY(panel.nextButton()->font().pointSizeF() >= normal * 1.7);
+    QVERIFY(panel.font().pointSizeF() >= normal * 1.25);
+    QCOMPARE(panel.font().pointSizeF(), normal * panel.fontScale());
+    QCOMPARE(panel.nextButton()->font().pointSizeF(), panel.font().pointSizeF());
     panel.setPresentationMode(false);
     QCOMPARE(panel.font().pointSizeF(), normal);
     QVERIFY(panel.lessonList()->isVisible());
@@ -210,7 +211,7 @@ void TestLessonsPanel::graphLabelsScaleWithPresentationAndFit()
 
     panel.setPresentationMode(true);
     const int bigPx = QFontInfo(panel.font()).pixelSize();
-    QVERIFY(bigPx >= textPx * 1.7);
+    QVERIFY(bigPx >= textPx * 1.25);
     QVERIFY2(graph->labelPixelSize() >= bigPx * 0.99,
              qPrintable(QStringLiteral("%1 < %2").arg(graph->labelPixelSize()).arg(bigPx)));
     // Fit in a small window scrolls rather than shrink the words below the page's text.

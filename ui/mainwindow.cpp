@@ -11,12 +11,16 @@
 #include "pipeinspector.h"
 #include "readerpanel.h"
 #include "statepresentation.h"
+#include "theme.h"
 #include "timelinepanel.h"
+#include "tooltipwrap.h"
+#include "focusedcontrolkeys.h"
 
 #include <pipescope/lab.h>
 #include <pipescope/labchild.h>
 #include <pipescope/labpipe.h>
 
+#include <QAction>
 #include <QApplication>
 #include <QCheckBox>
 #include <QCloseEvent>
@@ -24,10 +28,12 @@
 #include <QDockWidget>
 #include <QFileInfo>
 #include <QLabel>
+#include <QMenuBar>
 #include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QToolBar>
 #include <QVBoxLayout>
@@ -45,7 +51,10 @@ MainWindow::MainWindow(QWidget *parent)
       m_endpointsModel(new EndpointsModel(this)),
       m_inspector(new PipeInspector(this))
 {
-    setWindowTitle(QStringLiteral("PipeScope — Pipe Lab"));
+    // The title names the page; Qt appends the application's display name ("— PipeScope").
+    setWindowTitle(QStringLiteral("Pipe Lab"));
+    qApp->installEventFilter(new FocusedControlKeys(this));
+    qApp->installEventFilter(new ToolTipWrap(this));
     setWindowIcon(StatePresentation::icon(QStringLiteral("pipescope")));
     auto *scroll = new QScrollArea(this);
     scroll->setWidget(m_inspector);
@@ -69,6 +78,12 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_inspector, &PipeInspector::errorOccurred, this, &MainWindow::showError);
     connect(m_inspector, &PipeInspector::removeRequested, this, &MainWindow::removePipe);
     connect(m_timeline, &TimelinePanel::errorOccurred, this, &MainWindow::showError);
+    connect(m_pages, &QTabWidget::currentChanged, this, &MainWindow::updateTitle);
+    m_noteTimer.setSingleShot(true);
+    connect(&m_noteTimer, &QTimer::timeout, this, [this] {
+        m_note.clear();
+        showStatusLine();
+    });
     m_soon.setSingleShot(true);
     m_soon.setInterval(0);
     connect(&m_soon, &QTimer::timeout, this, &MainWindow::refresh);
@@ -81,6 +96,44 @@ MainWindow::MainWindow(QWidget *parent)
         size = size.boundedTo(screen->availableSize() * 0.9);
     resize(size);
     restoreSettings();
+    fitToScreen();
+}
+
+void MainWindow::showEvent(QShowEvent *event)
+{
+    QMainWindow::showEvent(event);
+    if (!m_fittedOnShow) { // the frame's size is known once the window exists
+        m_fittedOnShow = true;
+        fitToScreen();
+    }
+}
+
+void MainWindow::fitToScreen()
+{
+    // A geometry saved on a bigger screen (or on a monitor gone since) must not leave the
+    // window, its title bar or its buttons off this one: shrink it to the screen, then move
+    // it inside.
+    if (isMaximized() || isFullScreen())
+        return;
+    const QScreen *screen = QGuiApplication::screenAt(geometry().center());
+    if (!screen)
+        screen = QGuiApplication::primaryScreen();
+    if (!screen)
+        return;
+    const QRect available = screen->availableGeometry();
+    const QSize frame = frameGeometry().size() - size(); // the window manager's decoration
+    resize(size().boundedTo(available.size() - frame));
+    const QRect outer = frameGeometry();
+    move(std::clamp(outer.x(), available.left(), std::max(available.left(), available.right() + 1 - outer.width())),
+         std::clamp(outer.y(), available.top(), std::max(available.top(), available.bottom() + 1 - outer.height())));
+}
+
+void MainWindow::updateTitle()
+{
+    QString title = m_pages->tabText(m_pages->currentIndex());
+    if (!windowFilePath().isEmpty())
+        title = QStringLiteral("%1 — %2").arg(QFileInfo(windowFilePath()).fileName(), title);
+    setWindowTitle(title);
 }
 
 MainWindow::~MainWindow() = default;
@@ -197,10 +250,30 @@ void MainWindow::updateStatusBar(const QList<LabPipeSnapshot> &snapshots)
     QString text = warnings.value(0);
     if (warnings.size() > 1)
         text += QStringLiteral(" (and %1 more)").arg(warnings.size() - 1);
-    m_warning->setText(text.isEmpty() ? QString() : QStringLiteral("⚠ ") + text);
+    m_warningText = text.isEmpty() ? QString() : QStringLiteral("⚠ ") + text;
+    showStatusLine();
+}
+
+void MainWindow::showStatusLine()
+{
+    // One line, one message: a recent error or note stands in front of the lasting warning
+    // (QStatusBar's own temporary message would be drawn over it).
+    m_warning->setText(m_note.isEmpty() ? m_warningText : m_note);
+}
+
+void MainWindow::showStatusNote(const QString &text)
+{
+    m_note = text;
+    m_noteTimer.start(StatusNoteMs);
+    showStatusLine();
 }
 
 QString MainWindow::warningText() const
+{
+    return m_warningText;
+}
+
+QString MainWindow::statusLine() const
 {
     return m_warning->text();
 }
@@ -213,7 +286,14 @@ QString MainWindow::statusText() const
 void MainWindow::showError(const QString &message)
 {
     m_message->showMessage(message, MessageBar::Kind::Error);
-    statusBar()->showMessage(message, 10000);
+    showStatusNote(QStringLiteral("✖ ") + message);
+}
+
+void MainWindow::setChromeHidden(bool hidden)
+{
+    menuBar()->setVisible(!hidden);
+    statusBar()->setVisible(!hidden);
+    m_pages->tabBar()->setVisible(!hidden);
 }
 
 void MainWindow::setRefreshInterval(int ms)
@@ -272,6 +352,7 @@ bool MainWindow::openLab(const QString &path)
         showError(QStringLiteral("Open lab %1: %2").arg(path, error));
     else
         setWindowFilePath(path);
+    updateTitle();
     refresh();
     if (!m_inspector->pipe() && !m_lab->pipes().isEmpty())
         selectPipe(m_lab->pipes().constFirst()->id());
@@ -286,7 +367,8 @@ bool MainWindow::saveLab(const QString &path)
         return false;
     }
     setWindowFilePath(path);
-    statusBar()->showMessage(QStringLiteral("Saved %1").arg(path), 5000);
+    updateTitle();
+    showStatusNote(QStringLiteral("Saved %1").arg(path));
     return true;
 }
 
@@ -313,6 +395,11 @@ void MainWindow::restoreSettings()
     m_data->peekBox()->setChecked(settings.value(QStringLiteral("peek"), true).toBool());
     m_timeline->selectedOnlyBox()->setChecked(settings.value(QStringLiteral("timelineSelectedOnly"), false).toBool());
     // At least 10 Hz: the kernel gauge is only useful live.
+    if (const Theme::Kind theme = Theme::fromName(settings.value(QStringLiteral("theme")).toString());
+        theme != Theme::Kind::System)
+        Theme::apply(theme);
+    if (auto *chosen = findChild<QAction *>(QStringLiteral("theme-") + Theme::name(Theme::current())))
+        chosen->setChecked(true);
     setRefreshInterval(std::clamp(settings.value(QStringLiteral("refreshIntervalMs"), DefaultRefreshIntervalMs).toInt(), 16, 100));
 }
 
@@ -327,6 +414,7 @@ void MainWindow::saveSettings() const
     settings.setValue(QStringLiteral("peek"), m_data->peekBox()->isChecked());
     settings.setValue(QStringLiteral("timelineSelectedOnly"), m_timeline->selectedOnlyBox()->isChecked());
     settings.setValue(QStringLiteral("refreshIntervalMs"), refreshInterval());
+    settings.setValue(QStringLiteral("theme"), Theme::name(Theme::current()));
 }
 
 } // namespace PipeScope::Ui

@@ -13,6 +13,7 @@
 #include <QTimer>
 
 class QLabel;
+class QMenu;
 class QTabWidget;
 class QToolBar;
 
@@ -63,6 +64,10 @@ public:
     void selectPipe(int id);
     LabPipe *selectedPipe() const;
 
+    /// Hides (or shows again) the menu bar, the page tabs and the status bar: presentation
+    /// mode gives the whole screen to the lesson.
+    void setChromeHidden(bool hidden);
+
     /// Shows \a message in the message bar and the status bar (never a modal dialog).
     void showError(const QString &message);
 
@@ -77,12 +82,17 @@ public:
     DataPanel *dataPanel() const { return m_data; }
     TimelinePanel *timelinePanel() const { return m_timeline; }
     MessageBar *messageBar() const { return m_message; }
+    /// How long an error or a note ("Saved lab.pipelab") stays in the status bar.
+    static constexpr int StatusNoteMs = 10000;
     /// The status bar's warning, empty when all is well.
     QString warningText() const;
+    /// The one message the status bar shows: a recent error or note, else the warning.
+    QString statusLine() const;
     QString statusText() const;
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void showEvent(QShowEvent *event) override;
 
 private:
     void createDocks();
@@ -90,6 +100,11 @@ private:
     void createPipeMenu();
     void createStatusBar();
     void restoreSettings();
+    void fitToScreen();
+    void updateTitle();
+    void createThemeMenu(QMenu *view);
+    void showStatusLine();
+    void showStatusNote(const QString &text);
     void saveSettings() const;
     void onPipeAdded(LabPipe *pipe);
     void onPipeSelected(int id);
@@ -114,7 +129,11 @@ private:
     TimelinePanel *m_timeline = nullptr;
     LiveLabel *m_pipeCount = nullptr;
     LiveLabel *m_throughput = nullptr;
-    QLabel *m_warning = nullptr;
+    QLabel *m_warning = nullptr; ///< the status line (see statusLine())
+    QString m_warningText;
+    QString m_note;
+    QTimer m_noteTimer;
+    bool m_fittedOnShow = false;
     QTimer m_soon; ///< one refresh soon after pipes were added, however many
     int m_pendingSelection = -1;
     QString m_lastDirectory;

@@ -3,9 +3,11 @@
 #include "mainwindow.h"
 
 #include "fifodialog.h"
+#include "theme.h"
 
 #include <pipescope/labpipe.h>
 
+#include <QActionGroup>
 #include <QCoreApplication>
 #include <QDir>
 #include <QDockWidget>
@@ -30,6 +32,8 @@ void MainWindow::createMenus()
     QMenu *view = menuBar()->addMenu(QStringLiteral("&View"));
     for (QDockWidget *dock : findChildren<QDockWidget *>())
         view->addAction(dock->toggleViewAction());
+    view->addSeparator();
+    createThemeMenu(view);
     QMenu *help = menuBar()->addMenu(QStringLiteral("&Help"));
     help->addAction(QStringLiteral("&About PipeScope"), this, [this] {
         QMessageBox::about(this, QStringLiteral("About PipeScope"),
@@ -37,6 +41,25 @@ void MainWindow::createMenus()
                                           "live endpoints, the bytes in the kernel and in the "
                                           "transports, and each reader's state — on real pipes.</p>")
                                    .arg(QCoreApplication::applicationVersion()));
+    });
+}
+
+void MainWindow::createThemeMenu(QMenu *view)
+{
+    QMenu *menu = view->addMenu(QStringLiteral("&Theme"));
+    menu->setObjectName(QStringLiteral("themeMenu"));
+    auto *group = new QActionGroup(menu);
+    for (Theme::Kind kind : { Theme::Kind::System, Theme::Kind::Light, Theme::Kind::Dark,
+                              Theme::Kind::HighContrast }) {
+        QAction *action = menu->addAction(Theme::title(kind), this, [kind] { Theme::apply(kind); });
+        action->setObjectName(QStringLiteral("theme-") + Theme::name(kind));
+        action->setCheckable(true);
+        action->setChecked(kind == Theme::current());
+        group->addAction(action);
+    }
+    connect(menu, &QMenu::aboutToShow, menu, [menu] { // another window may have changed it
+        for (QAction *action : menu->actions())
+            action->setChecked(action->objectName() == QStringLiteral("theme-") + Theme::name(Theme::current()));
     });
 }
 

@@ -46,6 +46,7 @@ LessonLiveView::LessonLiveView(QWidget *parent)
     : QWidget(parent),
       m_monitor(new SystemMonitor(QStringLiteral("/proc"), this)),
       m_graph(new EndpointGraph(this)),
+      m_headline(liveLabel(nullptr)),
       m_pipes(liveLabel(nullptr)),
       m_processes(liveLabel(nullptr)),
       m_open(new QPushButton(tr("Open in System page"), this))
@@ -66,13 +67,21 @@ LessonLiveView::LessonLiveView(QWidget *parent)
     scroll->setWidget(texts);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
-    auto *side = new QVBoxLayout;
+    m_side = new QWidget(this);
+    auto *side = new QVBoxLayout(m_side);
+    side->setContentsMargins(0, 0, 0, 0);
     side->addWidget(scroll, 1);
     side->addWidget(m_open, 0, Qt::AlignRight);
-    auto *row = new QHBoxLayout(this);
-    row->setContentsMargins(0, 0, 0, 0);
-    row->addWidget(m_graph, 3);
-    row->addLayout(side, 2);
+    m_headline->setObjectName(QStringLiteral("diagnosisHeadline"));
+    m_headline->setAccessibleName(tr("The explorer's diagnosis"));
+    m_headline->hide();
+    auto *graphColumn = new QVBoxLayout;
+    graphColumn->addWidget(m_headline);
+    graphColumn->addWidget(m_graph, 1);
+    m_row = new QHBoxLayout(this);
+    m_row->setContentsMargins(0, 0, 0, 0);
+    m_row->addLayout(graphColumn, 3);
+    m_row->addWidget(m_side, 2);
 
     connect(m_graph, &EndpointGraph::pipeClicked, this, [this](const QString &key) {
         m_selectedPipe = key;
@@ -146,6 +155,46 @@ void LessonLiveView::showSnapshot()
     m_open->setEnabled(selectedOpen);
     m_pipes->setText(pipesText());
     m_processes->setText(processesText());
+    const QString diagnosis = mainDiagnosis(m_snapshot);
+    // Large type has room for the verdict, not for its reasons: those follow in the pipes'
+    // text beside the graph (and the tooltip).
+    m_headline->setText(diagnosis.section(QStringLiteral(": "), 0, 0));
+    m_headline->setToolTip(diagnosis);
+    m_headline->setVisible(m_presentation && !diagnosis.isEmpty());
+}
+
+QString LessonLiveView::mainDiagnosis(const SystemSnapshot &snapshot)
+{
+    const Diagnostic *main = nullptr;
+    for (const PipeInfo &pipe : snapshot.pipes) {
+        for (const Diagnostic &diagnostic : pipe.diagnostics) {
+            if (!main || diagnostic.severity > main->severity)
+                main = &diagnostic;
+        }
+    }
+    return main ? QStringLiteral("%1 %2").arg(severityMark(main->severity), main->text) : QString();
+}
+
+void LessonLiveView::setPresentation(bool on, const QFont &textFont)
+{
+    m_presentation = on;
+    // Read from the back of the room: larger still than the (already scaled) text.
+    QFont large = textFont;
+    large.setBold(true);
+    if (large.pointSizeF() > 0)
+        large.setPointSizeF(large.pointSizeF() * 1.3);
+    else
+        large.setPixelSize(qRound(large.pixelSize() * 1.3));
+    m_headline->setFont(on ? large : textFont);
+    m_headline->setVisible(on && !m_headline->text().isEmpty());
+    // The graph is what the class watches: it takes the whole width, the diagnosis is above
+    // it in large type (the pipes' text, in small type, is for the desk).
+    m_side->setVisible(!on);
+}
+
+QString LessonLiveView::headlineText() const
+{
+    return m_headline->isHidden() ? QString() : m_headline->text();
 }
 
 QString LessonLiveView::pipesText() const

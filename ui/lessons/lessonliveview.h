@@ -10,12 +10,16 @@
 /// RefreshMs while the view is shown, also while a step runs, so the student sees the pipe
 /// fill and the writer block as it happens. Fill levels come through existing read ends
 /// (never a new end).
+///
+/// In presentation mode the explorer's main diagnosis of the last scan (the most severe one)
+/// is shown in large type above the graph, and the graph takes most of the width.
 
 #include <pipescope/systemmonitor.h>
 
 #include <QPointer>
 #include <QWidget>
 
+class QHBoxLayout;
 class QLabel;
 class QPushButton;
 
@@ -49,6 +53,14 @@ public:
     /// "pipe 812  65536/65536 (100%)" per pipe, each followed by its diagnostics.
     QString pipesText() const;
     const SystemSnapshot &snapshot() const { return m_snapshot; }
+    /// Presentation mode on or off; \a textFont is the page's (scaled) font.
+    void setPresentation(bool on, const QFont &textFont);
+    /// The diagnosis shown in large type ("" outside presentation mode or when there is none).
+    QString headlineText() const;
+    QLabel *headline() const { return m_headline; }
+    /// The most severe diagnostic of \a snapshot with its mark ("⚠ writer `yes` … blocked"),
+    /// "" if it has none.
+    static QString mainDiagnosis(const SystemSnapshot &snapshot);
 
 Q_SIGNALS:
     /// "Open in System page" for the pipe selected in the graph (a SystemPipesModel key).
@@ -68,6 +80,10 @@ private:
     SystemSnapshot m_snapshot;
     QString m_selectedPipe;
     EndpointGraph *m_graph;
+    QLabel *m_headline;
+    QHBoxLayout *m_row = nullptr;
+    QWidget *m_side = nullptr; ///< the pipes' and processes' text and "Open in System page"
+    bool m_presentation = false;
     QLabel *m_pipes;
     QLabel *m_processes;
     QPushButton *m_open;

@@ -51,6 +51,7 @@ LessonsPanel::LessonsPanel(QWidget *parent) : QWidget(parent), m_baseFont(font()
     connect(m_restart, &QPushButton::clicked, this, &LessonsPanel::restart);
     connect(m_presentationBox, &QCheckBox::toggled, this, &LessonsPanel::setPresentationMode);
     connect(m_live, &LessonLiveView::openInSystemPage, this, &LessonsPanel::openInSystemPage);
+    createClassroomKeys();
     if (m_lessons->count() > 0)
         m_lessons->setCurrentRow(0);
     updateButtons();
@@ -63,7 +64,8 @@ void LessonsPanel::buildLayout()
     m_lessons = new QListWidget(this);
     m_lessons->setObjectName(QStringLiteral("lessonList"));
 
-    auto *detail = new QWidget(this);
+    m_detail = new QWidget(this);
+    QWidget *detail = m_detail;
     m_lessonTitle = LessonLabels::caption(QString(), detail);
     m_lessonSummary = LessonLabels::paragraph(detail);
     m_steps = new QListWidget(detail);
@@ -77,9 +79,9 @@ void LessonsPanel::buildLayout()
     column->addWidget(m_card);
     column->addStretch(1);
 
-    auto *scroll = new QScrollArea(this);
-    scroll->setWidget(detail);
-    scroll->setWidgetResizable(true);
+    m_detailScroll = new QScrollArea(this);
+    m_detailScroll->setWidget(detail);
+    m_detailScroll->setWidgetResizable(true);
 
     auto *live = new QWidget(this);
     m_live = new LessonLiveView(live);
@@ -90,8 +92,9 @@ void LessonsPanel::buildLayout()
     liveColumn->addWidget(LessonLabels::caption(tr("This lesson's pipes and processes, live"), live));
     liveColumn->addWidget(m_live, 1);
 
-    auto *stepAndLive = new QSplitter(Qt::Vertical, this);
-    stepAndLive->addWidget(scroll);
+    m_stepAndLive = new QSplitter(Qt::Vertical, this);
+    QSplitter *stepAndLive = m_stepAndLive;
+    stepAndLive->addWidget(m_detailScroll);
     stepAndLive->addWidget(live);
     stepAndLive->setStretchFactor(0, 1);
     stepAndLive->setStretchFactor(1, 1);
@@ -232,6 +235,8 @@ void LessonsPanel::showStep(int index)
     m_card->showStep(step, index, m_runner->stepCount(),
                      index < observations.size() ? &observations.at(index) : nullptr);
     updateButtons();
+    if (m_presentation)
+        fitStepText();
     Q_EMIT stepShown(index);
 }
 
@@ -245,34 +250,6 @@ void LessonsPanel::updateButtons()
     m_runAll->setEnabled(ready && !m_runner->atEnd());
     m_restart->setEnabled(m_runner && (m_busy || stepsRun() > 0)); // mid-step: abandons it
     m_steps->setEnabled(!m_busy);
-}
-
-void LessonsPanel::setPresentationMode(bool on)
-{
-    if (m_presentation == on)
-        return;
-    m_presentation = on;
-    m_presentationBox->setChecked(on);
-    m_lessons->setVisible(!on);
-    applyFontScale();
-}
-
-void LessonsPanel::applyFontScale()
-{
-    const double scale = m_presentation ? PresentationScale : 1.0;
-    QFont font = m_baseFont;
-    if (m_baseFont.pointSizeF() > 0)
-        font.setPointSizeF(m_baseFont.pointSizeF() * scale);
-    else
-        font.setPixelSize(qRound(m_baseFont.pixelSize() * scale));
-    setFont(font); // children without their own font follow
-    for (QLabel *label : findChildren<QLabel *>()) {
-        if (label->font().bold()) { // captions set their own (bold) font: scale it too
-            QFont bold = font;
-            bold.setBold(true);
-            label->setFont(bold);
-        }
-    }
 }
 
 QString LessonsPanel::explanationText() const

@@ -12,10 +12,18 @@
 ///
 /// Below the step, a LessonLiveView shows the lesson's pipes and processes live (the endpoint
 /// graph, fill levels, the explorer's diagnostics, 5 Hz), so a blocked writer is seen blocked
-/// while the step runs. Presentation mode enlarges every font for a projector and hides the
-/// lesson list.
+/// while the step runs.
+///
+/// Presentation (classroom) mode is for a projector: the window fills its screen (or the one
+/// chosen with setPresentationScreen()), every font grows with that screen's height, the lesson
+/// and step lists go, the step text gets the height it needs and the live graph the rest, and
+/// the explorer's main diagnosis is shown in large type above the graph. Keys drive it: Space
+/// or → runs the next step (or shows it), ← goes back, R restarts, F toggles full screen and
+/// Esc leaves presentation mode. The panel's buttons take no keyboard focus meanwhile, so
+/// Space always means "next" (see lessonspresentation.cpp).
 
 #include <QFont>
+#include <QPointer>
 #include <QWidget>
 
 #include <memory>
@@ -24,6 +32,10 @@ class QCheckBox;
 class QLabel;
 class QListWidget;
 class QPushButton;
+class QScreen;
+class QScrollArea;
+class QShortcut;
+class QSplitter;
 
 namespace PipeScope {
 class LessonRunner;
@@ -38,8 +50,10 @@ class StepCard;
 class LessonsPanel : public QWidget {
     Q_OBJECT
 public:
-    /// Font scale of presentation mode.
-    static constexpr double PresentationScale = 1.8;
+    /// The font scale of presentation mode for a screen \a screenHeight pixels high and a
+    /// base font of \a basePixels: text about 1/36 of the screen high (21 px at 768, 30 px at
+    /// 1080), never less than 1.25× nor more than 4×.
+    static double presentationScaleFor(int screenHeight, int basePixels);
 
     explicit LessonsPanel(QWidget *parent = nullptr);
     ~LessonsPanel() override;
@@ -64,6 +78,12 @@ public:
     /// while a step runs).
     void restart();
     void setPresentationMode(bool on);
+    /// The screen presentation mode fills (nullptr: the one the window is on).
+    void setPresentationScreen(QScreen *screen);
+    /// The window in or out of full screen (F in presentation mode).
+    void toggleFullScreen();
+    /// The font scale in effect (1 outside presentation mode).
+    double fontScale() const { return m_scale; }
 
     /// The texts on screen, for tests and screen readers (the prediction "" while hidden).
     QString explanationText() const;
@@ -79,6 +99,8 @@ public:
     QPushButton *backButton() const { return m_back; }
     QPushButton *runAllButton() const { return m_runAll; }
     QListWidget *lessonList() const { return m_lessons; }
+    /// The scroll area of the step's text (above the live view).
+    QScrollArea *stepScroll() const { return m_detailScroll; }
 
 Q_SIGNALS:
     /// A step finished running (the observation is on screen).
@@ -87,6 +109,11 @@ Q_SIGNALS:
     void stepShown(int index);
     /// The user asked to inspect one of the lesson's pipes on the System page.
     void openInSystemPage(const QString &pipeKey);
+    /// Presentation mode was entered or left (the window hides its menus and tabs meanwhile).
+    void presentationModeChanged(bool on);
+
+protected:
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     void buildLayout();
@@ -96,18 +123,33 @@ private:
     void showStep(int index);
     void updateButtons();
     void applyFontScale();
+    void createClassroomKeys();
+    void enterFullScreen();
+    void leaveFullScreen();
+    void setButtonsTakeFocus(bool take);
+    /// In presentation mode: the step text gets the height it needs, the live graph the rest.
+    void fitStepText();
+    void fitStepTextNow();
 
     std::unique_ptr<LessonRunner> m_runner;
     int m_shown = -1;
     bool m_busy = false;
     bool m_presentation = false;
     QFont m_baseFont;
+    double m_scale = 1.0;
+    QPointer<QScreen> m_screen;
+    Qt::WindowStates m_stateBefore;
+    QRect m_geometryBefore;
+    QList<QShortcut *> m_classroomKeys;
 
     QListWidget *m_lessons;
     QLabel *m_lessonTitle;
     QLabel *m_lessonSummary;
     QListWidget *m_steps;
     StepCard *m_card;
+    QWidget *m_detail;
+    QScrollArea *m_detailScroll;
+    QSplitter *m_stepAndLive;
     LessonLiveView *m_live;
     QPushButton *m_back;
     QPushButton *m_next;

@@ -3,7 +3,33 @@
 #include <QApplication>
 #include <QPainter>
 
+#include <algorithm>
+
 namespace PipeScope::Ui {
+
+namespace {
+
+/// \a text cut to what a cell of \a room could ever show: no glyph is narrower than a pixel,
+/// so a line of more characters than the cell has pixels is elided anyway. Shaping and
+/// eliding a 10 MB name (a hostile lab file) took the GUI 40 s; this keeps it to the cell.
+QString boundedForCell(const QString &text, const QSize &room)
+{
+    const qsizetype columns = std::max(room.width(), 1) + 2;
+    const qsizetype rows = std::max(room.height(), 1) + 1;
+    if (text.size() <= columns)
+        return text;
+    QStringList lines;
+    for (qsizetype start = 0; start <= text.size() && lines.size() < rows;) {
+        qsizetype end = text.indexOf(u'\n', start);
+        if (end < 0)
+            end = text.size();
+        lines << text.mid(start, std::min(end - start, columns));
+        start = end + 1;
+    }
+    return lines.join(u'\n');
+}
+
+} // namespace
 
 CachedTextDelegate::CachedTextDelegate(QObject *parent) : QStyledItemDelegate(parent) { }
 
@@ -41,9 +67,21 @@ void CachedTextDelegate::paint(QPainter *painter, const QStyleOptionViewItem &op
         const QRect icon = style->subElementRect(QStyle::SE_ItemViewItemDecoration, &opt, widget);
         textRect.setLeft(icon.right() + 1 + 2 * margin);
     }
+    if (text.size() > textRect.width() + 2) {
+        // Too long to fit: the style elides it as QStyledItemDelegate has it do, given no
+        // more of it than the cell can show.
+        opt.text = boundedForCell(text, textRect.size());
+        style->drawControl(QStyle::CE_ItemViewItem, &opt, painter, widget);
+        return;
+    }
+    if (text.contains(u'\n')) {
+        QStyledItemDelegate::paint(painter, option, index); // lines: the usual path
+        return;
+    }
     const QStaticText &prepared = staticText(text, opt.font);
-    if (text.contains(u'\n') || prepared.size().width() > textRect.width()) {
-        QStyledItemDelegate::paint(painter, option, index); // needs eliding: the usual path
+    if (prepared.size().width() > textRect.width()) {
+        opt.text = text; // needs eliding: the usual path
+        style->drawControl(QStyle::CE_ItemViewItem, &opt, painter, widget);
         return;
     }
     style->drawControl(QStyle::CE_ItemViewItem, &opt, painter, widget);

@@ -4,7 +4,9 @@
 ///
 /// The endpoints tree and the timeline repaint every visible cell on each refresh, and text
 /// shaping (HarfBuzz) was most of that cost; their texts repeat ("reading", "16 KiB/s",
-/// "dataReceived"), so a cache of prepared texts removes it. Elided cells take the usual path.
+/// "dataReceived"), so a cache of prepared texts removes it. Elided cells take the usual path
+/// (the style elides them with the view's textElideMode, as QStyledItemDelegate does), given
+/// no more of the text than the cell could show, so a 10 MB name costs no more than a short one.
 
 #include <QFont>
 #include <QHash>

@@ -1,5 +1,6 @@
 #include "endpointgraph.h"
 
+#include "endpointgraphaccessible.h"
 #include "graphlayout.h"
 #include "systempipesmodel.h"
 
@@ -84,6 +85,7 @@ QColor fillColor(double fill)
 
 EndpointGraph::EndpointGraph(QWidget *parent) : QGraphicsView(parent)
 {
+    EndpointGraphAccessible::installFactory();
     setScene(new QGraphicsScene(this));
     setRenderHint(QPainter::Antialiasing);
     setDragMode(QGraphicsView::ScrollHandDrag);
@@ -145,6 +147,7 @@ void EndpointGraph::rebuild(const SystemSnapshot &snapshot, const QList<const Pi
     scene()->clear();
     m_processes.clear();
     m_pipes.clear();
+    m_links.clear();
     m_backEdges = 0;
     GraphLayout layout;
     for (const PipeInfo *pipe : pipes) {
@@ -169,6 +172,7 @@ void EndpointGraph::rebuild(const SystemSnapshot &snapshot, const QList<const Pi
         const QString key = SystemPipesModel::keyString(pipe->key);
         const QPointF at = centerOf(key);
         for (const Link &link : linksOf(*pipe)) {
+            m_links << qMakePair(key, link);
             const QPointF process = centerOf(processNode(link.pid));
             const QPen &pen = link.opening ? openingPen : heldPen;
             if (link.mode != EndpointMode::Read)
@@ -254,6 +258,7 @@ void EndpointGraph::updateItems(const SystemSnapshot &snapshot, const QList<cons
     for (auto it = m_processes.cbegin(); it != m_processes.cend(); ++it)
         updateProcess(snapshot, it.key(), words.value(it.key()).first, words.value(it.key()).second);
     highlight();
+    EndpointGraphAccessible::notifyChanged(this);
 }
 
 void EndpointGraph::updateProcess(const SystemSnapshot &snapshot, qint64 pid, const QString &words,
@@ -295,41 +300,6 @@ void EndpointGraph::highlight()
     for (auto it = m_pipes.cbegin(); it != m_pipes.cend(); ++it)
         it->frame->setPen(QPen(it.key() == m_selectedPipe ? QColor(0x1c, 0x71, 0xd8) : QColor(Qt::black),
                                it.key() == m_selectedPipe ? 3 : 1));
-}
-
-QStringList EndpointGraph::visiblePipeKeys() const
-{
-    const QRectF visible = mapToScene(viewport()->rect()).boundingRect();
-    QStringList keys;
-    for (auto it = m_pipes.cbegin(); it != m_pipes.cend(); ++it) {
-        if (visible.intersects(it->frame->sceneBoundingRect()))
-            keys << it.key();
-    }
-    return keys;
-}
-
-QString EndpointGraph::processText(qint64 pid) const
-{
-    const auto it = m_processes.constFind(pid);
-    return it == m_processes.cend() ? QString() : it->label->text();
-}
-
-QString EndpointGraph::pipeText(const QString &key) const
-{
-    const auto it = m_pipes.constFind(key);
-    return it == m_pipes.cend() ? QString() : it->label->text();
-}
-
-QPointF EndpointGraph::processPosition(qint64 pid) const
-{
-    const auto it = m_processes.constFind(pid);
-    return it == m_processes.cend() ? QPointF() : it->box->rect().center();
-}
-
-QPointF EndpointGraph::pipePosition(const QString &key) const
-{
-    const auto it = m_pipes.constFind(key);
-    return it == m_pipes.cend() ? QPointF() : it->frame->rect().center();
 }
 
 void EndpointGraph::zoomIn()

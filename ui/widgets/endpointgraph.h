@@ -12,6 +12,9 @@
 /// Ctrl+wheel zooms; fit() shows everything; followPid() centers and highlights a process.
 /// The labels are drawn at the application font's size times the zoom, and the zoom follows
 /// the widget's font: a view given a larger font (presentation mode) zooms by the same ratio.
+///
+/// Screen readers see the graph as a list of its boxes, gauges and edges, each in words with
+/// its state (accessibleItems(), served by EndpointGraphAccessible).
 
 #include <pipescope/systemsnapshot.h>
 
@@ -29,6 +32,16 @@ class EndpointGraph : public QGraphicsView
 public:
     /// More processes than this are not drawn (the page asks to filter instead).
     static constexpr int MaxProcesses = 150;
+
+    /// One thing drawn, in words: a process box, a pipe gauge or an edge between them.
+    struct AccessibleItem
+    {
+        enum class Kind { Process, Pipe, Edge };
+        Kind kind = Kind::Process;
+        QString name;        ///< "yes (pid 812)", "pipe 1234", "yes (pid 812) writes into pipe 1234"
+        QString description; ///< its state: "blocked writing pipe 1234", "65536/65536 (100%)…"
+        QRectF sceneRect;
+    };
 
     explicit EndpointGraph(QWidget *parent = nullptr);
 
@@ -53,6 +66,10 @@ public:
     void setMinimumFitScale(double scale) { m_minimumFitScale = scale; }
     /// The on-screen pixel size of a process label at the current zoom.
     double labelPixelSize() const;
+    /// Every box, gauge and edge in words: processes, then pipes, then edges.
+    QList<AccessibleItem> accessibleItems() const;
+    /// "2 processes, 3 pipes, 4 edges; 1 process blocked".
+    QString accessibleSummary() const;
     /// The key of the highlighted pipe, empty if none.
     QString selectedPipe() const { return m_selectedPipe; }
 
@@ -101,6 +118,8 @@ private:
     void updatePipe(const PipeInfo &pipe);
     void highlight();
 
+    /// The edges drawn, with their pipe's key (for accessibleItems()).
+    QList<QPair<QString, Link>> m_links;
     QString m_structure;
     QHash<qint64, ProcessItem> m_processes;
     QHash<QString, PipeItem> m_pipes;
