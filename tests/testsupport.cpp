@@ -1,5 +1,6 @@
 #include "testsupport.h"
 
+#include <pipescope/pipetransport.h>
 #include <pipescope/sys.h>
 
 #include <QCryptographicHash>
@@ -7,8 +8,12 @@
 #include <QFile>
 #include <QProcess>
 #include <QRandomGenerator>
+#include <QSignalSpy>
+#include <QTest>
 
+#include <algorithm>
 #include <cstdlib>
+#include <memory>
 #include <vector>
 #include <cstdio>
 
@@ -127,6 +132,16 @@ CommandResult runAsNobody(const QString &program, const QStringList &arguments)
 bool nobodyCanRun(const QString &path)
 {
     return runAsNobody(QStringLiteral("test"), { QStringLiteral("-x"), path }).exitCode == 0;
+}
+
+bool waitForConnectionMade(const QList<PipeTransport *> &transports, int timeoutMs)
+{
+    std::vector<std::unique_ptr<QSignalSpy>> spies;
+    for (PipeTransport *transport : transports)
+        spies.push_back(std::make_unique<QSignalSpy>(transport, &PipeTransport::connectionMade));
+    return QTest::qWaitFor([&] {
+        return std::all_of(spies.begin(), spies.end(), [](const auto &spy) { return spy->size() == 1; });
+    }, timeoutMs);
 }
 
 } // namespace PipeScope::Test

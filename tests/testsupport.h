@@ -3,13 +3,22 @@
 /// Small helpers shared by the tests: real pipes, fd checks, checksums, helper programs.
 
 #include <QByteArray>
+#include <QList>
 #include <QMap>
 #include <QString>
 #include <QStringList>
 
 #include <utility>
 
+namespace PipeScope {
+class PipeTransport;
+}
+
 namespace PipeScope::Test {
+
+/// Waits up to \a timeoutMs until each of \a transports has emitted connectionMade (it is
+/// queued: call this before the event loop runs again after open()). False on a timeout.
+bool waitForConnectionMade(const QList<PipeTransport *> &transports, int timeoutMs = 5000);
 
 /// A fresh anonymous pipe (O_CLOEXEC, blocking); QFAIL-free: aborts the test binary on failure.
 std::pair<int, int> makePipe();

@@ -38,6 +38,7 @@
 
 using namespace PipeScope;
 using namespace PipeScope::Ui;
+using PipeScope::Test::waitForConnectionMade;
 
 class TestWindows : public QObject
 {
@@ -85,11 +86,8 @@ LabPipe *TestWindows::connectedPipe(MainWindow &window)
     LabPipe *pipe = window.newAnonymousPipe();
     if (!pipe)
         return nullptr;
-    QSignalSpy readerMade(pipe->reader(), &PipeTransport::connectionMade);
-    QSignalSpy writerMade(pipe->writer(), &PipeTransport::connectionMade);
-    if (!QTest::qWaitFor([&] { return readerMade.size() == 1 && writerMade.size() == 1; }, 5000))
-        return nullptr;
-    return pipe;
+    // connectionMade is queued: wait for both, so the test's own actions come after them.
+    return waitForConnectionMade({ pipe->reader(), pipe->writer() }) ? pipe : nullptr;
 }
 
 void TestWindows::savedGeometryFromABiggerScreenIsFitted()

@@ -50,6 +50,7 @@
 
 using namespace PipeScope;
 using namespace PipeScope::Ui;
+using PipeScope::Test::waitForConnectionMade;
 
 class TestUiMainWindow : public QObject
 {
@@ -125,11 +126,7 @@ LabPipe *TestUiMainWindow::newPipe()
     if (!pipe)
         return nullptr;
     // connectionMade is queued: wait for both, so the test's own actions come after them.
-    QSignalSpy readerMade(pipe->reader(), &PipeTransport::connectionMade);
-    QSignalSpy writerMade(pipe->writer(), &PipeTransport::connectionMade);
-    if (!QTest::qWaitFor([&] { return readerMade.size() == 1 && writerMade.size() == 1; }, 5000))
-        return nullptr;
-    return pipe;
+    return waitForConnectionMade({ pipe->reader(), pipe->writer() }) ? pipe : nullptr;
 }
 
 void TestUiMainWindow::sendShowsBytesInDataViewAndCounters()
