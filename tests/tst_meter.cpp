@@ -97,6 +97,15 @@ QByteArray describe(const MeterRun &run, double until)
     return out.toUtf8();
 }
 
+/// QVERIFY with the samples up to \a until printed first when \a condition fails: QTest cuts a
+/// failure message at about a kilobyte, and the samples are what explains a wrong verdict.
+#define VERIFY_RUN(condition, run, until) \
+    do { \
+        if (!(condition)) \
+            qWarning("samples up to %.1f s:%s", double(until), describe(run, until).constData()); \
+        QVERIFY(condition); \
+    } while (false)
+
 /// The share of the samples in [\a from, \a to] s in which stage \a k was doing \a activity.
 double shareOf(const MeterRun &run, int k, StageActivity activity, double from, double to)
 {
@@ -223,7 +232,7 @@ void TestMeter::bottleneckCpuBoundMiddle()
     // fill levels flicker).
     const MeterRun run = meter(QStringLiteral("yes | head -c 2G | gzip -9 | cat > /dev/null"), 2300);
     const Bottleneck verdict = verdictAt(run, 2.2);
-    QVERIFY2(verdict.stage == 2, describe(run, 2.2).constData());
+    VERIFY_RUN(verdict.stage == 2, run, 2.2);
     QCOMPARE(verdict.cause, BottleneckCause::Cpu);
     QVERIFY(verdict.text.contains(QStringLiteral("gzip -9")));
     QCOMPARE(run.summary.bottleneck.stage, 2);
@@ -242,7 +251,7 @@ void TestMeter::bottleneckRateLimited()
     const MeterPipeSample pipe = sampleAt(run, 2.7).pipes.value(1);
     QCOMPARE(pipe.rateSource, RateSource::WriterOut);
     const double expected = 5.0 * 1024 * 1024;
-    QVERIFY2(qAbs(pipe.rate - expected) < expected * 0.05, describe(run, 2.7).constData());
+    VERIFY_RUN(qAbs(pipe.rate - expected) < expected * 0.05, run, 2.7);
 }
 
 void TestMeter::bottleneckSlowSink()
@@ -251,11 +260,11 @@ void TestMeter::bottleneckSlowSink()
     const QString slow = Test::helperPath(QStringLiteral("explorer_slowcat"));
     const MeterRun run = meter(QStringLiteral("cat /dev/zero | cat | %1 4096 20000 > /dev/null").arg(slow), 2300);
     const Bottleneck verdict = verdictAt(run, 2.2);
-    QVERIFY2(verdict.stage == 2, describe(run, 2.2).constData());
+    VERIFY_RUN(verdict.stage == 2, run, 2.2);
     QCOMPARE(verdict.cause, BottleneckCause::Throttled);
     // Back-pressure: the middle stage waits to write in most samples of the last second (a
     // single sample may catch it copying).
-    QVERIFY2(shareOf(run, 1, StageActivity::BlockedWriting, 1.2, 2.2) >= 0.7, describe(run, 2.2).constData());
+    VERIFY_RUN(shareOf(run, 1, StageActivity::BlockedWriting, 1.2, 2.2) >= 0.7, run, 2.2);
 }
 
 void TestMeter::bottleneckStoppedStage()

@@ -8,6 +8,7 @@ namespace PipeScope::BottleneckFinder {
 namespace {
 
 constexpr double Mostly = 0.5;
+constexpr double Saturated = 0.9; ///< share of a core at which one thread cannot go faster
 
 /// Fractions of the window's ticks, per stage and per pipe.
 struct Shares
@@ -135,6 +136,41 @@ QString verdictText(const Shares &shares, int k, int stages, BottleneckCause cau
             .arg(stage.command).arg(k + 1).arg(stages).arg(causeWords(cause, stage), input, output);
 }
 
+/// The stage that uses the largest measured share of a core, if that share is Saturated or
+/// more. Such a stage cannot go faster, whatever the fill levels say; and they can say the
+/// opposite: the meter samples when it runs, and on a CPU shared with a neighbour stage it runs
+/// while that neighbour is preempted -- so the neighbour shows R, the pipe between it and the
+/// saturated stage looks drained, and the neighbour looks like the one starving it.
+int saturatedStage(const QList<StageInfo> &stages)
+{
+    int found = -1;
+    double most = Saturated;
+    for (int k = 0; k < stages.size(); ++k) {
+        if (stages[k].cpu >= most) {
+            most = stages[k].cpu;
+            found = k;
+        }
+    }
+    return found;
+}
+
+int highestScore(const Shares &shares, const QList<StageInfo> &stages)
+{
+    const int count = int(stages.size());
+    int found = -1;
+    double best = -1;
+    for (int k = 0; k < count; ++k) {
+        if (shares.of(k, StageActivity::Exited) >= Mostly || shares.of(k, StageActivity::Unknown) >= Mostly)
+            continue;
+        const double score = inputFull(shares, k) + outputEmpty(shares, k, count) + ownWork(shares, k, stages[k]);
+        if (score >= best) {
+            best = score;
+            found = k;
+        }
+    }
+    return found;
+}
+
 } // namespace
 
 Bottleneck find(const QList<const TickRecord *> &window, const QList<StageInfo> &stages)
@@ -150,19 +186,11 @@ Bottleneck find(const QList<const TickRecord *> &window, const QList<StageInfo> 
                                       "the stages keep pace (or share a busy CPU)");
         return verdict;
     }
-    double best = -1;
-    for (int k = 0; k < count; ++k) {
-        if (shares.of(k, StageActivity::Exited) >= Mostly || shares.of(k, StageActivity::Unknown) >= Mostly)
-            continue;
-        const double score = inputFull(shares, k) + outputEmpty(shares, k, count) + ownWork(shares, k, stages[k]);
-        if (score >= best) {
-            best = score;
-            verdict.stage = k;
-        }
-    }
+    const int saturated = saturatedStage(stages);
+    verdict.stage = saturated >= 0 ? saturated : highestScore(shares, stages);
     if (verdict.stage < 0)
         return verdict;
-    verdict.cause = causeOf(shares, verdict.stage);
+    verdict.cause = saturated >= 0 ? BottleneckCause::Cpu : causeOf(shares, verdict.stage);
     verdict.text = verdictText(shares, verdict.stage, count, verdict.cause, stages[verdict.stage]);
     return verdict;
 }

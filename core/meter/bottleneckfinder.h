@@ -12,6 +12,11 @@
 /// CPU), and a stage that is mostly queued is starved, not slow. The highest score wins (a tie
 /// goes downstream). Its cause is what it does most while not on a pipe: running (cpu), asleep
 /// in poll/select/nanosleep (throttled), D state (io), stopped, or asleep elsewhere (waiting).
+/// A stage that used 90 % of a core or more over the window is named before any score, with
+/// cause cpu: one thread at full speed cannot go faster, and the fill levels around it are
+/// sampled while the meter runs, which on a shared CPU is while its neighbour is preempted --
+/// they can make the neighbour look like the limit (seen: head at 24 % of a core "between a full
+/// pipe and an empty one" in front of gzip -9 at 98 %).
 /// When no pipe is mostly full or mostly empty and no stage mostly waits on a pipe, the verdict
 /// is "balanced" with no stage.
 ///
