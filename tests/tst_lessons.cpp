@@ -112,6 +112,7 @@ private Q_SLOTS:
     void pipeCapacityFile();
     void fifoOpenWaitsFile();
     void stoppedReaderFile();
+    void findTheBottleneckFile();
     void everyLessonTested();
 };
 
@@ -164,7 +165,7 @@ void TestLessons::initTestCase()
 void TestLessons::catalog()
 {
     const QStringList ids = LessonCatalog::ids();
-    QCOMPARE(ids.size(), 16); // 13 in C++, 3 lesson files
+    QCOMPARE(ids.size(), 17); // 13 in C++, 4 lesson files
     QCOMPARE(LessonCatalog::builtInIds(), ids); // no user lessons in the test (initTestCase)
     QCOMPARE(QSet<QString>(ids.begin(), ids.end()).size(), ids.size()); // unique
     for (const Lesson &lesson : LessonCatalog::all()) {
@@ -796,6 +797,19 @@ void TestLessons::stoppedReaderFile()
     QVERIFY(o[2].values.value(QStringLiteral("diagnostics:2")).toInt() >= 1); // writer blocked
     QCOMPARE(o[3].values.value(QStringLiteral("exit-signal:3")).toInt(), SIGKILL);
     QCOMPARE(o[3].values.value(QStringLiteral("exit-signal:2")).toInt(), SIGPIPE);
+}
+
+void TestLessons::findTheBottleneckFile()
+{
+    // The answers come from the pipeline meter attached to each command: gzip -9 is the
+    // CPU-bound stage of the first, the sleeping perl the self-paced sink of the second.
+    const QList<Observation> o = run(QStringLiteral("find-the-bottleneck"));
+    QCOMPARE(o.size(), 2);
+    QCOMPARE(o[0].values.value(QStringLiteral("bottleneck:1")).toInt(), 3);
+    QVERIFY2(o[0].observed.contains(QStringLiteral("gzip -9 (stage 3 of 4) holds the pipeline back")), qPrintable(o[0].observed));
+    QCOMPARE(o[1].values.value(QStringLiteral("bottleneck:2")).toInt(), 3);
+    QVERIFY2(o[1].observed.contains(QStringLiteral("it limits its own pace")), qPrintable(o[1].observed));
+    QCOMPARE(o[1].values.value(QStringLiteral("queued:2")).toLongLong(), freshCapacity());
 }
 
 void TestLessons::everyLessonTested()

@@ -7,6 +7,7 @@
 
 #include <QElapsedTimer>
 #include <QJsonArray>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
@@ -146,6 +147,7 @@ private Q_SLOTS:
     void exitStatuses_data();
     void exitStatuses();
     void vanishingStage();
+    void attachedStageNamedAfterExec();
     void stopEndsAndReaps();
     void jsonSchema();
 };
@@ -193,6 +195,11 @@ void TestMeter::simpleCommand_data()
     QTest::newRow("loop") << QStringLiteral("while read l; do echo; done") << false;
     QTest::newRow("builtin") << QStringLiteral("read x") << false;
     QTest::newRow("subshell") << QStringLiteral("(cat)") << false;
+    QTest::newRow("quoted operators") << QStringLiteral("perl -e 'while (1) { sleep 1; }'") << true;
+    QTest::newRow("escaped operators") << QStringLiteral("echo a\\;b \\(c\\)") << true;
+    QTest::newRow("double-quoted list") << QStringLiteral("grep \"a;b&c\" f") << true;
+    QTest::newRow("double-quoted substitution") << QStringLiteral("echo \"$(date)\"") << false;
+    QTest::newRow("quote then list") << QStringLiteral("echo ';' ; date") << false;
 }
 
 void TestMeter::simpleCommand()
@@ -366,6 +373,28 @@ void TestMeter::vanishingStage()
     QCOMPARE(run.summary.stages[0].exitCode, std::optional<int>(0));
     QCOMPARE(run.summary.stages[1].exitCode, std::optional<int>(0));
     QVERIFY(run.summary.duration >= 1.1);
+}
+
+void TestMeter::attachedStageNamedAfterExec()
+{
+    // The second stage is a subshell that execs cat after a second: attached before that, the
+    // meter reads the shell's command line; once cat runs, the stage must be called cat.
+    QProcess shell;
+    shell.setStandardInputFile(QProcess::nullDevice());
+    shell.setStandardOutputFile(QProcess::nullDevice());
+    shell.start(QStringLiteral("/bin/sh"), { QStringLiteral("-c"), QStringLiteral("sleep 30 | (sleep 1; exec cat)") });
+    QVERIFY(shell.waitForStarted());
+    PipelineMeter meter;
+    // Until both stages are forked; QTRY re-evaluates its condition once more at the end.
+    QTRY_VERIFY2_WITH_TIMEOUT(meter.isActive() || meter.attach(shell.processId()), qPrintable(meter.errorString()), 5000);
+    const QList<StageSample> stages = meter.stages();
+    QCOMPARE(stages.size(), 2);
+    QTRY_COMPARE_WITH_TIMEOUT(meter.lastSnapshot().stages.value(1).command, QStringLiteral("cat"), 10000);
+    QCOMPARE(meter.lastSnapshot().stages.value(0).command, QStringLiteral("sleep 30"));
+    meter.stop();
+    for (const StageSample &stage : stages)
+        ::kill(pid_t(stage.pid), SIGKILL);
+    QVERIFY(shell.waitForFinished(5000));
 }
 
 void TestMeter::stopEndsAndReaps()

@@ -31,13 +31,14 @@ struct Progress {
 
 using File = std::shared_ptr<const LessonFile>;
 
-/// Commands whose `rate` a comparison of the lesson reads get a meter from their start.
+/// Commands whose `rate` or `bottleneck` a comparison of the lesson reads get a meter from
+/// their start.
 bool needsMeter(const LessonFile &file, int number)
 {
-    const QString name = QStringLiteral("rate:%1").arg(number);
+    const QStringList names { QStringLiteral("rate:%1").arg(number), QStringLiteral("bottleneck:%1").arg(number) };
     for (const LessonFileStep &step : file.steps) {
         for (const LessonFileExpect &expect : step.expects) {
-            if (expect.left == name || expect.right == name)
+            if (names.contains(expect.left) || names.contains(expect.right))
                 return true;
         }
     }

@@ -192,4 +192,22 @@ std::optional<double> Command::rate(QString *why) const
     return snapshot.pipes.first().rate;
 }
 
+std::optional<double> Command::bottleneck(QString *why, QString *verdict) const
+{
+    if (!m_meter) {
+        *why = m_meterError.isEmpty() ? QStringLiteral("no meter on this command") : m_meterError;
+        return std::nullopt;
+    }
+    const MeterSnapshot snapshot = m_meter->lastSnapshot();
+    const Bottleneck &found = snapshot.bottleneck;
+    if (found.stage < 0) {
+        *why = found.text.isEmpty()
+                ? QStringLiteral("the meter has no verdict yet (%1 s metered)").arg(snapshot.t, 0, 'f', 1)
+                : QStringLiteral("the meter names no stage: %1").arg(found.text);
+        return std::nullopt;
+    }
+    *verdict = found.text;
+    return found.stage + 1;
+}
+
 } // namespace PipeScope::FileLesson

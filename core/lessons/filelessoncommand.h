@@ -32,7 +32,7 @@ public:
     /// False with *error if it does not split or a stage does not start (the stages already
     /// started stay the context's and go at its cleanup).
     bool start(LessonContext &context, const QString &text, QString *error);
-    /// Attaches the pipeline meter (owned by the context), for `rate`.
+    /// Attaches the pipeline meter (owned by the context), for `rate` and `bottleneck`.
     void meter(LessonContext &context);
 
     QString text() const { return m_text; }
@@ -56,6 +56,10 @@ public:
     /// Bytes/s through the command's first pipe over the meter's last >= 1 s window; nullopt
     /// and *why while unknown.
     std::optional<double> rate(QString *why) const;
+    /// The stage (1-based) the meter names as the bottleneck over its last window, with the
+    /// meter's sentence ("gzip -9 (stage 3 of 4) holds the pipeline back: ...") in *verdict;
+    /// nullopt and *why while unknown (no window yet) or when the pipeline is balanced.
+    std::optional<double> bottleneck(QString *why, QString *verdict) const;
 
 private:
     QString m_text;

@@ -10,8 +10,13 @@ namespace PipeScope::FileLesson {
 namespace {
 
 struct Operand {
+    Operand(std::optional<double> value, QString unknown = {}, QString note = {})
+        : value(value), unknown(std::move(unknown)), note(std::move(note))
+    {
+    }
     std::optional<double> value;
     QString unknown; ///< why the value is not known
+    QString note;    ///< what the value means, when a number alone does not say it
 };
 
 QString number(double value)
@@ -69,8 +74,13 @@ Operand valueOf(const QString &text, const QList<const Command *> &commands, con
     if (name == QLatin1String("diagnostics"))
         return {double(diagnosticsOf(*command, snapshot)), {}};
     QString why;
+    if (name == QLatin1String("bottleneck")) {
+        QString verdict;
+        const std::optional<double> stage = command->bottleneck(&why, &verdict);
+        return {stage, why, verdict};
+    }
     const std::optional<double> rate = command->rate(&why); // "rate"
-    return {rate, why};
+    return {rate, why, {}};
 }
 
 bool holds(double left, const QString &op, double right)
@@ -95,8 +105,10 @@ QString side(const QString &text, const Operand &operand)
     text.toLongLong(&isNumber);
     if (isNumber)
         return text;
-    return operand.value ? QStringLiteral("%1 = %2").arg(text, number(*operand.value))
-                         : QStringLiteral("%1 unknown (%2)").arg(text, operand.unknown);
+    if (!operand.value)
+        return QStringLiteral("%1 unknown (%2)").arg(text, operand.unknown);
+    const QString value = QStringLiteral("%1 = %2").arg(text, number(*operand.value));
+    return operand.note.isEmpty() ? value : QStringLiteral("%1 (%2)").arg(value, operand.note);
 }
 
 } // namespace

@@ -412,7 +412,7 @@ QStringList LessonFile::observables()
 {
     return {QStringLiteral("queued"),      QStringLiteral("capacity"),
             QStringLiteral("exit-status"), QStringLiteral("exit-signal"),
-            QStringLiteral("rate"),        QStringLiteral("diagnostics")};
+            QStringLiteral("rate"),        QStringLiteral("diagnostics"), QStringLiteral("bottleneck")};
 }
 
 } // namespace PipeScope

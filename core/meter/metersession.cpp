@@ -52,6 +52,7 @@ std::unique_ptr<MeterSession> MeterSession::attach(const DiscoveredPipeline &pip
     for (int k = 0; k < count; ++k) {
         const DiscoveredStage &stage = pipeline.stages[k];
         session->m_stages.push_back(MeterStage(session->m_procFd.get(), stage.pids, stage.command, stage.noAccess));
+        session->m_stages.back().setCommandFollowsExec(true);
         session->m_stages.back().setPipes(k > 0 ? pipeline.pipeInodes.value(k - 1) : 0,
                                           k + 1 < count ? pipeline.pipeInodes.value(k) : 0);
     }

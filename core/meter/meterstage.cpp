@@ -1,6 +1,7 @@
 #include "meterstage.h"
 
 #include "procdirectory.h"
+#include "procparsers.h"
 #include "processstate.h"
 #include "sys.h"
 
@@ -167,6 +168,7 @@ void MeterStage::rescan()
     m_inEndpoint.reset();
     m_outEndpoint.reset();
     m_readsElsewhere = m_writesElsewhere = false;
+    followExec();
     QList<qint64> known = pids();
     QHash<qint64, FdLinks> parents;
     for (const Process &process : std::as_const(m_processes)) {
@@ -182,6 +184,19 @@ void MeterStage::rescan()
             }
         }
     }
+}
+
+void MeterStage::followExec()
+{
+    if (!m_commandFollowsExec || m_processes.empty() || m_processes.front().pid != m_mainPid)
+        return;
+    // Read again at every rescan (once a second, beside the fd listings): the name seen
+    // at discovery may be a shell's that has exec'd since, and comparing names would miss
+    // an exec that happened between discovery and the first reading.
+    int error = 0;
+    const auto text = ProcDirectory::readFile(m_procFd, (QByteArray::number(m_mainPid) + "/cmdline").constData(), 4096, &error);
+    if (text && !text->isEmpty())
+        m_command = ProcParsers::commandLine(ProcParsers::parseCmdline(*text), m_processes.front().last.stat.comm);
 }
 
 MeterStage::FdLinks MeterStage::fdLinks(qint64 pid)

@@ -48,6 +48,10 @@ public:
     MeterStage &operator=(MeterStage &&) = default;
 
     void setPipes(quint64 in, quint64 out) { m_in = in; m_out = out; }
+    /// The command is the main process's command line, read again at every rescan(): an
+    /// attached stage caught between fork and exec (a shell about to exec gzip) is named after
+    /// the program once it runs.
+    void setCommandFollowsExec(bool follows) { m_commandFollowsExec = follows; }
     quint64 inPipe() const { return m_in; }
     quint64 outPipe() const { return m_out; }
     QString command() const { return m_command; }
@@ -92,6 +96,7 @@ private:
     void scanFds(qint64 pid, const FdLinks &own, const FdLinks &parent);
     QList<qint64> childrenOf(qint64 pid) const;
     StageActivity activityOf(const QList<ProcessReading> &readings) const;
+    void followExec();
 
     int m_procFd;
     QString m_command;
@@ -107,6 +112,7 @@ private:
     bool m_writesElsewhere = false;
     bool m_noAccess = false;
     bool m_ended = false;
+    bool m_commandFollowsExec = false;
     char m_lastState = '?';
 };
 

@@ -130,6 +130,36 @@ struct Scanner
     }
 };
 
+/// \a stage with every character that sh takes literally replaced by `_`: what single quotes
+/// enclose, what a backslash escapes, and what double quotes enclose except `$(` and backquotes
+/// (which still run commands there). Operators can then be looked for with a plain pattern.
+QString literalsMasked(const QString &stage)
+{
+    QString masked = stage;
+    QChar quote;
+    for (int i = 0; i < masked.size(); ++i) {
+        const QChar c = stage.at(i);
+        if (quote == u'\'') {
+            if (c == u'\'')
+                quote = QChar();
+            else
+                masked[i] = u'_';
+        } else if (c == u'\\' && i + 1 < masked.size()) {
+            masked[++i] = u'_';
+        } else if (quote == u'"') {
+            if (c == u'"')
+                quote = QChar();
+            else if (stage.mid(i, 2) == QLatin1String("$("))
+                ++i; // kept, both characters
+            else if (c != u'`')
+                masked[i] = u'_';
+        } else if (c == u'\'' || c == u'"') {
+            quote = c;
+        }
+    }
+    return masked;
+}
+
 } // namespace
 
 SplitPipeline split(const QString &pipeline)
@@ -157,7 +187,7 @@ bool isSimpleCommand(const QString &stage)
     // background, a here-document or a trailing comment.
     // (`&` after `<`/`>` or before `>` is a redirection such as 2>&1, not a list operator.)
     static const QRegularExpression compound(QStringLiteral("[;()`\\n]|(?<![<>])&(?!>)|<<|\\$\\("));
-    if (stage.contains(compound))
+    if (literalsMasked(stage).contains(compound))
         return false;
     const QString first = stage.section(u' ', 0, 0, QString::SectionSkipEmpty);
     if (first.isEmpty() || first.contains(u'=') || first.startsWith(u'<') || first.startsWith(u'>'))
