@@ -4,12 +4,16 @@
 #include "lessonliveview.h"
 #include "lessonspanel.h"
 #include "stepcard.h"
+#include "worksheetrecorder.h"
 #include "systempipesmodel.h"
 #include "testsupport.h"
 
 #include <pipescope/lessoncatalog.h>
 
 #include <QFontInfo>
+#include <QImage>
+#include <QRegularExpression>
+#include <QTemporaryDir>
 #include <QLabel>
 #include <QListWidget>
 #include <QPushButton>
@@ -66,6 +70,7 @@ private Q_SLOTS:
     void graphLabelsScaleWithPresentationAndFit();
     void showsLiveProcessesAndReapsThem();
     void liveGraphShowsTheFullPipeAndOpensIt();
+    void savesAWorksheetWithTheGraphs();
 };
 
 void TestLessonsPanel::initTestCase()
@@ -290,4 +295,56 @@ void TestLessonsPanel::liveGraphShowsTheFullPipeAndOpensIt()
 }
 
 QTEST_MAIN(TestLessonsPanel)
+void TestLessonsPanel::savesAWorksheetWithTheGraphs()
+{
+    LessonsPanel panel;
+    panel.resize(1200, 800);
+    panel.show();
+    QVERIFY(panel.selectLesson(QStringLiteral("stopped-reader")));
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QString error;
+    QVERIFY(!panel.saveWorksheetButton()->isEnabled());
+    QVERIFY(!panel.saveWorksheet(dir.filePath(QStringLiteral("none.html")), &error));
+    QCOMPARE(error, QStringLiteral("no step has run yet"));
+
+    QTest::mouseClick(panel.runAllButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(panel.stepsRun(), 4, 20000);
+    QTRY_VERIFY(!panel.isRunning());
+    QVERIFY(panel.saveWorksheetButton()->isEnabled());
+    const QString html = dir.filePath(QStringLiteral("sheet.html"));
+    QVERIFY2(panel.saveWorksheet(html, &error), qPrintable(error));
+    QFile file(html);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(file.readAll());
+    const std::optional<Lesson> lesson = LessonCatalog::find(QStringLiteral("stopped-reader"));
+    for (const Step &step : lesson->steps)
+        QVERIFY2(text.contains(step.title.toHtmlEscaped()), qPrintable(step.title));
+    // A picture per step whose pipes showed anything, each a PNG of the graph as it was then:
+    // the writer and reader after step 2, the stopped reader's full FIFO after step 3 (after
+    // step 1 nothing holds the new FIFO yet, after step 4 both are dead: no picture).
+    static const QRegularExpression picture(QStringLiteral("data:image/png;base64,([A-Za-z0-9+/=]+)"));
+    QList<QByteArray> pngs;
+    for (const QRegularExpressionMatch &match : picture.globalMatch(text))
+        pngs << QByteArray::fromBase64(match.captured(1).toLatin1());
+    const Ui::WorksheetRecorder *recorder = panel.worksheetRecorder();
+    QVERIFY(!recorder->hasPicture(0) && recorder->hasPicture(1) && recorder->hasPicture(2) && !recorder->hasPicture(3));
+    QCOMPARE(pngs.size(), 2);
+    for (const QByteArray &png : std::as_const(pngs)) {
+        const QImage image = QImage::fromData(png, "PNG");
+        QVERIFY(!image.isNull());
+        QVERIFY2(image.width() >= 100 && image.height() >= 40, qPrintable(QStringLiteral("%1x%2").arg(image.width()).arg(image.height())));
+    }
+    QVERIFY(pngs[0] != pngs[1]);
+
+    const QString markdown = dir.filePath(QStringLiteral("sheet.md"));
+    QVERIFY2(panel.saveWorksheet(markdown, &error), qPrintable(error));
+    QFile md(markdown);
+    QVERIFY(md.open(QIODevice::ReadOnly));
+    QCOMPARE(QString::fromUtf8(md.readAll()).count(QStringLiteral("](data:image/png;base64,")), pngs.size());
+
+    QVERIFY(!panel.saveWorksheet(QStringLiteral("/nonexistent-dir/sheet.html"), &error));
+    QVERIFY2(error.contains(QStringLiteral("/nonexistent-dir/sheet.html")), qPrintable(error));
+}
+
 #include "tst_ui_lessonspanel.moc"

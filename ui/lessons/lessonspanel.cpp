@@ -4,12 +4,15 @@
 #include "lessonlabels.h"
 #include "lessonliveview.h"
 #include "stepcard.h"
+#include "worksheetrecorder.h"
 
 #include <pipescope/lessoncatalog.h>
 #include <pipescope/lessoncontext.h>
 #include <pipescope/lessonrunner.h>
 
 #include <QCheckBox>
+#include <QFileDialog>
+#include <QMessageBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
@@ -49,6 +52,7 @@ LessonsPanel::LessonsPanel(QWidget *parent) : QWidget(parent), m_baseFont(font()
     connect(m_back, &QPushButton::clicked, this, &LessonsPanel::back);
     connect(m_runAll, &QPushButton::clicked, this, &LessonsPanel::runAll);
     connect(m_restart, &QPushButton::clicked, this, &LessonsPanel::restart);
+    connect(m_save, &QPushButton::clicked, this, &LessonsPanel::askAndSaveWorksheet);
     connect(m_presentationBox, &QCheckBox::toggled, this, &LessonsPanel::setPresentationMode);
     connect(m_live, &LessonLiveView::openInSystemPage, this, &LessonsPanel::openInSystemPage);
     createClassroomKeys();
@@ -108,10 +112,15 @@ void LessonsPanel::buildLayout()
     m_next = new QPushButton(tr("Run step"), this);
     m_runAll = new QPushButton(tr("Run all"), this);
     m_restart = new QPushButton(tr("Restart"), this);
+    m_save = new QPushButton(tr("Save worksheet…"), this);
+    m_save->setToolTip(tr("Saves this run as an HTML or Markdown worksheet: predictions, what the kernel did, "
+                          "✓/✗, the numbers and a picture of the graph after each step"));
+    m_worksheet = new WorksheetRecorder(this);
     m_presentationBox = new QCheckBox(tr("Presentation mode"), this);
     m_next->setDefault(true);
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_presentationBox);
+    buttons->addWidget(m_save);
     buttons->addStretch(1);
     for (QPushButton *button : {m_restart, m_back, m_runAll, m_next})
         buttons->addWidget(button);
@@ -164,6 +173,7 @@ void LessonsPanel::onLessonRowChanged(int row)
     m_lessonTitle->setText(lesson->title);
     m_lessonSummary->setText(lesson->summary);
     m_card->forgetReveals();
+    m_worksheet->reset();
     m_steps->clear();
     for (const Step &step : lesson->steps)
         m_steps->addItem(step.title);
@@ -200,6 +210,7 @@ void LessonsPanel::restart()
     m_runner->restart(); // also mid-step: that step is abandoned
     m_busy = false;
     m_card->forgetReveals();
+    m_worksheet->reset();
     showStep(0);
 }
 
@@ -214,6 +225,8 @@ void LessonsPanel::onStepStarted(int index)
 void LessonsPanel::onStepFinished(int index, const Observation &observation)
 {
     m_busy = false;
+    if (m_runner->context())
+        m_worksheet->stepFinished(index, *m_runner->context());
     showStep(index);
     Q_EMIT stepRan(index, observation.matches);
 }
@@ -250,6 +263,25 @@ void LessonsPanel::updateButtons()
     m_runAll->setEnabled(ready && !m_runner->atEnd());
     m_restart->setEnabled(m_runner && (m_busy || stepsRun() > 0)); // mid-step: abandons it
     m_steps->setEnabled(!m_busy);
+    m_save->setEnabled(ready && stepsRun() > 0);
+}
+
+bool LessonsPanel::saveWorksheet(const QString &path, QString *error) const
+{
+    if (!m_runner || stepsRun() == 0) {
+        *error = tr("no step has run yet");
+        return false;
+    }
+    return m_worksheet->save(m_runner->lesson(), m_runner->observations(), path, error);
+}
+
+void LessonsPanel::askAndSaveWorksheet()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save worksheet"), currentLessonId() + QStringLiteral(".html"),
+                                                      tr("HTML (*.html);;Markdown (*.md)"));
+    QString error;
+    if (!path.isEmpty() && !saveWorksheet(path, &error))
+        QMessageBox::warning(this, tr("Save worksheet"), tr("The worksheet was not saved: %1").arg(error));
 }
 
 QString LessonsPanel::explanationText() const

@@ -46,6 +46,7 @@ namespace PipeScope::Ui {
 
 class LessonLiveView;
 class StepCard;
+class WorksheetRecorder;
 
 class LessonsPanel : public QWidget {
     Q_OBJECT
@@ -72,6 +73,9 @@ public:
     /// Runs the shown step if it has not run yet, else shows the next one.
     void next();
     void back();
+    /// Writes the worksheet of this run so far (every step run, with a picture of the live
+    /// graph at its end) to \a path: HTML for .html, Markdown otherwise. False with *error.
+    bool saveWorksheet(const QString &path, QString *error) const;
     /// Runs every remaining step, one after the other.
     void runAll();
     /// A fresh run of the current lesson: children killed, observations forgotten (also
@@ -98,6 +102,8 @@ public:
     QPushButton *nextButton() const { return m_next; }
     QPushButton *backButton() const { return m_back; }
     QPushButton *runAllButton() const { return m_runAll; }
+    QPushButton *saveWorksheetButton() const { return m_save; }
+    WorksheetRecorder *worksheetRecorder() const { return m_worksheet; }
     QListWidget *lessonList() const { return m_lessons; }
     /// The scroll area of the step's text (above the live view).
     QScrollArea *stepScroll() const { return m_detailScroll; }
@@ -122,6 +128,7 @@ private:
     void onStepFinished(int index, const PipeScope::Observation &observation);
     void showStep(int index);
     void updateButtons();
+    void askAndSaveWorksheet();
     void applyFontScale();
     void createClassroomKeys();
     void enterFullScreen();
@@ -155,6 +162,8 @@ private:
     QPushButton *m_next;
     QPushButton *m_runAll;
     QPushButton *m_restart;
+    QPushButton *m_save;
+    WorksheetRecorder *m_worksheet;
     QCheckBox *m_presentationBox;
 };
 

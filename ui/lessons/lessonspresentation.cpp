@@ -11,6 +11,7 @@
 #include <QLabel>
 #include <QLayout>
 #include <QListWidget>
+#include <QPushButton>
 #include <QScreen>
 #include <QScrollArea>
 #include <QScrollBar>
@@ -65,6 +66,7 @@ void LessonsPanel::setPresentationMode(bool on)
     m_presentationBox->setChecked(on);
     m_lessons->setVisible(!on);
     m_steps->setVisible(!on); // "Step 2 of 3: …" above the text says where we are
+    m_save->setVisible(!on);  // after class, not on the projector: the row must fit the screen
     for (QShortcut *shortcut : std::as_const(m_classroomKeys))
         shortcut->setEnabled(on);
     setButtonsTakeFocus(!on);

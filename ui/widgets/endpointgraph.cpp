@@ -15,6 +15,8 @@
 #include <QGraphicsRectItem>
 #include <QGraphicsScene>
 #include <QGraphicsSimpleTextItem>
+#include <QImage>
+#include <QPainter>
 #include <QMouseEvent>
 #include <QSet>
 #include <QWheelEvent>
@@ -383,6 +385,19 @@ void EndpointGraph::mousePressEvent(QMouseEvent *event)
         }
     }
     QGraphicsView::mousePressEvent(event);
+}
+
+QImage EndpointGraph::picture() const
+{
+    const QRectF source = scene()->itemsBoundingRect().adjusted(-12, -12, 12, 12);
+    if (scene()->items().isEmpty() || source.isEmpty())
+        return {};
+    QImage image(source.size().toSize(), QImage::Format_RGB32);
+    image.fill(palette().color(QPalette::Base));
+    QPainter painter(&image);
+    painter.setRenderHint(QPainter::Antialiasing);
+    scene()->render(&painter, QRectF(QPointF(0, 0), source.size()), source);
+    return image;
 }
 
 } // namespace PipeScope::Ui

@@ -70,6 +70,10 @@ public:
     QList<AccessibleItem> accessibleItems() const;
     /// "2 processes, 3 pipes, 4 edges; 1 process blocked".
     QString accessibleSummary() const;
+    /// The whole graph at its natural size (not the view's zoom or scroll position) on the
+    /// palette's base colour, with a margin: for a worksheet or a screenshot. A null image
+    /// when nothing is drawn.
+    QImage picture() const;
     /// The key of the highlighted pipe, empty if none.
     QString selectedPipe() const { return m_selectedPipe; }
 
