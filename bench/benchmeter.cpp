@@ -1,13 +1,16 @@
 // pipescope-bench-meter: what metering a pipeline costs it, how fast attach finds one, and how
 // right the meter is. Prints JSON lines.
-// Usage: pipescope-bench-meter [--mode observer|attach|accuracy|all] [--size BYTES] [--rounds N]
+// Usage: pipescope-bench-meter [--mode observer|attach|accuracy|latency|all] [--size BYTES] [--rounds N]
 //
 // observer: `head -c SIZE /dev/zero | cat | cat > /dev/null` (4 GiB by default), this process
 //   and the pipeline pinned to CPU 0 (every meter microsecond is then taken from the pipeline:
 //   the worst case, and the only stable one on 2 vCPUs). Variants per round, in rotated order:
 //   unobserved (sh -c PIPELINE), unobserved again (the A/A noise floor), PipelineMeter at
 //   10 Hz and at 50 Hz. Medians over the rounds; ratio = unobserved median / variant median
-//   (throughput). Meter CPU per tick from this process's rusage over the metered run.
+//   (throughput). Meter CPU per tick from this process's rusage over the metered run, and
+//   "steady": from the 10th tick to the last (start-up and the end's reaping left out).
+// latency: `true | true` run until finished(), median of 21, at 10 and 50 Hz: how long the
+//   meter keeps a pipeline that has ended counted as running.
 // attach: a `bash -c 'sleep 60 | cat | tr a b > /dev/null'` pipeline; PipelineDiscovery::find
 //   from the middle stage, median of 21, with the number of processes on the machine.
 // accuracy: `yes | head -c 1G | gzip -9 | cat > /dev/null` (when gzip is named, head's
@@ -80,6 +83,7 @@ struct Metered
 {
     double seconds = 0;
     double cpuPerTickUs = 0;
+    double steadyCpuPerTickUs = 0;
     int ticks = 0;
 };
 
@@ -90,7 +94,13 @@ Metered metered(const QString &pipeline, int intervalMs)
     meter.setInterval(intervalMs);
     Metered result;
     bool done = false;
-    QObject::connect(&meter, &PipelineMeter::sampled, [&] { ++result.ticks; });
+    constexpr int SteadyFrom = 10;
+    double steadyCpu0 = 0, lastTickCpu = 0;
+    QObject::connect(&meter, &PipelineMeter::sampled, [&] {
+        lastTickCpu = cpuSeconds();
+        if (++result.ticks == SteadyFrom)
+            steadyCpu0 = lastTickCpu;
+    });
     QObject::connect(&meter, &PipelineMeter::finished, [&] { done = true; });
     const double cpu0 = cpuSeconds();
     QElapsedTimer clock;
@@ -100,6 +110,8 @@ Metered metered(const QString &pipeline, int intervalMs)
         QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
     result.seconds = double(clock.nsecsElapsed()) / 1e9;
     result.cpuPerTickUs = result.ticks ? (cpuSeconds() - cpu0) * 1e6 / result.ticks : 0;
+    if (result.ticks > SteadyFrom)
+        result.steadyCpuPerTickUs = (lastTickCpu - steadyCpu0) * 1e6 / (result.ticks - SteadyFrom);
     return result;
 }
 
@@ -110,14 +122,26 @@ void observer(qint64 size, int rounds)
     CPU_SET(0, &one);
     ::sched_setaffinity(0, sizeof one, &one); // children inherit it
     const QString pipeline = QStringLiteral("head -c %1 /dev/zero | cat | cat > /dev/null").arg(size);
-    QList<double> a, aa, hz10, hz50, tick10, tick50;
+    QList<double> a, aa, hz10, hz50, tick10, tick50, steady10, steady50;
     for (int round = 0; round < rounds; ++round) {
         for (int v = 0; v < 4; ++v) {
             switch ((v + round) % 4) {
             case 0: a << unobserved(pipeline); break;
             case 1: aa << unobserved(pipeline); break;
-            case 2: { const Metered m = metered(pipeline, 100); hz10 << m.seconds; tick10 << m.cpuPerTickUs; break; }
-            default: { const Metered m = metered(pipeline, 20); hz50 << m.seconds; tick50 << m.cpuPerTickUs; break; }
+            case 2: {
+                const Metered m = metered(pipeline, 100);
+                hz10 << m.seconds;
+                tick10 << m.cpuPerTickUs;
+                steady10 << m.steadyCpuPerTickUs;
+                break;
+            }
+            default: {
+                const Metered m = metered(pipeline, 20);
+                hz50 << m.seconds;
+                tick50 << m.cpuPerTickUs;
+                steady50 << m.steadyCpuPerTickUs;
+                break;
+            }
             }
         }
     }
@@ -130,6 +154,8 @@ void observer(qint64 size, int rounds)
             { QStringLiteral("ratio_50hz"), base / median(hz50) },
             { QStringLiteral("meter_cpu_us_per_tick_10hz"), median(tick10) },
             { QStringLiteral("meter_cpu_us_per_tick_50hz"), median(tick50) },
+            { QStringLiteral("meter_steady_cpu_us_per_tick_10hz"), median(steady10) },
+            { QStringLiteral("meter_steady_cpu_us_per_tick_50hz"), median(steady50) },
             { QStringLiteral("unobserved_GBps"), double(size) / base / 1e9 } });
 }
 
@@ -235,13 +261,27 @@ void accuracy()
             { QStringLiteral("pv_flags_splice_blind"), bool(pv.summary.stages.value(2).flags & StageFlag::SpliceBlind) } });
 }
 
+void endLatency()
+{
+    const QString pipeline = QStringLiteral("true | true");
+    QJsonObject result { { QStringLiteral("bench"), QStringLiteral("end_latency") },
+                         { QStringLiteral("pipeline"), pipeline } };
+    for (const int intervalMs : { 100, 20 }) {
+        QList<double> seconds;
+        for (int i = 0; i < 21; ++i)
+            seconds << metered(pipeline, intervalMs).seconds;
+        result.insert(QStringLiteral("run_to_finished_ms_%1hz").arg(1000 / intervalMs), median(seconds) * 1e3);
+    }
+    print(result);
+}
+
 } // namespace
 
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
-    const QCommandLineOption mode(QStringLiteral("mode"), QStringLiteral("observer, attach, accuracy or all"),
+    const QCommandLineOption mode(QStringLiteral("mode"), QStringLiteral("observer, attach, accuracy, latency or all"),
                                   QStringLiteral("MODE"), QStringLiteral("all"));
     const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("observer bytes"), QStringLiteral("BYTES"),
                                   QStringLiteral("4294967296"));
@@ -255,6 +295,8 @@ int main(int argc, char **argv)
         attach();
     if (which == u"accuracy" || which == u"all")
         accuracy();
+    if (which == u"latency" || which == u"all")
+        endLatency();
     if (which == u"observer" || which == u"all")
         observer(parser.value(size).toLongLong(), parser.value(rounds).toInt());
     return 0;

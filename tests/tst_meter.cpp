@@ -144,6 +144,7 @@ private Q_SLOTS:
     void balanced();
     void spliceBlindStageUsesNeighbour();
     void millisecondPipeline();
+    void endSeenWithoutWaitingForATick();
     void exitStatuses_data();
     void exitStatuses();
     void vanishingStage();
@@ -336,6 +337,18 @@ void TestMeter::millisecondPipeline()
     QVERIFY(run.summary.stages[0].exact && run.summary.stages[1].exact);
     QCOMPARE(run.summary.exitStatus(), 0);
     QCOMPARE(run.summary.bottleneck.cause, BottleneckCause::Unknown);
+    QVERIFY(!run.summary.interrupted);
+}
+
+void TestMeter::endSeenWithoutWaitingForATick()
+{
+    // At 1 Hz, a pipeline that ends at once must not be counted as running until the tick at
+    // 1 s: the stages' pidfds wake the meter when they exit.
+    const MeterRun run = meter(QStringLiteral("true | true"), 10000, {}, 1000);
+    QVERIFY(run.finished);
+    QVERIFY(!run.samples.isEmpty());
+    QVERIFY2(run.samples.last().t < 0.9, qPrintable(QString::number(run.samples.last().t)));
+    QCOMPARE(run.summary.exitStatus(), 0);
     QVERIFY(!run.summary.interrupted);
 }
 

@@ -38,10 +38,24 @@ QList<const TickRecord *> MeterHistory::window(double span) const
     return records;
 }
 
+bool MeterHistory::stillForAWindow(const QList<std::pair<double, double>> &points)
+{
+    const auto &[lastT, lastV] = points.last();
+    for (auto it = points.rbegin(); it != points.rend(); ++it) {
+        if (it->second != lastV)
+            return false;
+        if (lastT - it->first >= RateWindow * 0.99)
+            return true;
+    }
+    return false;
+}
+
 double MeterHistory::fit(const QList<std::pair<double, double>> &points)
 {
     if (points.size() < 2 || points.last().first - points.first().first < RateWindow * 0.99)
         return -1;
+    if (stillForAWindow(points))
+        return 0;
     double meanT = 0, meanV = 0;
     for (const auto &[t, v] : points) {
         meanT += t;

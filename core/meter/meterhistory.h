@@ -46,6 +46,10 @@ public:
 
 private:
     static double fit(const QList<std::pair<double, double>> &points);
+    /// True when the value has not moved over the last RateWindow: the rate is 0 now, whatever
+    /// the 3 s fit still remembers of the bytes before (a pipeline that just stopped would
+    /// otherwise read as flowing for up to RateSpan seconds).
+    static bool stillForAWindow(const QList<std::pair<double, double>> &points);
 
     std::deque<TickRecord> m_records;
 };

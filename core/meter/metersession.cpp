@@ -82,6 +82,14 @@ QList<StageSample> MeterSession::stageList() const
     return stages;
 }
 
+QList<int> MeterSession::exitNotifyFds() const
+{
+    QList<int> fds;
+    for (int k = 0; m_launcher && k < m_launcher->stageCount(); ++k)
+        fds << m_launcher->exitNotifyFd(k);
+    return fds;
+}
+
 bool MeterSession::isFinished() const
 {
     for (const MeterStage &stage : m_stages) {

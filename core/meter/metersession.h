@@ -35,6 +35,9 @@ public:
     /// A launched pipeline: SIGTERM now, SIGKILL after 1 s of ticks. Marks the run interrupted.
     void terminate(double t);
     bool signalStage(int index, int signal, QString *error);
+    /// Launched: one pidfd per stage (see PipelineLauncher::exitNotifyFd), -1 where none;
+    /// attached: empty (not our children).
+    QList<int> exitNotifyFds() const;
 
     QList<StageSample> stageList() const;
     MeterSummary summary() const { return m_recorder.summary(); }

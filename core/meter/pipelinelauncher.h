@@ -9,11 +9,14 @@
 /// SIGPIPE back at its default (Qt ignores it in this process; an ignored signal would stay
 /// ignored across exec and `yes | head` would end with "Broken pipe" instead of quietly).
 
+#include "fd.h"
+
 #include <QList>
 #include <QString>
 #include <QStringList>
 
 #include <optional>
+#include <vector>
 
 namespace PipeScope {
 
@@ -49,6 +52,10 @@ public:
     /// Reaps an exited stage (blocks until it exits if it has not).
     StageExit reap(int stage);
     std::optional<StageExit> exitOf(int stage) const { return m_exits.value(stage); }
+    /// A pidfd of stage \a stage, readable once it has exited (pidfd_open(2)), or -1 where the
+    /// kernel has none (before Linux 5.3): lets the caller notice an exit at once instead of at
+    /// its next tick. Stays ours; valid until this launcher is destroyed.
+    int exitNotifyFd(int stage) const { return stage < int(m_pidFds.size()) ? m_pidFds[stage].get() : -1; }
     /// Sends \a signal to every stage not reaped yet.
     void signalAll(int signal);
 
@@ -58,6 +65,7 @@ private:
     QList<qint64> m_pids;
     QList<quint64> m_pipeInodes;
     QList<std::optional<StageExit>> m_exits;
+    std::vector<Fd> m_pidFds;
 };
 
 } // namespace PipeScope

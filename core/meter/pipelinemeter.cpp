@@ -3,6 +3,7 @@
 #include "metersession.h"
 #include "pipelinesplitter.h"
 
+#include <QSocketNotifier>
 #include <QTimerEvent>
 
 namespace PipeScope {
@@ -82,10 +83,29 @@ bool PipelineMeter::start(std::unique_ptr<MeterSession> session)
     m_summary = m_session->summary();
     m_clock.start();
     m_timer.start(m_intervalMs, Qt::PreciseTimer, this);
+    watchExits();
     // The first sample at t = 0 (a pipeline that ends in a millisecond still has one), queued:
     // no signal is emitted inside run() or attach().
     QMetaObject::invokeMethod(this, &PipelineMeter::tick, Qt::QueuedConnection);
     return true;
+}
+
+void PipelineMeter::watchExits()
+{
+    // A launched stage's exit is seen at once, not at the next tick: the last stage's end is
+    // the pipeline's end, and waiting up to a period for it would keep a `run` (and whoever
+    // waits on it) alive that long for nothing -- at 10 Hz up to 100 ms per pipeline.
+    for (const int fd : m_session->exitNotifyFds()) {
+        if (fd < 0)
+            continue;
+        auto notifier = std::make_unique<QSocketNotifier>(fd, QSocketNotifier::Read);
+        QSocketNotifier *raw = notifier.get();
+        connect(raw, &QSocketNotifier::activated, this, [this, raw] {
+            raw->setEnabled(false); // a pidfd stays readable after its exit
+            QMetaObject::invokeMethod(this, &PipelineMeter::tick, Qt::QueuedConnection);
+        });
+        m_exitNotifiers.push_back(std::move(notifier));
+    }
 }
 
 void PipelineMeter::stop()
@@ -122,6 +142,7 @@ void PipelineMeter::finish()
         return;
     m_timer.stop();
     m_summary = m_session->summary();
+    m_exitNotifiers.clear(); // before the session closes their pidfds
     m_session.reset();
     Q_EMIT finished(m_summary);
 }

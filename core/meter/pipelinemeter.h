@@ -33,6 +33,9 @@
 #include <QString>
 
 #include <memory>
+#include <vector>
+
+class QSocketNotifier;
 
 namespace PipeScope {
 
@@ -116,8 +119,10 @@ private:
     bool fail(Error error, const QString &message);
     bool start(std::unique_ptr<MeterSession> session);
     void finish();
+    void watchExits();
 
     std::unique_ptr<MeterSession> m_session;
+    std::vector<std::unique_ptr<QSocketNotifier>> m_exitNotifiers;
     QElapsedTimer m_clock;
     QBasicTimer m_timer;
     MeterSnapshot m_lastSnapshot;
