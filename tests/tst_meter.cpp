@@ -145,6 +145,7 @@ private Q_SLOTS:
     void spliceBlindStageUsesNeighbour();
     void millisecondPipeline();
     void endSeenWithoutWaitingForATick();
+    void pipeWithoutReaderIsNotReadThroughItsWriter();
     void exitStatuses_data();
     void exitStatuses();
     void vanishingStage();
@@ -350,6 +351,24 @@ void TestMeter::endSeenWithoutWaitingForATick()
     QVERIFY2(run.samples.last().t < 0.9, qPrintable(QString::number(run.samples.last().t)));
     QCOMPARE(run.summary.exitStatus(), 0);
     QVERIFY(!run.summary.interrupted);
+}
+
+void TestMeter::pipeWithoutReaderIsNotReadThroughItsWriter()
+{
+    // `true` exits at once; sh keeps the write end of a pipe nobody reads for 1.5 s. Reading
+    // its fill through the writer's fd would be a read end of our own on that pipe for an
+    // instant (an echo then would succeed instead of dying of SIGPIPE): the fill is unknown.
+    const MeterRun run = meter(QStringLiteral("sh -c 'sleep 1.5; echo late' | true"), 10000, {}, 20);
+    QVERIFY(run.finished);
+    int readerless = 0;
+    for (const MeterSnapshot &s : run.samples) {
+        if (s.t < 0.3 || s.t > 1.3 || s.stages.value(1).activity != StageActivity::Exited)
+            continue;
+        ++readerless;
+        QCOMPARE(s.pipes.value(0).queued, -1);
+    }
+    QVERIFY2(readerless > 10, qPrintable(QString::number(readerless)));
+    QCOMPARE(run.summary.stages.value(0).signal, SIGPIPE);
 }
 
 void TestMeter::exitStatuses_data()

@@ -187,19 +187,17 @@ MeterPipeSample MeterSession::readPipe(int k, const QList<StageSample> &samples)
     pipe.from = k;
     pipe.to = k + 1;
     const quint64 inode = m_stages[k].outPipe();
-    // Any end will do: the reader's fd 0 first, else the writer's fd 1 (reopened read-only).
-    QList<StageFd> endpoints;
-    if (!m_stages[k + 1].hasEnded())
-        endpoints << m_stages[k + 1].inEndpoint().value_or(StageFd { samples[k + 1].pid, 0 });
-    if (!m_stages[k].hasEnded())
-        endpoints << m_stages[k].outEndpoint().value_or(StageFd { samples[k].pid, 1 });
-    for (const StageFd &endpoint : std::as_const(endpoints)) {
-        const PipeLevel level = PipeLevels::read(m_procFd.get(), endpoint.pid, endpoint.fd, inode);
-        if (level.ok()) {
-            pipe.queued = level.queued;
-            pipe.capacity = level.capacity;
-            break;
-        }
+    // Only through the reader's read end. The writer's fd 1 reopened read-only would also be
+    // a read end -- of a pipe that may have no reader left, which it would revive for that
+    // instant: a write then succeeds into our fd instead of failing with EPIPE. Once the
+    // reader has ended, the fill is unknown (-1) and the writer's next write tells.
+    if (m_stages[k + 1].hasEnded())
+        return pipe;
+    const StageFd reader = m_stages[k + 1].inEndpoint().value_or(StageFd { samples[k + 1].pid, 0 });
+    const PipeLevel level = PipeLevels::read(m_procFd.get(), reader.pid, reader.fd, inode);
+    if (level.ok()) {
+        pipe.queued = level.queued;
+        pipe.capacity = level.capacity;
     }
     return pipe;
 }
