@@ -13,6 +13,7 @@
 #include <pipescope/writepipetransport.h>
 
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
 #include <QSignalSpy>
@@ -32,6 +33,9 @@ private Q_SLOTS:
     void procStateParse_data();
     void procStateParse();
     void childCatEchoesStdinToStdout();
+    void childStderrAsAThirdPipe();
+    void childStderrMergedIntoStdout();
+    void childStderrModeIsSavedAndLoaded();
     void pausedStdoutStallsGzipThenFillsItsStdin();
     void childThatDoesNotExist_data();
     void childThatDoesNotExist();
@@ -129,6 +133,70 @@ void TestLab::childCatEchoesStdinToStdout()
     QCOMPARE(s.writerState, LabPipe::WriterState::External);
     QCOMPARE(s.bytesWritten, qint64(-1));
     QVERIFY(!s.childRunning);
+}
+
+void TestLab::childStderrAsAThirdPipe()
+{
+    // What a program says on stderr arrives in the lab, apart from its output.
+    Lab lab;
+    QString error;
+    LabChild *child = lab.addChild(QStringLiteral("sh -c 'cat; echo complaint >&2'"), ChildProcess::Stream::Pipe, &error);
+    QVERIFY2(child, qPrintable(error));
+    QCOMPARE(lab.pipes().size(), 3);
+    LabPipe *in = pipeOfKind(lab, child, LabPipe::Kind::ChildStdin);
+    LabPipe *out = pipeOfKind(lab, child, LabPipe::Kind::ChildStdout);
+    LabPipe *err = pipeOfKind(lab, child, LabPipe::Kind::ChildStderr);
+    QVERIFY(in && out && err);
+    QCOMPARE(err->name(), QStringLiteral("sh stderr"));
+    QVERIFY(!err->writer());
+    in->send(QByteArrayLiteral("data\n"));
+    in->writeEof();
+    QTRY_COMPARE(err->receivedTail(), QByteArrayLiteral("complaint\n"));
+    QTRY_COMPARE(out->receivedTail(), QByteArrayLiteral("data\n"));
+    QTRY_COMPARE(err->readerState(), LabPipe::ReaderState::Eof);
+    QTRY_VERIFY(!child->isRunning());
+    lab.removePipe(err->id()); // a child's pipe takes the child and all its pipes with it
+    QCOMPARE(lab.pipes().size(), 0);
+}
+
+void TestLab::childStderrMergedIntoStdout()
+{
+    Lab lab;
+    QString error;
+    LabChild *child = lab.addChild(QStringLiteral("sh -c 'echo one; echo two >&2; echo three'"),
+                                   ChildProcess::Stream::MergeWithStdout, &error);
+    QVERIFY2(child, qPrintable(error));
+    QCOMPARE(lab.pipes().size(), 2);
+    LabPipe *out = pipeOfKind(lab, child, LabPipe::Kind::ChildStdout);
+    QTRY_COMPARE(out->readerState(), LabPipe::ReaderState::Eof);
+    QCOMPARE(out->receivedTail(), QByteArrayLiteral("one\ntwo\nthree\n"));
+}
+
+void TestLab::childStderrModeIsSavedAndLoaded()
+{
+    QJsonObject saved;
+    {
+        Lab lab;
+        QString error;
+        QVERIFY2(lab.addChild(QStringLiteral("cat"), ChildProcess::Stream::Pipe, &error), qPrintable(error));
+        QVERIFY2(lab.addChild(QStringLiteral("tr a b"), ChildProcess::Stream::MergeWithStdout, &error), qPrintable(error));
+        QVERIFY2(lab.addChild(QStringLiteral("sha256sum"), &error), qPrintable(error));
+        saved = lab.toJson();
+    }
+    const QJsonArray children = saved.value(QStringLiteral("children")).toArray();
+    QCOMPARE(children.at(0).toObject().value(QStringLiteral("stderr")).toString(), QStringLiteral("pipe"));
+    QVERIFY(children.at(0).toObject().value(QStringLiteral("stderrPipe")).isObject());
+    QCOMPARE(children.at(1).toObject().value(QStringLiteral("stderr")).toString(), QStringLiteral("stdout"));
+    QVERIFY(!children.at(2).toObject().contains(QStringLiteral("stderr"))); // the terminal, as before
+    Lab loaded;
+    QString error;
+    QVERIFY2(loaded.fromJson(saved, &error), qPrintable(error));
+    QCOMPARE(loaded.children().size(), 3);
+    QCOMPARE(loaded.children().at(0)->stderrMode(), ChildProcess::Stream::Pipe);
+    QVERIFY(pipeOfKind(loaded, loaded.children().at(0), LabPipe::Kind::ChildStderr));
+    QCOMPARE(loaded.children().at(1)->stderrMode(), ChildProcess::Stream::MergeWithStdout);
+    QCOMPARE(loaded.children().at(2)->stderrMode(), ChildProcess::Stream::Inherit);
+    QCOMPARE(loaded.pipes().size(), 7);
 }
 
 void TestLab::pausedStdoutStallsGzipThenFillsItsStdin()

@@ -94,6 +94,9 @@ void TestLabFile::wrongValuesAreRefused_data()
                                                          { QStringLiteral("version"), 1 },
                                                          { QStringLiteral("children"), QJsonObject{} } }
                                          << QStringLiteral("lab file: children must be a list");
+    QTest::newRow("child stderr") << labWith({}, { QJsonObject{ { QStringLiteral("command"), QStringLiteral("cat") },
+                                                                { QStringLiteral("stderr"), QStringLiteral("file") } } })
+                                  << QStringLiteral("children[0]: stderr must be one of terminal, pipe, stdout, null, got \"file\"");
     QTest::newRow("child without command") << labWith({}, { QJsonObject{} })
                                            << QStringLiteral("children[0]: a child needs a \"command\"");
     QTest::newRow("child stdin capacity") << labWith({}, { QJsonObject{ { QStringLiteral("command"), QStringLiteral("cat") },

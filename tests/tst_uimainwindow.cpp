@@ -13,6 +13,7 @@
 #include "messagebar.h"
 #include "pipeinspector.h"
 #include "readerpanel.h"
+#include "childdialog.h"
 #include "childinfo.h"
 #include "statebadge.h"
 #include "timelinefiltermodel.h"
@@ -27,6 +28,9 @@
 #include <pipescope/writepipetransport.h>
 
 #include <QAbstractItemModelTester>
+#include <QAction>
+#include <QApplication>
+#include <QTimer>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFile>
@@ -71,6 +75,7 @@ private Q_SLOTS:
     void spaceTogglesPause();
     void fifoWriterWaitsForReader();
     void childProcessStateIsShown();
+    void childStderrFromTheDialogIsALabPipe();
     void endpointsFilter();
     void saveAndOpenLab();
     void badLabFileStartsEmpty();
@@ -384,6 +389,46 @@ void TestUiMainWindow::childProcessStateIsShown()
     QTRY_COMPARE(out->receivedTail(), QByteArray("via cat\n"));
     m_window->selectPipe(in->id());
     QCOMPARE(m_window->inspector()->readerPanel()->childInfo()->isVisibleTo(m_window.get()), true);
+}
+
+void TestUiMainWindow::childStderrFromTheDialogIsALabPipe()
+{
+    // Pipe > New child process > Other command...: the dialog's default sends stderr to a
+    // third lab pipe, where gzip's complaint about its input shows up.
+    QAction *other = nullptr;
+    for (QAction *action : m_window->findChildren<QAction *>()) {
+        if (action->text() == u"Other command…")
+            other = action;
+    }
+    QVERIFY(other);
+    bool sawDialog = false;
+    QTimer::singleShot(0, m_window.get(), [&] {
+        auto *dialog = qobject_cast<ChildDialog *>(QApplication::activeModalWidget());
+        sawDialog = dialog != nullptr;
+        if (!dialog)
+            return;
+        QCOMPARE(dialog->stderrMode(), ChildProcess::Stream::Pipe);
+        dialog->findChild<QComboBox *>()->setEditText(QStringLiteral("gzip -d"));
+        dialog->accept();
+    });
+    other->trigger();
+    QVERIFY(sawDialog);
+    QCOMPARE(m_window->lab()->pipes().size(), 3);
+    LabPipe *in = m_window->lab()->pipes().at(0);
+    LabPipe *err = m_window->lab()->pipes().at(2);
+    QCOMPARE(err->kind(), LabPipe::Kind::ChildStderr);
+    QCOMPARE(err->name(), QStringLiteral("gzip stderr"));
+    in->send("not gzip data\n");
+    in->writeEof();
+    QTRY_VERIFY(err->receivedTail().contains("not in gzip format"));
+    m_window->selectPipe(err->id());
+    ChildInfo *info = m_window->inspector()->writerPanel()->findChild<ChildInfo *>();
+    QVERIFY(info);
+    QTRY_VERIFY(info->findChild<QLabel *>() != nullptr);
+    bool saysStderr = false;
+    for (const QLabel *label : info->findChildren<QLabel *>())
+        saysStderr = saysStderr || label->text().contains(QStringLiteral("(it is its stderr)"));
+    QVERIFY(saysStderr);
 }
 
 void TestUiMainWindow::endpointsFilter()

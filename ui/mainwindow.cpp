@@ -323,10 +323,10 @@ LabPipe *MainWindow::newFifo(const QString &path, bool openReader, bool anyOwner
     return pipe;
 }
 
-LabChild *MainWindow::newChild(const QString &commandLine)
+LabChild *MainWindow::newChild(const QString &commandLine, ChildProcess::Stream stderrMode)
 {
     QString error;
-    LabChild *child = m_lab->addChild(commandLine, &error);
+    LabChild *child = m_lab->addChild(commandLine, stderrMode, &error);
     if (!child) {
         showError(QStringLiteral("New child process: %1").arg(error));
         return nullptr;

@@ -8,6 +8,8 @@
 /// them into the models and the visible widgets; nothing is updated per read(), and the GUI
 /// thread never blocks on a pipe. Other pages (System, Lessons) join through addPage().
 
+#include <pipescope/childprocess.h>
+
 #include <QMainWindow>
 #include <QPointer>
 #include <QTimer>
@@ -53,7 +55,7 @@ public:
     /// Menu actions without their dialogs; errors go to the message bar. nullptr on failure.
     LabPipe *newAnonymousPipe();
     LabPipe *newFifo(const QString &path, bool openReader, bool anyOwner = false);
-    LabChild *newChild(const QString &commandLine);
+    LabChild *newChild(const QString &commandLine, ChildProcess::Stream stderrMode = ChildProcess::Stream::Inherit);
     /// Opens a saved lab; before its child processes start, asks the user (ChildApproval)
     /// unless setTrustLabCommands(true).
     bool openLab(const QString &path);
@@ -138,6 +140,7 @@ private:
     int m_pendingSelection = -1;
     QString m_lastDirectory;
     QString m_lastCommand;
+    ChildProcess::Stream m_lastStderrMode = ChildProcess::Stream::Pipe;
 };
 
 } // namespace PipeScope::Ui

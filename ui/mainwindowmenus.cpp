@@ -2,6 +2,7 @@
 // the window itself: pages, docks, refresh, settings).
 #include "mainwindow.h"
 
+#include "childdialog.h"
 #include "fifodialog.h"
 #include "theme.h"
 
@@ -13,7 +14,6 @@
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QInputDialog>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QTabWidget>
@@ -70,8 +70,8 @@ void MainWindow::createPipeMenu()
     anonymous->setToolTip(QStringLiteral("A new anonymous pipe (pipe2) with a writer and a reader in the lab."));
     QAction *fifo = pipe->addAction(QStringLiteral("New &FIFO…"), this, &MainWindow::askNewFifo);
     QMenu *children = pipe->addMenu(QStringLiteral("New &child process"));
-    children->addAction(QStringLiteral("cat"), this, [this] { askNewChild(QStringLiteral("cat")); });
-    children->addAction(QStringLiteral("gzip -c"), this, [this] { askNewChild(QStringLiteral("gzip -c")); });
+    children->addAction(QStringLiteral("cat…"), this, [this] { askNewChild(QStringLiteral("cat")); });
+    children->addAction(QStringLiteral("gzip -c…"), this, [this] { askNewChild(QStringLiteral("gzip -c")); });
     children->addAction(QStringLiteral("Other command…"), this, [this] { askNewChild({}); });
     pipe->addSeparator();
     QAction *pause = pipe->addAction(QStringLiteral("Pause / resume &reading"), this, &MainWindow::togglePause);
@@ -102,18 +102,17 @@ void MainWindow::askNewFifo()
 
 void MainWindow::askNewChild(const QString &preset)
 {
-    QString command = preset;
-    if (command.isEmpty()) {
-        bool ok = false;
-        const QStringList presets = { m_lastCommand, QStringLiteral("cat"), QStringLiteral("gzip -c"),
-                                      QStringLiteral("tr a-z A-Z"), QStringLiteral("sha256sum") };
-        command = QInputDialog::getItem(this, QStringLiteral("New child process"),
-                                        QStringLiteral("Command line (its stdin and stdout become two lab pipes):"),
-                                        presets, 0, true, &ok);
-        if (!ok)
-            return;
-    }
-    newChild(command);
+    QStringList commands = { m_lastCommand, QStringLiteral("cat"), QStringLiteral("gzip -c"),
+                             QStringLiteral("tr a-z A-Z"), QStringLiteral("sha256sum") };
+    if (!preset.isEmpty())
+        commands.prepend(preset);
+    commands.removeDuplicates();
+    ChildDialog dialog(commands, this);
+    dialog.setStderrMode(m_lastStderrMode);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    m_lastStderrMode = dialog.stderrMode();
+    newChild(dialog.commandLine(), dialog.stderrMode());
 }
 
 void MainWindow::askOpenLab()

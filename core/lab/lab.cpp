@@ -98,34 +98,40 @@ LabPipe *Lab::addFifo(const QString &path, bool openReader, QString *error, bool
     return pipe;
 }
 
-LabChild *Lab::addChild(const QString &commandLine, QString *error)
+LabChild *Lab::addChild(const QString &commandLine, ChildProcess::Stream stderrMode, QString *error)
 {
     if (!LabFileCheck::checkCommand(commandLine, error))
         return nullptr;
-    auto *child = new LabChild(commandLine, this);
+    auto *child = new LabChild(commandLine, stderrMode, this);
     if (!child->start(error)) {
         delete child;
         return nullptr;
     }
     // The pipes are named after the program: its first word, cut to stay a label.
     const QString program = child->programName().left(LabFileCheck::MaxNameLength - 8);
-    LabPipe *in = createPipe(int(LabPipe::Kind::ChildStdin), program + QStringLiteral(" stdin"));
-    LabPipe *out = createPipe(int(LabPipe::Kind::ChildStdout), program + QStringLiteral(" stdout"));
     ChildProcess *process = child->process();
-    const int inFd = process->takeStdinFd();
-    const int outFd = process->takeStdoutFd();
-    if (!in->adoptChildFd(inFd, child, error) || !out->adoptChildFd(outFd, child, error)) {
-        // adoptChildFd leaves a refused fd open; whichever transport did not take its fd
-        // gives it back here.
-        if (!in->writer()->isOpen())
-            Sys::close(inFd);
-        if (!out->reader()->isOpen())
-            Sys::close(outFd);
-        discard(in);
-        discard(out);
+    QList<std::pair<LabPipe *, int>> ends = {
+        { createPipe(int(LabPipe::Kind::ChildStdin), program + QStringLiteral(" stdin")), process->takeStdinFd() },
+        { createPipe(int(LabPipe::Kind::ChildStdout), program + QStringLiteral(" stdout")), process->takeStdoutFd() },
+    };
+    if (stderrMode == ChildProcess::Stream::Pipe)
+        ends.append({ createPipe(int(LabPipe::Kind::ChildStderr), program + QStringLiteral(" stderr")),
+                      process->takeStderrFd() });
+    bool adopted = true;
+    for (const auto &[pipe, fd] : std::as_const(ends))
+        adopted = adopted && pipe->adoptChildFd(fd, child, error);
+    if (!adopted) {
+        for (const auto &[pipe, fd] : std::as_const(ends)) {
+            // adoptChildFd leaves a refused fd open (and is not called after a refusal):
+            // whichever transport did not take its fd gives it back here.
+            if (!(pipe->writer() ? pipe->writer()->isOpen() : pipe->reader()->isOpen()))
+                Sys::close(fd);
+            discard(pipe);
+        }
         delete child;
         return nullptr;
     }
+    LabPipe *in = ends.first().first;
     m_children.append(child);
     qCDebug(lcLab, "child %s started, pid %d", qUtf8Printable(child->commandLine()), int(child->pid()));
     m_log->append(in->id(), in->name(), QStringLiteral("child"), QStringLiteral("started"),
@@ -135,8 +141,8 @@ LabChild *Lab::addChild(const QString &commandLine, QString *error)
     connect(child, &LabChild::finished, this, [this, inId, inName](const QString &status) {
         m_log->append(inId, inName, QStringLiteral("child"), QStringLiteral("finished"), status);
     });
-    adopt(in);
-    adopt(out);
+    for (const auto &[pipe, fd] : std::as_const(ends))
+        adopt(pipe);
     return child;
 }
 
@@ -232,6 +238,18 @@ void Lab::tick()
 
 namespace PipeScope {
 
+namespace {
+
+/// The key of a child's pipe's settings in a lab file.
+QString childPipeKey(LabPipe::Kind kind)
+{
+    return kind == LabPipe::Kind::ChildStdin    ? QStringLiteral("stdin")
+           : kind == LabPipe::Kind::ChildStderr ? QStringLiteral("stderrPipe")
+                                                : QStringLiteral("stdout");
+}
+
+} // namespace
+
 QJsonObject Lab::toJson() const
 {
     QJsonObject json = LabJson::header();
@@ -253,11 +271,10 @@ QJsonObject Lab::toJson() const
     QJsonArray children;
     for (const LabChild *child : m_children) {
         QJsonObject entry{ { QStringLiteral("command"), child->commandLine() } };
-        for (const LabPipe *pipe : pipesOf(child)) {
-            entry.insert(pipe->kind() == LabPipe::Kind::ChildStdin ? QStringLiteral("stdin")
-                                                                   : QStringLiteral("stdout"),
-                         LabJson::pipeSettings(pipe));
-        }
+        if (child->stderrMode() != ChildProcess::Stream::Inherit)
+            entry.insert(QStringLiteral("stderr"), LabChild::stderrModeName(child->stderrMode()));
+        for (const LabPipe *pipe : pipesOf(child))
+            entry.insert(childPipeKey(pipe->kind()), LabJson::pipeSettings(pipe));
         children.append(entry);
     }
     json.insert(QStringLiteral("pipes"), pipes);
@@ -302,16 +319,16 @@ bool Lab::fromJson(const QJsonObject &json, QString *error, const ChildApproval 
     for (const QJsonValue &value : approved ? children : QJsonArray()) {
         const QJsonObject entry = value.toObject();
         QString problem;
-        LabChild *child = addChild(entry.value(QStringLiteral("command")).toString(), &problem);
+        const ChildProcess::Stream stderrMode =
+                LabChild::stderrModeFromName(entry.value(QStringLiteral("stderr")).toString(QStringLiteral("terminal")))
+                        .value_or(ChildProcess::Stream::Inherit); // LabFileCheck refused any other
+        LabChild *child = addChild(entry.value(QStringLiteral("command")).toString(), stderrMode, &problem);
         if (!child) {
             errors.append(problem);
             continue;
         }
-        for (LabPipe *pipe : pipesOf(child)) {
-            const QString key = pipe->kind() == LabPipe::Kind::ChildStdin ? QStringLiteral("stdin")
-                                                                          : QStringLiteral("stdout");
-            LabJson::applyPipeSettings(pipe, entry.value(key).toObject(), &errors);
-        }
+        for (LabPipe *pipe : pipesOf(child))
+            LabJson::applyPipeSettings(pipe, entry.value(childPipeKey(pipe->kind())).toObject(), &errors);
     }
     for (const QString &problem : std::as_const(errors))
         qCWarning(lcLab, "loading a lab: %s", qUtf8Printable(problem));

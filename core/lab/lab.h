@@ -7,6 +7,8 @@
 /// read LabPipe::snapshot() on their own timer. Nothing here blocks: FIFO writers wait for a
 /// reader from the event loop, and children are watched through a pidfd.
 
+#include "childprocess.h"
+
 #include <QHash>
 #include <QJsonObject>
 #include <QList>
@@ -47,8 +49,14 @@ public:
     /// \a anyOwner: the user chose an existing FIFO and may use it whoever owns it (see
     /// LabPipe::FifoAccess); a lab file never sets it.
     LabPipe *addFifo(const QString &path, bool openReader, QString *error = nullptr, bool anyOwner = false);
-    /// Starts \a commandLine with its stdin and stdout as two new lab pipes.
-    LabChild *addChild(const QString &commandLine, QString *error = nullptr);
+    /// Starts \a commandLine with its stdin and stdout as two new lab pipes; its stderr goes
+    /// where \a stderrMode says (ChildProcess::Stream::Pipe: a third lab pipe, "NAME stderr",
+    /// so a program's complaints show in the lab rather than in PipeScope's terminal).
+    LabChild *addChild(const QString &commandLine, ChildProcess::Stream stderrMode, QString *error = nullptr);
+    LabChild *addChild(const QString &commandLine, QString *error = nullptr)
+    {
+        return addChild(commandLine, ChildProcess::Stream::Inherit, error);
+    }
     /// The demo a first-time user sees: one pipe with a generator running at 16 KiB/s.
     LabPipe *addDemoPipe();
 

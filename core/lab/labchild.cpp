@@ -10,8 +10,9 @@
 
 namespace PipeScope {
 
-LabChild::LabChild(const QString &commandLine, QObject *parent)
-    : QObject(parent), m_commandLine(commandLine.trimmed()), m_process(new ChildProcess(this))
+LabChild::LabChild(const QString &commandLine, ChildProcess::Stream stderrMode, QObject *parent)
+    : QObject(parent), m_commandLine(commandLine.trimmed()), m_stderrMode(stderrMode),
+      m_process(new ChildProcess(this))
 {
     connect(m_process, &ChildProcess::finished, this,
             [this](int, int) { Q_EMIT finished(m_process->statusText()); });
@@ -33,6 +34,7 @@ bool LabChild::start(QString *error)
             *error = QStringLiteral("empty command line");
         return false;
     }
+    m_process->setStderrMode(m_stderrMode);
     if (needsShell(m_commandLine)) {
         ok = m_process->startShell(m_commandLine);
     } else {
@@ -43,6 +45,35 @@ bool LabChild::start(QString *error)
     if (!ok && error)
         *error = m_process->errorString();
     return ok;
+}
+
+namespace {
+
+const std::pair<ChildProcess::Stream, const char *> StderrNames[] = {
+    { ChildProcess::Stream::Inherit, "terminal" },
+    { ChildProcess::Stream::Pipe, "pipe" },
+    { ChildProcess::Stream::MergeWithStdout, "stdout" },
+    { ChildProcess::Stream::Null, "null" },
+};
+
+} // namespace
+
+QString LabChild::stderrModeName(ChildProcess::Stream mode)
+{
+    for (const auto &[known, name] : StderrNames) {
+        if (known == mode)
+            return QString::fromLatin1(name);
+    }
+    return {};
+}
+
+std::optional<ChildProcess::Stream> LabChild::stderrModeFromName(const QString &name)
+{
+    for (const auto &[mode, known] : StderrNames) {
+        if (name == QLatin1String(known))
+            return mode;
+    }
+    return std::nullopt;
 }
 
 QString LabChild::programName() const

@@ -4,10 +4,13 @@
 /// are two lab pipes, and its own state comes from /proc (running, blocked writing its full
 /// stdout, blocked reading its empty stdin, stopped, exited with status).
 
+#include "childprocess.h"
 #include "labprocstate.h"
 
 #include <QObject>
 #include <QString>
+
+#include <optional>
 
 namespace PipeScope {
 
@@ -17,7 +20,10 @@ class LabChild : public QObject
 {
     Q_OBJECT
 public:
-    explicit LabChild(const QString &commandLine, QObject *parent = nullptr);
+    /// \a stderrMode: Inherit (PipeScope's own stderr, the terminal), Pipe (a third lab
+    /// pipe), MergeWithStdout (into its stdout pipe, as 2>&1) or Null.
+    explicit LabChild(const QString &commandLine, ChildProcess::Stream stderrMode = ChildProcess::Stream::Inherit,
+                      QObject *parent = nullptr);
     ~LabChild() override;
 
     /// Runs the command line: directly (PATH lookup, so a missing program is reported at
@@ -27,6 +33,10 @@ public:
     static bool needsShell(const QString &commandLine);
 
     QString commandLine() const { return m_commandLine; }
+    ChildProcess::Stream stderrMode() const { return m_stderrMode; }
+    /// "terminal", "pipe", "stdout" or "null": a lab file's "stderr" value.
+    static QString stderrModeName(ChildProcess::Stream mode);
+    static std::optional<ChildProcess::Stream> stderrModeFromName(const QString &name);
     /// The program's name, for naming its pipes ("gzip").
     QString programName() const;
     ChildProcess *process() const { return m_process; }
@@ -46,6 +56,7 @@ Q_SIGNALS:
 
 private:
     QString m_commandLine;
+    ChildProcess::Stream m_stderrMode;
     ChildProcess *m_process = nullptr;
 };
 

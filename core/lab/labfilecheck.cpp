@@ -143,7 +143,10 @@ void checkChild(const Checker &check, const QJsonObject &child)
     if (!child.contains(QStringLiteral("command")))
         check.complain(QStringLiteral("a child needs a \"command\""));
     check.text(child, QStringLiteral("command"), &LabFileCheck::checkCommand);
-    for (const QString &end : { QStringLiteral("stdin"), QStringLiteral("stdout") }) {
+    if (child.contains(QStringLiteral("stderr")))
+        check.oneOf(child, QStringLiteral("stderr"),
+                    { QStringLiteral("terminal"), QStringLiteral("pipe"), QStringLiteral("stdout"), QStringLiteral("null") });
+    for (const QString &end : { QStringLiteral("stdin"), QStringLiteral("stdout"), QStringLiteral("stderrPipe") }) {
         if (check.has(child, end, QJsonValue::Object, "an object"))
             checkSettings(check.inner(end), child.value(end).toObject());
     }

@@ -17,7 +17,7 @@ namespace PipeScope {
 LabPipe::LabPipe(int id, Kind kind, const QString &name, LabEventLog *log, QObject *parent)
     : QObject(parent), m_id(id), m_kind(kind), m_name(name), m_log(log)
 {
-    if (kind != Kind::ChildStdout)
+    if (kind != Kind::ChildStdout && kind != Kind::ChildStderr)
         createWriter();
     if (kind != Kind::ChildStdin)
         createReader();
@@ -41,6 +41,8 @@ QString LabPipe::kindName(Kind kind)
         return QStringLiteral("child stdin");
     case Kind::ChildStdout:
         return QStringLiteral("child stdout");
+    case Kind::ChildStderr:
+        return QStringLiteral("child stderr");
     }
     return {};
 }

@@ -30,7 +30,7 @@ class LabPipe : public QObject
 {
     Q_OBJECT
 public:
-    enum class Kind { Anonymous, Fifo, ChildStdin, ChildStdout };
+    enum class Kind { Anonymous, Fifo, ChildStdin, ChildStdout, ChildStderr };
     Q_ENUM(Kind)
     enum class ReaderState {
         External,  ///< the read end is not ours (a child's stdin, or nobody yet for a FIFO)

@@ -11,16 +11,17 @@ namespace PipeScope::Ui {
 
 ChildInfo::ChildInfo(const QString &role, QWidget *parent)
     : QWidget(parent),
+      m_role(role),
       m_badge(new StateBadge(StateBadge::Size::Large, this)),
+      m_roleLabel(new QLabel(QStringLiteral("A child process %1.").arg(role), this)),
       m_command(new QLabel(this)),
       m_state(new QLabel(this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_badge);
-    auto *roleLabel = new QLabel(QStringLiteral("A child process %1.").arg(role), this);
-    roleLabel->setWordWrap(true);
-    layout->addWidget(roleLabel);
+    m_roleLabel->setWordWrap(true);
+    layout->addWidget(m_roleLabel);
     m_command->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_command->setWordWrap(true);
     layout->addWidget(m_command);
@@ -37,6 +38,10 @@ ChildInfo::ChildInfo(const QString &role, QWidget *parent)
 
 void ChildInfo::refresh(const LabPipeSnapshot &s)
 {
+    const QString stream = s.kind == LabPipe::Kind::ChildStdin    ? QStringLiteral("stdin")
+                           : s.kind == LabPipe::Kind::ChildStderr ? QStringLiteral("stderr")
+                                                                  : QStringLiteral("stdout");
+    m_roleLabel->setText(QStringLiteral("A child process %1 (it is its %2).").arg(m_role, stream));
     m_badge->setLook(StatePresentation::child(s.childBlocked, s.childRunning));
     m_command->setText(QStringLiteral("<tt>%1</tt> (pid %2)").arg(LabText::elided(s.detail).toHtmlEscaped()).arg(s.childPid));
     m_command->setToolTip(s.detail);

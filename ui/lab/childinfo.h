@@ -17,13 +17,16 @@ class ChildInfo : public QWidget
 {
     Q_OBJECT
 public:
-    /// \a role: "writes into this pipe (its stdout)" or "reads this pipe (its stdin)".
+    /// \a role: "writes into this pipe" or "reads this pipe"; which of the child's streams
+    /// the pipe is (stdin, stdout, stderr) follows from the snapshot.
     ChildInfo(const QString &role, QWidget *parent = nullptr);
     void refresh(const LabPipeSnapshot &s);
     QString stateText() const;
 
 private:
+    QString m_role;
     StateBadge *m_badge;
+    QLabel *m_roleLabel;
     QLabel *m_command;
     QLabel *m_state;
 };

@@ -20,7 +20,7 @@ namespace PipeScope::Ui {
 ReaderPanel::ReaderPanel(QWidget *parent)
     : QWidget(parent),
       m_pages(new QStackedWidget(this)),
-      m_childInfo(new ChildInfo(QStringLiteral("reads this pipe (it is its stdin)"), this))
+      m_childInfo(new ChildInfo(QStringLiteral("reads this pipe"), this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);

@@ -25,7 +25,7 @@ namespace PipeScope::Ui {
 WriterPanel::WriterPanel(QWidget *parent)
     : QWidget(parent),
       m_pages(new QStackedWidget(this)),
-      m_childInfo(new ChildInfo(QStringLiteral("writes into this pipe (it is its stdout)"), this))
+      m_childInfo(new ChildInfo(QStringLiteral("writes into this pipe"), this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
