@@ -130,7 +130,6 @@ void PipelineMeter::tick()
     if (!m_session)
         return;
     m_lastSnapshot = m_session->tick(double(m_clock.nsecsElapsed()) / 1e9);
-    m_summary = m_session->summary();
     Q_EMIT sampled(m_lastSnapshot);
     if (m_session && m_session->isFinished())
         finish();
@@ -169,7 +168,8 @@ MeterSnapshot PipelineMeter::lastSnapshot() const
 
 MeterSummary PipelineMeter::summary() const
 {
-    return m_summary;
+    // Built when asked, not per tick: a summary copies every stage and pipe.
+    return m_session ? m_session->summary() : m_summary;
 }
 
 bool PipelineMeter::signalStage(int index, int signal)
