@@ -23,6 +23,8 @@
 #include <pipescope/readpipetransport.h>
 #include <pipescope/writepipetransport.h>
 
+#include "splitmix64.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -42,6 +44,9 @@ namespace {
 using PipeScope::ChildProcess;
 using PipeScope::ReadPipeTransport;
 using PipeScope::WritePipeTransport;
+using PipeScope::Bench::logUniform;
+using PipeScope::Bench::randomChunk;
+using PipeScope::Bench::SplitMix64;
 
 constexpr int MaxChunkLog2 = 22; // chunks up to 4 MiB
 constexpr qsizetype MaxChunkBytes = qsizetype(1) << MaxChunkLog2;
@@ -54,49 +59,6 @@ constexpr quint64 MaxPauseMs = 3;
 // A stream that makes no progress for this long is a hang (a lost wake-up, a resume that never
 // came): reported as a failure instead of blocking the soak forever.
 constexpr int StallMs = 30000;
-
-// splitmix64 (Steele, Lea, Flood 2014; the seeder of xoshiro): a few cycles per 8 bytes, so
-// 10 GiB of content costs about a second next to the two SHA-256 passes.
-class SplitMix64
-{
-public:
-    explicit SplitMix64(quint64 seed) : m_state(seed) { }
-    quint64 next()
-    {
-        quint64 z = (m_state += 0x9e3779b97f4a7c15ULL);
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-        return z ^ (z >> 31);
-    }
-    // Modulo bias is below 2^-40 for the small n used here.
-    quint64 below(quint64 n) { return next() % n; }
-    bool oneIn(quint64 n) { return below(n) == 0; }
-
-private:
-    quint64 m_state;
-};
-
-// Uniform over octaves, then uniform inside one, so a 3-byte chunk is as likely as a 3 MiB
-// one (a uniform size would almost never be small). Range [2^0, 2^(maxLog2+1) - 1].
-quint64 logUniform(SplitMix64 &rng, int maxLog2)
-{
-    const quint64 base = quint64(1) << rng.below(quint64(maxLog2) + 1);
-    return base + rng.below(base);
-}
-
-QByteArray randomChunk(SplitMix64 &rng, qsizetype size)
-{
-    QByteArray chunk(size, Qt::Uninitialized);
-    char *out = chunk.data();
-    qsizetype i = 0;
-    for (; i + 8 <= size; i += 8) {
-        const quint64 word = rng.next();
-        std::memcpy(out + i, &word, 8);
-    }
-    const quint64 tail = rng.next();
-    std::memcpy(out + i, &tail, size_t(size - i));
-    return chunk;
-}
 
 double nowSeconds()
 {
@@ -366,18 +328,21 @@ void Soak::print() const
     const double seconds = m_t1 - m_t0;
     const bool shaEqual = m_sentHash.result() == m_receivedHash.result();
     std::printf("{\"bench\":\"soak\",\"variant\":\"%s\",\"bytes\":%llu,\"seed\":%llu,"
-                "\"seconds\":%.3f,\"MBps\":%.1f,\"hash_seconds\":%.3f,\"sha256_equal\":%s,\"peak_rss_mib\":%.1f,"
-                "\"pauses\":%llu,\"limit_changes\":%llu,\"writer_pauses\":%llu,\"chunks\":%llu,"
-                "\"max_queued\":%lld,\"failures\":%llu,\"ok\":%s}\n",
+                "\"seconds\":%.3f,\"MBps\":%.1f,\"hash_seconds\":%.3f,\"sha256_equal\":%s,"
+                "\"peak_rss_mib\":%.1f,\"pauses\":%llu,\"limit_changes\":%llu,"
+                "\"writer_pauses\":%llu,\"chunks\":%llu,\"max_queued\":%lld,\"failures\":%llu,"
+                "\"ok\":%s}\n",
                 qPrintable(m_variant), m_received, m_seed, seconds,
-                double(m_received) / 1e6 / seconds, m_hashSeconds, shaEqual ? "true" : "false", peakRssMib(),
-                m_pauses, m_limitChanges, m_writerPauses, m_chunks, (long long)m_maxQueued,
-                m_failures, ok() ? "true" : "false");
+                double(m_received) / 1e6 / seconds, m_hashSeconds, shaEqual ? "true" : "false",
+                peakRssMib(), m_pauses, m_limitChanges, m_writerPauses, m_chunks,
+                (long long)m_maxQueued, m_failures, ok() ? "true" : "false");
     std::fflush(stdout);
 }
 
 void Soak::explain() const
 {
+    const QString cat = m_variant == QLatin1String("child_cat") ? m_cat.statusText()
+                                                                 : QStringLiteral("unused");
     std::fprintf(stderr,
                  "pipescope-bench-soak %s: sent %llu, received %llu of %llu bytes, eof %d, "
                  "reader error %d (%s), writer error %d (%s), dropped %llu, failures %llu, "
@@ -385,7 +350,7 @@ void Soak::explain() const
                  qPrintable(m_variant), m_produced, m_received, m_bytes, int(m_eof), m_readerError,
                  qPrintable(m_reader.errorString()), m_writerError,
                  qPrintable(m_writer.errorString()), m_writer.droppedWrites(), m_failures,
-                 int(m_stalled), qPrintable(m_cat.statusText()), m_sentHash.result().toHex().constData(),
+                 int(m_stalled), qPrintable(cat), m_sentHash.result().toHex().constData(),
                  m_receivedHash.result().toHex().constData());
 }
 
@@ -395,7 +360,8 @@ bool runVariant(const QString &variant, quint64 bytes, quint64 seed)
     Soak soak(variant, bytes, seed);
     QString error;
     if (!soak.open(&error)) {
-        std::fprintf(stderr, "pipescope-bench-soak %s: %s\n", qPrintable(variant), qPrintable(error));
+        std::fprintf(stderr, "pipescope-bench-soak %s: %s\n", qPrintable(variant),
+                     qPrintable(error));
         return false;
     }
     soak.run();
