@@ -10,6 +10,7 @@
 #include "pagedocks.h"
 #include "pipeinspector.h"
 #include "readerpanel.h"
+#include "readingorder.h"
 #include "statepresentation.h"
 #include "theme.h"
 #include "timelinepanel.h"
@@ -60,6 +61,7 @@ MainWindow::MainWindow(QWidget *parent)
     scroll->setWidget(m_inspector);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
+    ReadingOrder::apply(scroll); // made after the inspector: it would come after its controls
     m_pages->addTab(scroll, QStringLiteral("Pipe Lab"));
     m_pages->setDocumentMode(true);
     auto *central = new QWidget(this);

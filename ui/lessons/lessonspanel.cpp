@@ -3,6 +3,7 @@
 #include "endpointgraph.h"
 #include "lessonlabels.h"
 #include "lessonliveview.h"
+#include "readingorder.h"
 #include "stepcard.h"
 #include "worksheetrecorder.h"
 
@@ -128,6 +129,7 @@ void LessonsPanel::buildLayout()
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(splitter, 1);
     layout->addLayout(buttons);
+    ReadingOrder::apply(this); // the step card and the live view are made before the lists
 }
 
 bool LessonsPanel::selectLesson(const QString &id)

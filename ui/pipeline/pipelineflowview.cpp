@@ -1,6 +1,7 @@
 #include "pipelineflowview.h"
 
 #include "pipegauge.h"
+#include "readingorder.h"
 #include "stagebox.h"
 
 #include <QHBoxLayout>
@@ -38,6 +39,8 @@ void PipelineFlowView::rebuild(int stages)
         row->addWidget(box, 0, Qt::AlignVCenter);
     }
     setWidget(strip); // deletes the previous strip
+    // The new boxes joined the window's Tab chain at its end: bring them here.
+    ReadingOrder::apply(this);
     updateGeometry();
 }
 

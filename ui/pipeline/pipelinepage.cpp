@@ -4,6 +4,7 @@
 #include "pipelineflowview.h"
 #include "pipelinemodel.h"
 #include "pipelinesummaryview.h"
+#include "readingorder.h"
 #include "stageactivitylook.h"
 #include "statebadge.h"
 #include "statetimeline.h"
@@ -45,6 +46,7 @@ PipelinePage::PipelinePage(QWidget *parent) : QWidget(parent), m_model(new Pipel
     layout->addWidget(m_flow);
     layout->addWidget(createCharts(), 1);
     layout->addWidget(m_status);
+    ReadingOrder::apply(this); // the flow view is made before the toolbar above it
     updateButtons();
 }
 

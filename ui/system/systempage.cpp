@@ -3,6 +3,7 @@
 #include "endpointgraph.h"
 #include "hexview.h"
 #include "kernelbuffergauge.h"
+#include "readingorder.h"
 #include "systempipesmodel.h"
 
 #include <pipescope/pipediagnostics.h>
@@ -93,6 +94,7 @@ SystemPage::SystemPage(QWidget *parent, const QString &procRoot, SystemMonitor *
     layout->addWidget(m_permissions);
     layout->addWidget(body, 1);
     layout->addWidget(m_status);
+    ReadingOrder::apply(this); // the toolbar is made after the views below it
 
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &SystemPage::onCurrentRowChanged);
