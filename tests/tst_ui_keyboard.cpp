@@ -4,9 +4,21 @@
 // `pipescope --demo` shows it, with real pages and a real demo pipe (offscreen).
 #include "pagestestsupport.h"
 
+#include "endpointspanel.h"
 #include "mainwindow.h"
+#include "pipeinspector.h"
 #include "pipelinepage.h"
 #include "stagebox.h"
+#include "writerpanel.h"
+
+#include <pipescope/labpipe.h>
+#include <pipescope/readpipetransport.h>
+
+#include <QAbstractItemView>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QLineEdit>
+#include <QTreeView>
 
 #include <QApplication>
 #include <QTabBar>
@@ -87,6 +99,8 @@ private Q_SLOTS:
     void initTestCase();
     void tabFollowsReadingOrder_data();
     void tabFollowsReadingOrder();
+    void spaceStaysWithTheFocusedControl_data();
+    void spaceStaysWithTheFocusedControl();
 };
 
 void TestKeyboard::initTestCase()
@@ -134,6 +148,47 @@ void TestKeyboard::tabFollowsReadingOrder()
         QVERIFY2(readsAfter(onPage.at(i - 1), onPage.at(i)),
                  qPrintable(QStringLiteral("%1 → %2").arg(describe(onPage.at(i - 1)), describe(onPage.at(i)))));
     }
+}
+
+void TestKeyboard::spaceStaysWithTheFocusedControl_data()
+{
+    QTest::addColumn<QString>("control");
+    QTest::newRow("line edit") << QStringLiteral("Send text");
+    QTest::newRow("check box") << QStringLiteral("Append newline");
+    QTest::newRow("item view") << QStringLiteral("Endpoints");
+    QTest::newRow("combo box") << QStringLiteral("Send mode");
+}
+
+void TestKeyboard::spaceStaysWithTheFocusedControl()
+{
+    QFETCH(QString, control);
+    DemoWindow demo = demoWindow();
+    Ui::WriterPanel *writer = demo.window->inspector()->writerPanel();
+    QAbstractItemView *table = demo.window->endpointsPanel()->view();
+    const QHash<QString, QWidget *> controls = { { QStringLiteral("Send text"), writer->sendEdit() },
+                                                 { QStringLiteral("Append newline"), writer->newlineBox() },
+                                                 { QStringLiteral("Endpoints"), table },
+                                                 { QStringLiteral("Send mode"), writer->sendModeBox() } };
+    QWidget *focused = controls.value(control);
+    // The table has a current row that is not selected: Space selects it.
+    const QModelIndex row = table->model()->index(0, 0);
+    table->selectionModel()->clearSelection();
+    table->selectionModel()->setCurrentIndex(row, QItemSelectionModel::NoUpdate);
+    const bool newline = writer->newlineBox()->isChecked();
+    focused->setFocus();
+    QVERIFY(focused->hasFocus());
+    QTest::keyClick(focused, Qt::Key_Space);
+    QVERIFY(!demo.pipe->isPausedByUser());
+    QVERIFY(demo.pipe->reader()->isReading());
+    if (focused == writer->sendEdit())
+        QCOMPARE(writer->sendEdit()->text(), QStringLiteral(" "));
+    else if (focused == writer->newlineBox())
+        QCOMPARE(writer->newlineBox()->isChecked(), !newline);
+    else if (focused == table)
+        QVERIFY(table->selectionModel()->isSelected(row));
+    else
+        QTRY_VERIFY(writer->sendModeBox()->view()->isVisible()); // its list opened
+    writer->sendModeBox()->hidePopup();
 }
 
 QTEST_MAIN(TestKeyboard)
