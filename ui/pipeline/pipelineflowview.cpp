@@ -16,6 +16,7 @@ PipelineFlowView::PipelineFlowView(const PipelineHistory *history, QWidget *pare
     setFrameShape(QFrame::NoFrame);
     setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    setAccessibleName(QStringLiteral("Pipeline stages"));
     rebuild(0);
 }
 
