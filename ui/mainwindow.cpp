@@ -2,6 +2,7 @@
 
 #include "childapproval.h"
 #include "datapanel.h"
+#include "dockfit.h"
 #include "endpointsmodel.h"
 #include "endpointspanel.h"
 #include "kernelpanel.h"
@@ -164,6 +165,7 @@ void MainWindow::createDocks()
     m_toolBar->setObjectName(QStringLiteral("labToolBar"));
     m_toolBar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     m_labBars = new PageDocks(m_pages, m_pages->widget(0), { endpoints, data, timeline, m_toolBar }, this);
+    new DockFit(this, qobject_cast<QScrollArea *>(m_pages->widget(0)), { endpoints });
 }
 
 void MainWindow::createStatusBar()
