@@ -64,11 +64,12 @@ DemoWindow demoWindow(QSize size)
     return demo;
 }
 
-QList<QWidget *> focusableControls(const QWidget *page)
+QList<QWidget *> focusableControls(const QWidget *page, Enabled which)
 {
     QList<QWidget *> result;
     for (QWidget *w : page->findChildren<QWidget *>()) {
-        if ((w->focusPolicy() & Qt::TabFocus) == Qt::TabFocus && w->isVisible() && w->isEnabled()
+        if ((w->focusPolicy() & Qt::TabFocus) == Qt::TabFocus && w->isVisible()
+            && (w->isEnabled() || which == Enabled::AndDisabled)
             && !w->focusProxy())
             result << w;
     }

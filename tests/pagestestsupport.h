@@ -38,8 +38,10 @@ struct DemoWindow
 /// A shown, active window of \a size (the default size when invalid); nullptr-free or fatal.
 DemoWindow demoWindow(QSize size = {});
 
-/// The visible, enabled widgets under \a page that Tab stops at.
-QList<QWidget *> focusableControls(const QWidget *page);
+enum class Enabled { Only, AndDisabled };
+
+/// The visible widgets under \a page that Tab stops at (or would, once enabled).
+QList<QWidget *> focusableControls(const QWidget *page, Enabled which = Enabled::Only);
 
 /// A name for messages: the object name, else the class and the accessible name or text.
 QString describe(const QWidget *widget);
