@@ -2,6 +2,7 @@
 
 #include "childapproval.h"
 #include "datapanel.h"
+#include "dockfit.h"
 #include "endpointsmodel.h"
 #include "endpointspanel.h"
 #include "kernelpanel.h"
@@ -10,6 +11,7 @@
 #include "pagedocks.h"
 #include "pipeinspector.h"
 #include "readerpanel.h"
+#include "readingorder.h"
 #include "statepresentation.h"
 #include "theme.h"
 #include "timelinepanel.h"
@@ -60,6 +62,7 @@ MainWindow::MainWindow(QWidget *parent)
     scroll->setWidget(m_inspector);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
+    ReadingOrder::apply(scroll); // made after the inspector: it would come after its controls
     m_pages->addTab(scroll, QStringLiteral("Pipe Lab"));
     m_pages->setDocumentMode(true);
     auto *central = new QWidget(this);
@@ -162,6 +165,7 @@ void MainWindow::createDocks()
     m_toolBar->setObjectName(QStringLiteral("labToolBar"));
     m_toolBar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     m_labBars = new PageDocks(m_pages, m_pages->widget(0), { endpoints, data, timeline, m_toolBar }, this);
+    new DockFit(this, qobject_cast<QScrollArea *>(m_pages->widget(0)), { endpoints });
 }
 
 void MainWindow::createStatusBar()

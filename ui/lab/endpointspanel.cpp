@@ -24,6 +24,8 @@ EndpointsPanel::EndpointsPanel(EndpointsModel *model, QWidget *parent)
     m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
     m_filter->setPlaceholderText(QStringLiteral("Filter pipes and ends (name, kind, state)"));
     m_filter->setClearButtonEnabled(true);
+    m_filter->setAccessibleName(QStringLiteral("Filter endpoints"));
+    m_view->setAccessibleName(QStringLiteral("Endpoints"));
     connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
 
     m_view->setModel(m_proxy);

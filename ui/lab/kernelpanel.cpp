@@ -43,6 +43,9 @@ KernelPanel::KernelPanel(QWidget *parent)
     auto *row = new QHBoxLayout;
     auto *label = new QLabel(QStringLiteral("Capacity:"), this);
     label->setToolTip(StatePresentation::capacityTooltip());
+    label->setBuddy(m_capacity);
+    m_capacity->setAccessibleName(QStringLiteral("Pipe capacity"));
+    m_setCapacity->setAccessibleName(QStringLiteral("Set pipe capacity")); // "Set" alone says little
     m_capacity->setRange(0, std::numeric_limits<int>::max());
     m_capacity->setSuffix(QStringLiteral(" B"));
     m_capacity->setGroupSeparatorShown(true);

@@ -1,6 +1,7 @@
 #include "pipeinspector.h"
 
 #include "labtext.h"
+#include "readingorder.h"
 
 #include "kernelpanel.h"
 #include "livelabel.h"
@@ -25,6 +26,9 @@ PipeInspector::PipeInspector(QWidget *parent) : QWidget(parent), m_pages(new QSt
     m_pages->addWidget(createEmptyPage());
     m_pages->addWidget(createPipePage());
     layout->addWidget(m_pages);
+    // The panels make their Send, Generator and Slow consumer boxes, laid out here below all
+    // three columns: without this Tab went Send → Generator → Capacity → Reader.
+    ReadingOrder::apply(this);
 }
 
 QWidget *PipeInspector::createEmptyPage()

@@ -84,6 +84,7 @@ QWidget *ReaderPanel::createOwnPage()
     m_maxRate->setSpecialValueText(QStringLiteral("unlimited"));
     m_maxRate->setGroupSeparatorShown(true);
     m_maxRate->setToolTip(StatePresentation::slowConsumerTooltip());
+    m_maxRate->setAccessibleName(QStringLiteral("Slow consumer: read at most"));
     form->addRow(QStringLiteral("Read at most:"), m_maxRate);
     auto *hint = new QLabel(QStringLiteral("Reading pauses whenever the reader is ahead of this rate."), consumer);
     hint->setWordWrap(true);

@@ -30,6 +30,8 @@ TimelinePanel::TimelinePanel(LabEventLog *log, QWidget *parent)
     m_proxy->setSourceModel(m_model);
     m_filter->setPlaceholderText(QStringLiteral("Filter events (e.g. paused, EPIPE, demo)"));
     m_filter->setClearButtonEnabled(true);
+    m_filter->setAccessibleName(QStringLiteral("Filter events"));
+    m_view->setAccessibleName(QStringLiteral("Event timeline"));
     connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
     connect(m_selectedOnly, &QCheckBox::toggled, this, &TimelinePanel::applyPipeFilter);
 

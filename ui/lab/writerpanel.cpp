@@ -86,6 +86,10 @@ QWidget *WriterPanel::createSendBox()
     m_mode->setToolTip(QStringLiteral("Text as typed, hex bytes (\"de ad be ef\"), or a file's contents."));
     m_input = new QLineEdit(box);
     m_input->setClearButtonEnabled(true);
+    // A screen reader names a control by its label; these have none of their own (the combo
+    // box's text is its value, the line edit's placeholder goes when typing starts).
+    m_mode->setAccessibleName(QStringLiteral("Send as"));
+    m_input->setAccessibleName(QStringLiteral("Data to send"));
     m_send = new QPushButton(QStringLiteral("Send"), box);
     m_browse = new QPushButton(QStringLiteral("Browse…"), box);
     m_newline = new QCheckBox(QStringLiteral("Append newline"), box);
@@ -124,6 +128,9 @@ QWidget *WriterPanel::createGeneratorBox()
     m_pattern = new QComboBox(box);
     m_pattern->addItems({ QStringLiteral("Numbered text lines"), QStringLiteral("Random bytes") });
     m_writesPerSecond = new QLabel(box);
+    m_rate->setAccessibleName(QStringLiteral("Generator rate"));
+    m_chunk->setAccessibleName(QStringLiteral("Generator chunk size"));
+    m_pattern->setAccessibleName(QStringLiteral("Generator data"));
     m_generate = new QPushButton(QStringLiteral("Start"), box);
     auto *rateRow = new QHBoxLayout;
     rateRow->addWidget(m_rate, 1);

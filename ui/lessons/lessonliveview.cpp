@@ -67,6 +67,7 @@ LessonLiveView::LessonLiveView(QWidget *parent)
     scroll->setWidget(texts);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setAccessibleName(tr("What the explorer sees"));
     m_side = new QWidget(this);
     auto *side = new QVBoxLayout(m_side);
     side->setContentsMargins(0, 0, 0, 0);

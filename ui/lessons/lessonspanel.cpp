@@ -3,6 +3,7 @@
 #include "endpointgraph.h"
 #include "lessonlabels.h"
 #include "lessonliveview.h"
+#include "readingorder.h"
 #include "stepcard.h"
 #include "worksheetrecorder.h"
 
@@ -67,6 +68,7 @@ void LessonsPanel::buildLayout()
 {
     m_lessons = new QListWidget(this);
     m_lessons->setObjectName(QStringLiteral("lessonList"));
+    m_lessons->setAccessibleName(tr("Lessons"));
 
     m_detail = new QWidget(this);
     QWidget *detail = m_detail;
@@ -74,6 +76,7 @@ void LessonsPanel::buildLayout()
     m_lessonSummary = LessonLabels::paragraph(detail);
     m_steps = new QListWidget(detail);
     m_steps->setMaximumHeight(140);
+    m_steps->setAccessibleName(tr("Steps of this lesson"));
     m_card = new StepCard(detail);
 
     auto *column = new QVBoxLayout(detail);
@@ -86,6 +89,7 @@ void LessonsPanel::buildLayout()
     m_detailScroll = new QScrollArea(this);
     m_detailScroll->setWidget(detail);
     m_detailScroll->setWidgetResizable(true);
+    m_detailScroll->setAccessibleName(tr("The lesson and its step"));
 
     auto *live = new QWidget(this);
     m_live = new LessonLiveView(live);
@@ -128,6 +132,7 @@ void LessonsPanel::buildLayout()
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(splitter, 1);
     layout->addLayout(buttons);
+    ReadingOrder::apply(this); // the step card and the live view are made before the lists
 }
 
 bool LessonsPanel::selectLesson(const QString &id)

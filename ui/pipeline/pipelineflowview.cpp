@@ -1,6 +1,7 @@
 #include "pipelineflowview.h"
 
 #include "pipegauge.h"
+#include "readingorder.h"
 #include "stagebox.h"
 
 #include <QHBoxLayout>
@@ -15,6 +16,7 @@ PipelineFlowView::PipelineFlowView(const PipelineHistory *history, QWidget *pare
     setFrameShape(QFrame::NoFrame);
     setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    setAccessibleName(QStringLiteral("Pipeline stages"));
     rebuild(0);
 }
 
@@ -38,6 +40,8 @@ void PipelineFlowView::rebuild(int stages)
         row->addWidget(box, 0, Qt::AlignVCenter);
     }
     setWidget(strip); // deletes the previous strip
+    // The new boxes joined the window's Tab chain at its end: bring them here.
+    ReadingOrder::apply(this);
     updateGeometry();
 }
 

@@ -4,6 +4,7 @@
 #include "pipelineflowview.h"
 #include "pipelinemodel.h"
 #include "pipelinesummaryview.h"
+#include "readingorder.h"
 #include "stageactivitylook.h"
 #include "statebadge.h"
 #include "statetimeline.h"
@@ -45,6 +46,7 @@ PipelinePage::PipelinePage(QWidget *parent) : QWidget(parent), m_model(new Pipel
     layout->addWidget(m_flow);
     layout->addWidget(createCharts(), 1);
     layout->addWidget(m_status);
+    ReadingOrder::apply(this); // the flow view is made before the toolbar above it
     updateButtons();
 }
 
@@ -58,10 +60,12 @@ QWidget *PipelinePage::createToolbar()
     m_command = new QLineEdit(bar);
     m_command->setPlaceholderText(QStringLiteral("A pipeline, e.g. yes | gzip -9 | cat > /dev/null"));
     m_command->setClearButtonEnabled(true);
+    m_command->setAccessibleName(QStringLiteral("Pipeline to run"));
     m_run = new QPushButton(QStringLiteral("Run"), bar);
     m_run->setToolTip(QStringLiteral("Start the pipeline (each stage through /bin/sh) and meter it."));
     m_pid = new QLineEdit(bar);
     m_pid->setPlaceholderText(QStringLiteral("PID"));
+    m_pid->setAccessibleName(QStringLiteral("Process id to attach to"));
     m_pid->setMaximumWidth(fontMetrics().horizontalAdvance(QStringLiteral("99999999")) + 16);
     m_attach = new QPushButton(QStringLiteral("Attach"), bar);
     m_attach->setToolTip(QStringLiteral("Meter the running pipeline this process (a stage, or its shell) "
@@ -100,6 +104,7 @@ QWidget *PipelinePage::createToolbar()
 QWidget *PipelinePage::createCharts()
 {
     m_tabs = new QTabWidget(this);
+    m_tabs->setAccessibleName(QStringLiteral("Pipeline charts"));
     auto *overTime = new QSplitter(Qt::Vertical, m_tabs);
     m_chart = new ThroughputChart(&m_history, overTime);
     m_timeline = new StateTimeline(&m_history, overTime);

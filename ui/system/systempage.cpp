@@ -3,6 +3,7 @@
 #include "endpointgraph.h"
 #include "hexview.h"
 #include "kernelbuffergauge.h"
+#include "readingorder.h"
 #include "systempipesmodel.h"
 
 #include <pipescope/pipediagnostics.h>
@@ -68,6 +69,7 @@ SystemPage::SystemPage(QWidget *parent, const QString &procRoot, SystemMonitor *
     m_table->setSortingEnabled(true);
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setAccessibleName(QStringLiteral("Pipes on this system"));
     m_graph = new EndpointGraph(this);
     for (QWidget *view : std::initializer_list<QWidget *>{ m_table, m_graph }) {
         view->setContextMenuPolicy(Qt::ActionsContextMenu);
@@ -93,6 +95,7 @@ SystemPage::SystemPage(QWidget *parent, const QString &procRoot, SystemMonitor *
     layout->addWidget(m_permissions);
     layout->addWidget(body, 1);
     layout->addWidget(m_status);
+    ReadingOrder::apply(this); // the toolbar is made after the views below it
 
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &SystemPage::onCurrentRowChanged);
@@ -120,6 +123,7 @@ QWidget *SystemPage::createToolbar()
     m_filter = new QLineEdit(bar);
     m_filter->setPlaceholderText(QStringLiteral("Filter: pid, command, inode, state…"));
     m_filter->setClearButtonEnabled(true);
+    m_filter->setAccessibleName(QStringLiteral("Filter pipes"));
     m_showAll = new QCheckBox(QStringLiteral("Self-pipes too"), bar);
     m_showAll->setToolTip(QStringLiteral("Also pipes one process holds both ends of (event-loop wake-ups)."));
     auto *zoomIn = toolButton(QStringLiteral("+"), QStringLiteral("Zoom in (Ctrl+wheel)"), bar);

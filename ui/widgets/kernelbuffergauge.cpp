@@ -16,6 +16,7 @@ KernelBufferGauge::KernelBufferGauge(QWidget *parent) : QWidget(parent)
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
     setToolTip(StatePresentation::kernelBufferTooltip());
     setAccessibleName(QStringLiteral("Kernel pipe buffer"));
+    setAccessibleDescription(fillText());
 }
 
 void KernelBufferGauge::setValues(qint64 queued, qint64 capacity)
@@ -24,7 +25,20 @@ void KernelBufferGauge::setValues(qint64 queued, qint64 capacity)
         return;
     m_queued = queued;
     m_capacity = capacity;
+    // The picture alone says nothing to a screen reader (Qt would read the tooltip instead).
+    setAccessibleDescription(fillText());
     update();
+}
+
+QString KernelBufferGauge::fillText() const
+{
+    if (m_capacity <= 0 || m_queued < 0)
+        return QStringLiteral("not visible: no end of this pipe is open here");
+    return QStringLiteral("%1 of %2 queued (%3 %), %4 of %5 page slots in use")
+            .arg(formatBytes(m_queued), formatBytes(m_capacity))
+            .arg(qRound(100.0 * double(m_queued) / double(m_capacity)))
+            .arg(usedSlots())
+            .arg(slotCount());
 }
 
 int KernelBufferGauge::slotCount() const

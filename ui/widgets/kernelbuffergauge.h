@@ -23,6 +23,9 @@ public:
     int slotCount() const;
     /// Slots that hold at least one byte if the bytes were packed into pages.
     int usedSlots() const;
+    /// The fill in words, as a screen reader says it (the accessible description):
+    /// "48 KiB of 64 KiB queued (75 %), 12 of 16 page slots in use".
+    QString fillText() const;
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;

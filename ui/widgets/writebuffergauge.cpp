@@ -14,6 +14,7 @@ WriteBufferGauge::WriteBufferGauge(QWidget *parent) : QWidget(parent)
     setToolTip(StatePresentation::transportBufferTooltip() + u' '
                + StatePresentation::waterMarksTooltip());
     setAccessibleName(QStringLiteral("Writer transport buffer"));
+    setAccessibleDescription(fillText());
 }
 
 void WriteBufferGauge::setValues(qint64 size, qint64 low, qint64 high)
@@ -23,7 +24,17 @@ void WriteBufferGauge::setValues(qint64 size, qint64 low, qint64 high)
     m_size = size;
     m_low = low;
     m_high = high;
+    setAccessibleDescription(fillText()); // the picture says nothing to a screen reader
     update();
+}
+
+QString WriteBufferGauge::fillText() const
+{
+    const QString size = m_size > 0 ? QStringLiteral("%1 buffered").arg(formatBytes(m_size))
+                                    : QStringLiteral("nothing buffered");
+    const QString where = m_size > m_high ? QStringLiteral("above") : QStringLiteral("at or below");
+    return QStringLiteral("%1, %2 the high-water mark (%3; low-water mark %4)")
+            .arg(size, where, formatBytes(m_high), formatBytes(m_low));
 }
 
 QSize WriteBufferGauge::sizeHint() const

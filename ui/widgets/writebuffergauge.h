@@ -16,6 +16,9 @@ public:
     qint64 size() const { return m_size; }
     qint64 lowWater() const { return m_low; }
     qint64 highWater() const { return m_high; }
+    /// The fill in words, as a screen reader says it (the accessible description):
+    /// "80 KiB buffered, above the high-water mark (64 KiB; low-water mark 16 KiB)".
+    QString fillText() const;
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
