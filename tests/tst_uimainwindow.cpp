@@ -343,6 +343,12 @@ void TestUiMainWindow::spaceTogglesPause()
     QTest::keyClick(edit, Qt::Key_Space);
     QCOMPARE(edit->text(), QStringLiteral(" "));
     QVERIFY(!pipe->isPausedByUser());
+    // F8 pauses and resumes whatever has the focus.
+    QTest::keyClick(edit, Qt::Key_F8);
+    QVERIFY(pipe->isPausedByUser());
+    QTest::keyClick(edit, Qt::Key_F8);
+    QVERIFY(!pipe->isPausedByUser());
+    QCOMPARE(edit->text(), QStringLiteral(" "));
     // On another page Space presses that page's focused button, and leaves the pipe alone.
     auto *other = new QPushButton(QStringLiteral("Run step"));
     m_window->addPage(other, QStringLiteral("Other"));

@@ -75,11 +75,14 @@ void MainWindow::createPipeMenu()
     children->addAction(QStringLiteral("Other command…"), this, [this] { askNewChild({}); });
     pipe->addSeparator();
     QAction *pause = pipe->addAction(QStringLiteral("Pause / resume &reading"), this, &MainWindow::togglePause);
-    pause->setShortcut(Qt::Key_Space);
+    // Space where the focused control does nothing with it (FocusedControlKeys keeps it for
+    // buttons, lists, text...); F8, as in debuggers, whatever has the focus.
+    const QList<QKeySequence> pauseKeys = { QKeySequence(Qt::Key_Space), QKeySequence(Qt::Key_F8) };
+    pause->setShortcuts(pauseKeys);
     pause->setShortcutContext(Qt::WindowShortcut);
     // On the other pages Space belongs to their buttons ("Run step"), not to the Lab's pipe.
-    connect(m_pages, &QTabWidget::currentChanged, pause, [pause](int index) {
-        pause->setShortcut(index == 0 ? QKeySequence(Qt::Key_Space) : QKeySequence()); // 0: the Lab
+    connect(m_pages, &QTabWidget::currentChanged, pause, [pause, pauseKeys](int index) {
+        pause->setShortcuts(index == 0 ? pauseKeys : QList<QKeySequence>()); // 0: the Lab
     });
     pipe->addAction(QStringLiteral("&Remove pipe"), QKeySequence::Delete, this, [this] {
         if (LabPipe *selected = selectedPipe())
