@@ -46,7 +46,7 @@ QWidget *ReaderPanel::createOwnPage()
     m_pause->setIconSize(QSize(24, 24));
     m_pause->setToolTip(QStringLiteral("Pause: stop reading, so bytes pile up in the kernel buffer "
                                        "and then the writer has to wait. Resume: read again. "
-                                       "Shortcut: Space."));
+                                       "Shortcut: Space, or F8 wherever the focus is."));
     layout->addWidget(m_pause);
     connect(m_pause, &QPushButton::clicked, this, &ReaderPanel::togglePause);
 
