@@ -27,6 +27,7 @@
 #include <QSortFilterProxyModel>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 #include <QThread>
 
 #include <csignal>
@@ -101,6 +102,57 @@ bool refreshed(SystemPage &page)
     return shown.wait(10000);
 }
 
+/// Whether every row the proxy shows is a pipe \a pid holds, and pipe \a key among them.
+bool showsOnlyPipesOf(const SystemPage &page, qint64 pid, const QString &key)
+{
+    for (int row = 0; row < page.proxy()->rowCount(); ++row) {
+        const PipeInfo *pipe = page.model()->pipe(page.proxy()->index(row, 0).data(SystemPipesModel::KeyRole).toString());
+        if (!pipe || !SnapshotFormat::participants(*pipe).contains(pid))
+            return false;
+    }
+    return page.model()->rowOf(key) >= 0 && page.proxy()->mapFromSource(page.model()->index(page.model()->rowOf(key), 0)).isValid();
+}
+
+/// The keys of the table's rows, as the proxy shows them.
+QStringList shownKeys(const SystemPage &page)
+{
+    QStringList keys;
+    for (int row = 0; row < page.proxy()->rowCount(); ++row)
+        keys << page.proxy()->index(row, 0).data(SystemPipesModel::KeyRole).toString();
+    return keys;
+}
+
+/// Two pipes, each from a `sleep` writer to a `sleep` reader: four children, held until the
+/// end. Their other stdio is /dev/null: each holds its one end and no pipe of ours (ctest's).
+struct TwoPipes
+{
+    ChildProcesses children;
+    Fd devNull { Sys::open("/dev/null", O_RDWR) };
+    pid_t readers[2] = { -1, -1 };
+    pid_t writers[2] = { -1, -1 };
+    QString keys[2];
+
+    bool start()
+    {
+        for (int i = 0; i < 2; ++i) {
+            const auto [readEnd, writeEnd] = makePipe();
+            const int null = devNull.get();
+            readers[i] = children.spawn({ QStringLiteral("sleep"), QStringLiteral("600") },
+                                        { { readEnd, 0 }, { null, 1 }, { null, 2 } });
+            writers[i] = children.spawn({ QStringLiteral("sleep"), QStringLiteral("600") },
+                                        { { null, 0 }, { writeEnd, 1 }, { null, 2 } });
+            Sys::close(readEnd);
+            Sys::close(writeEnd);
+        }
+        for (int i = 0; i < 2; ++i) {
+            if (!QTest::qWaitFor([&] { return scanSystem().pipeAt(readers[i], 0) != nullptr; }, 5000))
+                return false;
+            keys[i] = SystemPipesModel::keyString(scanSystem().pipeAt(readers[i], 0)->key);
+        }
+        return true;
+    }
+};
+
 } // namespace
 
 class TestSystemPage : public QObject
@@ -116,6 +168,7 @@ private Q_SLOTS:
     void pauseThisReader();
     void fifoOpenerOnThePage();
     void scansOffTheGuiThreadForWhatIsOnScreen();
+    void issue16PidFilterShowsOnlyThatProcess();
 };
 
 void TestSystemPage::modelMergesRowByRow()
@@ -365,6 +418,44 @@ void TestSystemPage::scansOffTheGuiThreadForWhatIsOnScreen()
         QVERIFY(page.model()->rowOf(SystemPipesModel::keyString(key)) >= 0);
     page.hide();
     QVERIFY(!page.monitor()->isActive()); // no scans while hidden
+}
+
+void TestSystemPage::issue16PidFilterShowsOnlyThatProcess()
+{
+    // `pipescope --pid N` narrows the page as `list --pid N` does, visibly, with a way out.
+    TwoPipes pipes;
+    QVERIFY(pipes.start());
+    SystemPage page;
+    page.resize(1200, 800);
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    QVERIFY(refreshed(page));
+    QVERIFY(shownKeys(page).contains(pipes.keys[1]));
+    QVERIFY(page.pidFilterChip()->isHidden());
+
+    // Its pipes only (an fd this test inherited non-close-on-exec, its children hold too, may
+    // be one of them), in the table and in the graph.
+    page.setPidFilter(pipes.readers[0]);
+    QVERIFY(showsOnlyPipesOf(page, pipes.readers[0], pipes.keys[0]));
+    QVERIFY(!shownKeys(page).contains(pipes.keys[1]));
+    QVERIFY(refreshed(page)); // kept across scans
+    QVERIFY(showsOnlyPipesOf(page, pipes.readers[0], pipes.keys[0]));
+    QVERIFY(!shownKeys(page).contains(pipes.keys[1]));
+    QCOMPARE(page.graph()->pipeCount(), page.proxy()->rowCount());
+    QVERIFY(!page.graph()->pipeText(pipes.keys[0]).isEmpty());
+    QVERIFY(page.graph()->pipeText(pipes.keys[1]).isEmpty());
+    QVERIFY(!page.graph()->processText(pipes.writers[0]).isEmpty());
+    QVERIFY(page.pidFilterChip()->isVisible());
+    QVERIFY(page.pidFilterChip()->isChecked());
+    QCOMPARE(page.pidFilterChip()->text(), QStringLiteral("only PID %1 ×").arg(pipes.readers[0]));
+
+    // The way out: clicking the chip shows everything again.
+    QTest::mouseClick(page.pidFilterChip(), Qt::LeftButton);
+    QCOMPARE(page.pidFilter(), qint64(-1));
+    QVERIFY(page.pidFilterChip()->isHidden());
+    QVERIFY(shownKeys(page).contains(pipes.keys[0]));
+    QVERIFY(shownKeys(page).contains(pipes.keys[1]));
+    QVERIFY(page.graph()->isTruncated() || !page.graph()->pipeText(pipes.keys[1]).isEmpty());
 }
 
 QTEST_MAIN(TestSystemPage)

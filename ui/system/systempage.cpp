@@ -130,6 +130,16 @@ QWidget *SystemPage::createToolbar()
     connect(zoomOut, &QPushButton::clicked, m_graph, &EndpointGraph::zoomOut);
     connect(fit, &QPushButton::clicked, m_graph, &EndpointGraph::fit);
     connect(now, &QPushButton::clicked, this, &SystemPage::refreshNow);
+    m_pidChip = new QToolButton(bar);
+    m_pidChip->setObjectName(QStringLiteral("pidFilterChip"));
+    m_pidChip->setCheckable(true);
+    m_pidChip->setToolTip(QStringLiteral("Only this process's pipes are shown. Click to show every pipe again."));
+    m_pidChip->hide();
+    connect(m_pidChip, &QToolButton::toggled, this, [this](bool on) {
+        if (!on)
+            setPidFilter(-1);
+    });
+    row->addWidget(m_pidChip);
     row->addWidget(m_filter, 1);
     row->addWidget(m_showAll);
     for (QPushButton *button : { zoomIn, zoomOut, fit, now })
@@ -231,6 +241,8 @@ void SystemPage::showUpdate(const MonitorUpdate &update)
         const QString key = std::exchange(m_reveal, QString());
         if (m_model->rowOf(key) < 0 && !m_showAll->isChecked())
             m_showAll->setChecked(true); // shows the latest update again, with self-pipes
+        if (m_model->rowOf(key) < 0 && m_onlyPid > 0)
+            setPidFilter(-1); // another process's pipe: everything again
         selectPipe(key);
     }
     m_monitor->setInterest(this, onScreen()); // for the next scan
@@ -247,7 +259,9 @@ void SystemPage::showUpdate(const MonitorUpdate &update)
 
 void SystemPage::showSnapshot(const SystemSnapshot &snapshot)
 {
-    m_model->update(snapshot, SnapshotFormat::cliFilter(-1, m_showAll->isChecked(), ::getpid()));
+    // The CLI's filter, so the page and `pipescope list --pid N` agree on a process's pipes
+    // (its self-pipes included).
+    m_model->update(snapshot, SnapshotFormat::cliFilter(m_onlyPid, m_showAll->isChecked(), ::getpid()));
     updatePermissions(snapshot);
     updateGraph();
     if (m_followPid > 0)
@@ -293,6 +307,18 @@ void SystemPage::followPid(qint64 pid)
 {
     m_followPid = pid;
     applyFollow(true);
+}
+
+void SystemPage::setPidFilter(qint64 pid)
+{
+    m_onlyPid = pid > 0 ? pid : -1;
+    const QSignalBlocker blocker(m_pidChip); // its toggled(false) is the way out, not this
+    m_pidChip->setChecked(m_onlyPid > 0);
+    m_pidChip->setText(QStringLiteral("only PID %1 ×").arg(m_onlyPid));
+    m_pidChip->setVisible(m_onlyPid > 0);
+    m_showAll->setEnabled(m_onlyPid <= 0); // the process's self-pipes are shown with it
+    showSnapshot(m_monitor->latest().snapshot);
+    refreshNow();
 }
 
 void SystemPage::applyFollow(bool select)
