@@ -25,11 +25,13 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
 #include <QThread>
 
+#include <algorithm>
 #include <csignal>
 #include <sys/stat.h>
 
@@ -169,6 +171,7 @@ private Q_SLOTS:
     void fifoOpenerOnThePage();
     void scansOffTheGuiThreadForWhatIsOnScreen();
     void issue16PidFilterShowsOnlyThatProcess();
+    void issue16HiddenPipeLeavesTheInspector();
 };
 
 void TestSystemPage::modelMergesRowByRow()
@@ -456,6 +459,55 @@ void TestSystemPage::issue16PidFilterShowsOnlyThatProcess()
     QVERIFY(shownKeys(page).contains(pipes.keys[0]));
     QVERIFY(shownKeys(page).contains(pipes.keys[1]));
     QVERIFY(page.graph()->isTruncated() || !page.graph()->pipeText(pipes.keys[1]).isEmpty());
+}
+
+void TestSystemPage::issue16HiddenPipeLeavesTheInspector()
+{
+    // The selection goes with its row: not to a neighbour, and not left in the inspector.
+    TwoPipes pipes;
+    QVERIFY(pipes.start());
+    SystemPage page;
+    page.resize(1200, 800);
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    QVERIFY(refreshed(page));
+    const auto pipeText = [&](int i) {
+        return page.model()->index(page.model()->rowOf(pipes.keys[i]), SystemPipesModel::PipeColumn).data().toString();
+    };
+    const QString placeholder = QStringLiteral("Select a pipe in the graph or the table.");
+
+    // The text filter keeps only the other pipe.
+    page.selectPipe(pipes.keys[0]);
+    QVERIFY(page.table()->currentIndex().isValid());
+    QVERIFY(page.inspectorText()->text().contains(QStringLiteral("(pid %1)").arg(pipes.readers[0])));
+    page.filterEdit()->setText(pipeText(1));
+    QCOMPARE(shownKeys(page), QStringList { pipes.keys[1] });
+    QCOMPARE(page.selectedPipe(), QString());
+    QVERIFY(!page.table()->currentIndex().isValid());
+    QCOMPARE(page.graph()->selectedPipe(), QString());
+    QVERIFY(page.inspectorText()->text().isEmpty());
+    QVERIFY(!page.pauseButton()->isEnabled());
+    const QList<QLabel *> labels = page.findChildren<QLabel *>();
+    QVERIFY(std::any_of(labels.cbegin(), labels.cend(), [&](const QLabel *label) { return label->text() == placeholder; }));
+    QVERIFY(refreshed(page)); // and it stays so
+    QCOMPARE(page.selectedPipe(), QString());
+
+    // The text filter hides every row.
+    page.filterEdit()->clear();
+    page.selectPipe(pipes.keys[1]);
+    QCOMPARE(page.selectedPipe(), pipes.keys[1]);
+    page.filterEdit()->setText(QStringLiteral("no pipe is called this"));
+    QCOMPARE(page.proxy()->rowCount(), 0);
+    QCOMPARE(page.selectedPipe(), QString());
+    QVERIFY(page.inspectorText()->text().isEmpty());
+
+    // The PID filter hides it.
+    page.filterEdit()->clear();
+    page.selectPipe(pipes.keys[1]);
+    page.setPidFilter(pipes.readers[0]);
+    QVERIFY(!shownKeys(page).contains(pipes.keys[1]));
+    QCOMPARE(page.selectedPipe(), QString());
+    QVERIFY(page.inspectorText()->text().isEmpty());
 }
 
 QTEST_MAIN(TestSystemPage)

@@ -108,6 +108,8 @@ private:
     void updateGraph();
     void updatePermissions(const SystemSnapshot &snapshot);
     void onCurrentRowChanged();
+    void onRowsLeaving(int first, int last);
+    void clearSelection();
     void applyFollow(bool select);
     qint64 readerPid(bool stopped) const;
     bool signalReader(bool stop);
