@@ -13,10 +13,13 @@
 #include "systempipesmodel.h"
 
 #include <pipescope/fd.h>
+#include <pipescope/pipediagnostics.h>
 #include <pipescope/snapshotformat.h>
 #include <pipescope/sys.h>
 
 #include <QAbstractItemModelTester>
+#include <QFile>
+#include <QGraphicsRectItem>
 #include <QGraphicsLineItem>
 #include <QGraphicsPathItem>
 #include <QGraphicsScene>
@@ -25,6 +28,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
+#include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -172,6 +176,8 @@ private Q_SLOTS:
     void scansOffTheGuiThreadForWhatIsOnScreen();
     void issue16PidFilterShowsOnlyThatProcess();
     void issue16HiddenPipeLeavesTheInspector();
+    void issue16GraphSaysAFlowingWriterFlows_data();
+    void issue16GraphSaysAFlowingWriterFlows();
 };
 
 void TestSystemPage::modelMergesRowByRow()
@@ -508,6 +514,73 @@ void TestSystemPage::issue16HiddenPipeLeavesTheInspector()
     QVERIFY(!shownKeys(page).contains(pipes.keys[1]));
     QCOMPARE(page.selectedPipe(), QString());
     QVERIFY(page.inspectorText()->text().isEmpty());
+}
+
+void TestSystemPage::issue16GraphSaysAFlowingWriterFlows_data()
+{
+    QTest::addColumn<QStringList>("limiter");
+    QTest::addColumn<QString>("pause");
+    // pv -L sleeps in select between bursts, explorer_slowcat (4 KiB, then 10 ms) in nanosleep.
+    QTest::newRow("pv -L 1m") << QStringList { QStringLiteral("pv"), QStringLiteral("-q"), QStringLiteral("-L"), QStringLiteral("1m") }
+                              << QStringLiteral("poll/select");
+    QTest::newRow("slowcat") << QStringList { helperPath(QStringLiteral("explorer_slowcat")), QStringLiteral("4096"), QStringLiteral("10000") }
+                             << QStringLiteral("nanosleep");
+}
+
+void TestSystemPage::issue16GraphSaysAFlowingWriterFlows()
+{
+    // `cat /dev/zero | pv -q -L 1m | cat`: the diagnostics call cat flowing (its bytes move
+    // between scans though it is asleep in write()), and the graph drew it red, "blocked".
+    QFETCH(QStringList, limiter);
+    QFETCH(QString, pause);
+    if (QStandardPaths::findExecutable(limiter.first()).isEmpty() && !QFile::exists(limiter.first()))
+        QSKIP("pv is not installed (.ci/install-deps.sh installs it)");
+    ChildProcesses children;
+    const auto [aRead, aWrite] = makePipe();
+    const auto [bRead, bWrite] = makePipe();
+    Fd devNull(Sys::open("/dev/null", O_WRONLY));
+    const pid_t writer = children.spawn({ QStringLiteral("cat"), QStringLiteral("/dev/zero") }, { { aWrite, 1 } });
+    const pid_t middle = children.spawn(limiter, { { aRead, 0 }, { bWrite, 1 } });
+    const pid_t sink = children.spawn({ QStringLiteral("cat") }, { { bRead, 0 }, { devNull.get(), 1 } });
+    for (int fd : { aRead, aWrite, bRead, bWrite })
+        Sys::close(fd);
+    SystemMonitor monitor;
+    MonitorScope scope;
+    scope.pids = { writer, middle, sink };
+    monitor.setScope(scope);
+    PipeInterest everything;
+    everything.all = true;
+    monitor.setInterest(this, everything);
+    // A scan in which cat was asleep in write() and its rate known: the diagnostics' verdict.
+    MonitorUpdate update;
+    const auto flowingSeen = [&] {
+        QSignalSpy spy(&monitor, &SystemMonitor::updated);
+        monitor.refreshNow();
+        if (!spy.wait(10000))
+            return false;
+        update = spy.takeFirst().at(0).value<MonitorUpdate>();
+        const PipeInfo *pipe = update.snapshot.pipeAt(writer, 1);
+        return pipe && stateOf(update.snapshot, writer, 1) == EndpointState::BlockedWrite
+                && !pipe->diagnostics.isEmpty() && pipe->diagnostics.first().text.contains(u"is flowing")
+                && PipeDiagnostics::activity(update.snapshot, middle).startsWith(u"limits its own pace");
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(flowingSeen(), 20000);
+
+    EndpointGraph graph;
+    QList<const PipeInfo *> pipes;
+    for (const PipeInfo &pipe : std::as_const(update.snapshot.pipes))
+        pipes << &pipe;
+    graph.setSnapshot(update.snapshot, pipes);
+    const QString writerWords = graph.processText(writer).section(u'\n', 1);
+    QVERIFY2(writerWords.startsWith(u"→ flowing ("), qPrintable(writerWords));
+    const QString middleWords = graph.processText(middle).section(u'\n', 1);
+    QVERIFY2(middleWords.startsWith(u"⏱ paces itself ("), qPrintable(middleWords + u' ' + pause));
+    QVERIFY2(!graph.accessibleSummary().contains(u"blocked"), qPrintable(graph.accessibleSummary()));
+    // No box drawn in the alarm colour.
+    for (QGraphicsItem *item : graph.scene()->items()) {
+        if (const auto *box = qgraphicsitem_cast<QGraphicsRectItem *>(item))
+            QVERIFY(box->brush().color() != QColor(0xfd, 0xe2, 0xe1));
+    }
 }
 
 QTEST_MAIN(TestSystemPage)

@@ -364,6 +364,11 @@ QString PipeDiagnostics::processName(const SystemSnapshot &snapshot, qint64 pid)
     return QStringLiteral("`%1` (pid %2)").arg(name, QString::number(pid));
 }
 
+bool PipeDiagnostics::pacesItself(const ProcessInfo &process)
+{
+    return (DiagnosticText::polls(process) || process.wchan.contains(u"nanosleep")) && process.moving();
+}
+
 QString PipeDiagnostics::activity(const SystemSnapshot &snapshot, qint64 pid)
 {
     const ProcessInfo *process = snapshot.process(pid);

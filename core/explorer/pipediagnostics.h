@@ -53,6 +53,9 @@ public:
     /// What a process is doing, in words, for "reader X is ...": "is stopped (SIGSTOP)",
     /// "is blocked writing pipe 812", "is busy (running)", "is asleep (hrtimer_nanosleep)".
     static QString activity(const SystemSnapshot &snapshot, qint64 pid);
+    /// Asleep in poll/select/epoll or nanosleep while its bytes keep moving (ProcessInfo::moving()):
+    /// it paces itself (pv -L, a rate limiter), sleeping between bursts, waiting for nobody.
+    static bool pacesItself(const ProcessInfo &process);
     /// "`yes` (pid 12)": the program name (argv[0]'s base name, else comm) and the pid.
     static QString processName(const SystemSnapshot &snapshot, qint64 pid);
 };
