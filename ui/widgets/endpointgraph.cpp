@@ -70,6 +70,12 @@ QString flowingWords(const PipeEndpoint &endpoint, const ProcessInfo *process)
 /// "✖ blocked writing pipe 812" / "❚❚ stopped" / "running": the words under a process name.
 Words endpointWords(const SystemSnapshot &snapshot, const PipeEndpoint &endpoint, const PipeInfo &pipe)
 {
+    if (endpoint.pid == snapshot.host) {
+        // The lesson's own ends: its threads' state (busy being PipeScope) says nothing about
+        // them. What it does with a read end is what a step is about ("nobody reading").
+        return { PipeDiagnostics::heldByHost(snapshot, pipe, endpoint.mode),
+                 endpoint.reads() ? Rank::Notable : Rank::State };
+    }
     if (QString flowing = flowingWords(endpoint, snapshot.process(endpoint.pid)); !flowing.isEmpty())
         return { flowing, Rank::Notable };
     const QString where = pipe.key.kind == PipeKind::Fifo ? QStringLiteral("a FIFO")
