@@ -55,7 +55,8 @@ int runGui(int &argc, char **argv, const GuiOptions &options)
     }
     if (options.pid > 0) {
         window.pages()->setCurrentWidget(system);
-        system->followPid(options.pid); // applied once the process shows up in a scan
+        system->setPidFilter(options.pid); // as `list --pid`: only its pipes, until the chip is clicked
+        system->followPid(options.pid);    // applied once the process shows up in a scan
     }
     if (!options.lesson.isEmpty()) {
         window.pages()->setCurrentWidget(lessons);

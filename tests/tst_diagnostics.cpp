@@ -121,6 +121,7 @@ private Q_SLOTS:
     void readerAlsoHoldsWriteEnd();
     void outsiderWriter();
     void loneOutsiderWriter();
+    void issue16LeakedWriteEndSaysSeenBlocked();
     void openEnds();
     void multipleWriters();
     void durationsAndAnnotate();
@@ -319,13 +320,29 @@ void TestDiagnostics::loneOutsiderWriter()
     const QList<Diagnostic> leaks = ofKind(PipeDiagnostics::analyze(build('S', 500, 0)), Kind::LeakedWriteEnd);
     QCOMPARE(leaks.size(), 1);
     QCOMPARE(leaks[0].severity, Severity::Warning);
-    QCOMPARE(leaks[0].text, QStringLiteral("reader `cat` (pid 1, fd 0) waits on an empty pipe whose only writer "
+    QCOMPARE(leaks[0].text, QStringLiteral("reader `cat` (pid 1, fd 0) blocked on an empty pipe whose only writer "
                                            "`sleep` (pid 3, fd 1) is outside its process group (500, the reader's "
                                            "is 100) and asleep (sleep/nanosleep): if it inherited the write end by "
                                            "accident, the reader never sees EOF"));
     QVERIFY(ofKind(PipeDiagnostics::analyze(build('R', 500, 0)), Kind::LeakedWriteEnd).isEmpty()); // producing
     QVERIFY(ofKind(PipeDiagnostics::analyze(build('S', 100, 0)), Kind::LeakedWriteEnd).isEmpty()); // same group
     QVERIFY(ofKind(PipeDiagnostics::analyze(build('S', 500, 3)), Kind::LeakedWriteEnd).isEmpty()); // its parent
+}
+
+void TestDiagnostics::issue16LeakedWriteEndSaysSeenBlocked()
+{
+    // As the writer-blocked rule words it: PipeScope saw the reader blocked that long, it may
+    // have been so before.
+    SystemSnapshot snapshot = Builder().process(1, QStringLiteral("cat"), 'S', 100, 0)
+                                      .process(3, QStringLiteral("sleep"), 'S', 500, 0, QStringLiteral("hrtimer_nanosleep"))
+                                      .end(10, 1, 0, R, BlockedRead).end(10, 3, 1, W, EndpointState::Sleeping)
+                                      .snapshot();
+    snapshot.timestampMs = 100000;
+    snapshot.pipes[0].endpoints[0].stateSinceMs = 100000 - 3500;
+    const QList<Diagnostic> leaks = ofKind(PipeDiagnostics::analyze(snapshot), Kind::LeakedWriteEnd);
+    QCOMPARE(leaks.size(), 1);
+    QVERIFY2(leaks[0].text.startsWith(u"reader `cat` (pid 1, fd 0) seen blocked for 3 s on an empty pipe"),
+             qPrintable(leaks[0].text));
 }
 
 void TestDiagnostics::openEnds()
@@ -643,7 +660,7 @@ void TestDiagnostics::realLeakedWriteEnd()
     snapshot = scanSystem();
     leaks = ofKind(snapshot.pipeAt(reader, 0)->diagnostics, Kind::LeakedWriteEnd);
     QCOMPARE(leaks.size(), 1);
-    QVERIFY2(leaks[0].text.startsWith(QStringLiteral("reader `cat` (pid %1, fd 0) waits on an empty pipe whose only "
+    QVERIFY2(leaks[0].text.startsWith(QStringLiteral("reader `cat` (pid %1, fd 0) blocked on an empty pipe whose only "
                                                      "writer `sleep` (pid %2, fd 1) is outside its process group")
                                               .arg(reader)
                                               .arg(daemon)),

@@ -13,10 +13,13 @@
 #include "systempipesmodel.h"
 
 #include <pipescope/fd.h>
+#include <pipescope/pipediagnostics.h>
 #include <pipescope/snapshotformat.h>
 #include <pipescope/sys.h>
 
 #include <QAbstractItemModelTester>
+#include <QFile>
+#include <QGraphicsRectItem>
 #include <QGraphicsLineItem>
 #include <QGraphicsPathItem>
 #include <QGraphicsScene>
@@ -25,10 +28,14 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
+#include <QStandardPaths>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 #include <QThread>
 
+#include <algorithm>
 #include <csignal>
 #include <sys/stat.h>
 
@@ -101,6 +108,57 @@ bool refreshed(SystemPage &page)
     return shown.wait(10000);
 }
 
+/// Whether every row the proxy shows is a pipe \a pid holds, and pipe \a key among them.
+bool showsOnlyPipesOf(const SystemPage &page, qint64 pid, const QString &key)
+{
+    for (int row = 0; row < page.proxy()->rowCount(); ++row) {
+        const PipeInfo *pipe = page.model()->pipe(page.proxy()->index(row, 0).data(SystemPipesModel::KeyRole).toString());
+        if (!pipe || !SnapshotFormat::participants(*pipe).contains(pid))
+            return false;
+    }
+    return page.model()->rowOf(key) >= 0 && page.proxy()->mapFromSource(page.model()->index(page.model()->rowOf(key), 0)).isValid();
+}
+
+/// The keys of the table's rows, as the proxy shows them.
+QStringList shownKeys(const SystemPage &page)
+{
+    QStringList keys;
+    for (int row = 0; row < page.proxy()->rowCount(); ++row)
+        keys << page.proxy()->index(row, 0).data(SystemPipesModel::KeyRole).toString();
+    return keys;
+}
+
+/// Two pipes, each from a `sleep` writer to a `sleep` reader: four children, held until the
+/// end. Their other stdio is /dev/null: each holds its one end and no pipe of ours (ctest's).
+struct TwoPipes
+{
+    ChildProcesses children;
+    Fd devNull { Sys::open("/dev/null", O_RDWR) };
+    pid_t readers[2] = { -1, -1 };
+    pid_t writers[2] = { -1, -1 };
+    QString keys[2];
+
+    bool start()
+    {
+        for (int i = 0; i < 2; ++i) {
+            const auto [readEnd, writeEnd] = makePipe();
+            const int null = devNull.get();
+            readers[i] = children.spawn({ QStringLiteral("sleep"), QStringLiteral("600") },
+                                        { { readEnd, 0 }, { null, 1 }, { null, 2 } });
+            writers[i] = children.spawn({ QStringLiteral("sleep"), QStringLiteral("600") },
+                                        { { null, 0 }, { writeEnd, 1 }, { null, 2 } });
+            Sys::close(readEnd);
+            Sys::close(writeEnd);
+        }
+        for (int i = 0; i < 2; ++i) {
+            if (!QTest::qWaitFor([&] { return scanSystem().pipeAt(readers[i], 0) != nullptr; }, 5000))
+                return false;
+            keys[i] = SystemPipesModel::keyString(scanSystem().pipeAt(readers[i], 0)->key);
+        }
+        return true;
+    }
+};
+
 } // namespace
 
 class TestSystemPage : public QObject
@@ -116,6 +174,10 @@ private Q_SLOTS:
     void pauseThisReader();
     void fifoOpenerOnThePage();
     void scansOffTheGuiThreadForWhatIsOnScreen();
+    void issue16PidFilterShowsOnlyThatProcess();
+    void issue16HiddenPipeLeavesTheInspector();
+    void issue16GraphSaysAFlowingWriterFlows_data();
+    void issue16GraphSaysAFlowingWriterFlows();
 };
 
 void TestSystemPage::modelMergesRowByRow()
@@ -365,6 +427,160 @@ void TestSystemPage::scansOffTheGuiThreadForWhatIsOnScreen()
         QVERIFY(page.model()->rowOf(SystemPipesModel::keyString(key)) >= 0);
     page.hide();
     QVERIFY(!page.monitor()->isActive()); // no scans while hidden
+}
+
+void TestSystemPage::issue16PidFilterShowsOnlyThatProcess()
+{
+    // `pipescope --pid N` narrows the page as `list --pid N` does, visibly, with a way out.
+    TwoPipes pipes;
+    QVERIFY(pipes.start());
+    SystemPage page;
+    page.resize(1200, 800);
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    QVERIFY(refreshed(page));
+    QVERIFY(shownKeys(page).contains(pipes.keys[1]));
+    QVERIFY(page.pidFilterChip()->isHidden());
+
+    // Its pipes only (an fd this test inherited non-close-on-exec, its children hold too, may
+    // be one of them), in the table and in the graph.
+    page.setPidFilter(pipes.readers[0]);
+    QVERIFY(showsOnlyPipesOf(page, pipes.readers[0], pipes.keys[0]));
+    QVERIFY(!shownKeys(page).contains(pipes.keys[1]));
+    QVERIFY(refreshed(page)); // kept across scans
+    QVERIFY(showsOnlyPipesOf(page, pipes.readers[0], pipes.keys[0]));
+    QVERIFY(!shownKeys(page).contains(pipes.keys[1]));
+    QCOMPARE(page.graph()->pipeCount(), page.proxy()->rowCount());
+    QVERIFY(!page.graph()->pipeText(pipes.keys[0]).isEmpty());
+    QVERIFY(page.graph()->pipeText(pipes.keys[1]).isEmpty());
+    QVERIFY(!page.graph()->processText(pipes.writers[0]).isEmpty());
+    QVERIFY(page.pidFilterChip()->isVisible());
+    QVERIFY(page.pidFilterChip()->isChecked());
+    QCOMPARE(page.pidFilterChip()->text(), QStringLiteral("only PID %1 ×").arg(pipes.readers[0]));
+
+    // The way out: clicking the chip shows everything again.
+    QTest::mouseClick(page.pidFilterChip(), Qt::LeftButton);
+    QCOMPARE(page.pidFilter(), qint64(-1));
+    QVERIFY(page.pidFilterChip()->isHidden());
+    QVERIFY(shownKeys(page).contains(pipes.keys[0]));
+    QVERIFY(shownKeys(page).contains(pipes.keys[1]));
+    QVERIFY(page.graph()->isTruncated() || !page.graph()->pipeText(pipes.keys[1]).isEmpty());
+}
+
+void TestSystemPage::issue16HiddenPipeLeavesTheInspector()
+{
+    // The selection goes with its row: not to a neighbour, and not left in the inspector.
+    TwoPipes pipes;
+    QVERIFY(pipes.start());
+    SystemPage page;
+    page.resize(1200, 800);
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    QVERIFY(refreshed(page));
+    const auto pipeText = [&](int i) {
+        return page.model()->index(page.model()->rowOf(pipes.keys[i]), SystemPipesModel::PipeColumn).data().toString();
+    };
+    const QString placeholder = QStringLiteral("Select a pipe in the graph or the table.");
+
+    // The text filter keeps only the other pipe.
+    page.selectPipe(pipes.keys[0]);
+    QVERIFY(page.table()->currentIndex().isValid());
+    QVERIFY(page.inspectorText()->text().contains(QStringLiteral("(pid %1)").arg(pipes.readers[0])));
+    page.filterEdit()->setText(pipeText(1));
+    QCOMPARE(shownKeys(page), QStringList { pipes.keys[1] });
+    QCOMPARE(page.selectedPipe(), QString());
+    QVERIFY(!page.table()->currentIndex().isValid());
+    QCOMPARE(page.graph()->selectedPipe(), QString());
+    QVERIFY(page.inspectorText()->text().isEmpty());
+    QVERIFY(!page.pauseButton()->isEnabled());
+    const QList<QLabel *> labels = page.findChildren<QLabel *>();
+    QVERIFY(std::any_of(labels.cbegin(), labels.cend(), [&](const QLabel *label) { return label->text() == placeholder; }));
+    QVERIFY(refreshed(page)); // and it stays so
+    QCOMPARE(page.selectedPipe(), QString());
+
+    // The text filter hides every row.
+    page.filterEdit()->clear();
+    page.selectPipe(pipes.keys[1]);
+    QCOMPARE(page.selectedPipe(), pipes.keys[1]);
+    page.filterEdit()->setText(QStringLiteral("no pipe is called this"));
+    QCOMPARE(page.proxy()->rowCount(), 0);
+    QCOMPARE(page.selectedPipe(), QString());
+    QVERIFY(page.inspectorText()->text().isEmpty());
+
+    // The PID filter hides it.
+    page.filterEdit()->clear();
+    page.selectPipe(pipes.keys[1]);
+    page.setPidFilter(pipes.readers[0]);
+    QVERIFY(!shownKeys(page).contains(pipes.keys[1]));
+    QCOMPARE(page.selectedPipe(), QString());
+    QVERIFY(page.inspectorText()->text().isEmpty());
+}
+
+void TestSystemPage::issue16GraphSaysAFlowingWriterFlows_data()
+{
+    QTest::addColumn<QStringList>("limiter");
+    QTest::addColumn<QString>("pause");
+    // pv -L sleeps in select between bursts, explorer_slowcat (4 KiB, then 10 ms) in nanosleep.
+    QTest::newRow("pv -L 1m") << QStringList { QStringLiteral("pv"), QStringLiteral("-q"), QStringLiteral("-L"), QStringLiteral("1m") }
+                              << QStringLiteral("poll/select");
+    QTest::newRow("slowcat") << QStringList { helperPath(QStringLiteral("explorer_slowcat")), QStringLiteral("4096"), QStringLiteral("10000") }
+                             << QStringLiteral("nanosleep");
+}
+
+void TestSystemPage::issue16GraphSaysAFlowingWriterFlows()
+{
+    // `cat /dev/zero | pv -q -L 1m | cat`: the diagnostics call cat flowing (its bytes move
+    // between scans though it is asleep in write()), and the graph drew it red, "blocked".
+    QFETCH(QStringList, limiter);
+    QFETCH(QString, pause);
+    if (QStandardPaths::findExecutable(limiter.first()).isEmpty() && !QFile::exists(limiter.first()))
+        QSKIP("pv is not installed (.ci/install-deps.sh installs it)");
+    ChildProcesses children;
+    const auto [aRead, aWrite] = makePipe();
+    const auto [bRead, bWrite] = makePipe();
+    Fd devNull(Sys::open("/dev/null", O_WRONLY));
+    const pid_t writer = children.spawn({ QStringLiteral("cat"), QStringLiteral("/dev/zero") }, { { aWrite, 1 } });
+    const pid_t middle = children.spawn(limiter, { { aRead, 0 }, { bWrite, 1 } });
+    const pid_t sink = children.spawn({ QStringLiteral("cat") }, { { bRead, 0 }, { devNull.get(), 1 } });
+    for (int fd : { aRead, aWrite, bRead, bWrite })
+        Sys::close(fd);
+    SystemMonitor monitor;
+    MonitorScope scope;
+    scope.pids = { writer, middle, sink };
+    monitor.setScope(scope);
+    PipeInterest everything;
+    everything.all = true;
+    monitor.setInterest(this, everything);
+    // A scan in which cat was asleep in write() and its rate known: the diagnostics' verdict.
+    MonitorUpdate update;
+    const auto flowingSeen = [&] {
+        QSignalSpy spy(&monitor, &SystemMonitor::updated);
+        monitor.refreshNow();
+        if (!spy.wait(10000))
+            return false;
+        update = spy.takeFirst().at(0).value<MonitorUpdate>();
+        const PipeInfo *pipe = update.snapshot.pipeAt(writer, 1);
+        return pipe && stateOf(update.snapshot, writer, 1) == EndpointState::BlockedWrite
+                && !pipe->diagnostics.isEmpty() && pipe->diagnostics.first().text.contains(u"is flowing")
+                && PipeDiagnostics::activity(update.snapshot, middle).startsWith(u"limits its own pace");
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(flowingSeen(), 20000);
+
+    EndpointGraph graph;
+    QList<const PipeInfo *> pipes;
+    for (const PipeInfo &pipe : std::as_const(update.snapshot.pipes))
+        pipes << &pipe;
+    graph.setSnapshot(update.snapshot, pipes);
+    const QString writerWords = graph.processText(writer).section(u'\n', 1);
+    QVERIFY2(writerWords.startsWith(u"→ flowing ("), qPrintable(writerWords));
+    const QString middleWords = graph.processText(middle).section(u'\n', 1);
+    QVERIFY2(middleWords.startsWith(u"⏱ paces itself ("), qPrintable(middleWords + u' ' + pause));
+    QVERIFY2(!graph.accessibleSummary().contains(u"blocked"), qPrintable(graph.accessibleSummary()));
+    // No box drawn in the alarm colour.
+    for (QGraphicsItem *item : graph.scene()->items()) {
+        if (const auto *box = qgraphicsitem_cast<QGraphicsRectItem *>(item))
+            QVERIFY(box->brush().color() != QColor(0xfd, 0xe2, 0xe1));
+    }
 }
 
 QTEST_MAIN(TestSystemPage)

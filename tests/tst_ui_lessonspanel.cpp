@@ -9,6 +9,7 @@
 #include "testsupport.h"
 
 #include <pipescope/lessoncatalog.h>
+#include <pipescope/pipediagnostics.h>
 
 #include <QFontInfo>
 #include <QImage>
@@ -71,6 +72,7 @@ private Q_SLOTS:
     void showsLiveProcessesAndReapsThem();
     void liveGraphShowsTheFullPipeAndOpensIt();
     void savesAWorksheetWithTheGraphs();
+    void issue16LiveViewSaysTheLessonHoldsTheReadEnd();
 };
 
 void TestLessonsPanel::initTestCase()
@@ -292,6 +294,34 @@ void TestLessonsPanel::liveGraphShowsTheFullPipeAndOpensIt()
     panel.restart();
     QCOMPARE(live->pipesText(), QStringLiteral("(no pipes open)"));
     QCOMPARE(live->graph()->processCount(), 0);
+}
+
+void TestLessonsPanel::issue16LiveViewSaysTheLessonHoldsTheReadEnd()
+{
+    // "A fast writer, nobody reading": the lesson holds the read end of yes's stdout and does
+    // not read it. The live view said "reader `tst_ui_lessonspanel` is busy (running)" (this
+    // process, scanning) and drew its box "running".
+    LessonsPanel panel;
+    panel.resize(1200, 900);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    Ui::LessonLiveView *live = panel.liveView();
+    QVERIFY(panel.selectLesson(QStringLiteral("backpressure")));
+    QVERIFY(clickNextAndWait(panel));
+    const qint64 yes = panel.processesText().section(u' ', 1, 1).section(u':', 0, 0).toLongLong();
+    QVERIFY(yes > 0);
+    const qint64 host = QCoreApplication::applicationPid();
+    // Rates need a second of scans: until then the words stay neutral. The graph and the
+    // diagnostics of one scan agree: yes blocked, the lesson not reading.
+    const auto reader = [&] {
+        return QStringLiteral("reader %1: held by the lesson, not reading")
+                .arg(PipeDiagnostics::processName(live->snapshot(), host));
+    };
+    QTRY_VERIFY2_WITH_TIMEOUT(live->pipesText().contains(reader())
+                                      && live->graph()->processText(yes).contains(QStringLiteral("blocked writing")),
+                              qPrintable(live->pipesText() + u'\n' + live->graph()->processText(yes)), 10000);
+    QVERIFY2(!live->pipesText().contains(u"busy"), qPrintable(live->pipesText()));
+    QCOMPARE(live->graph()->processText(host).section(u'\n', 1), QStringLiteral("held by the lesson, not reading"));
 }
 
 QTEST_MAIN(TestLessonsPanel)

@@ -77,6 +77,7 @@ private Q_SLOTS:
     void childProcessStateIsShown();
     void childStderrFromTheDialogIsALabPipe();
     void endpointsFilter();
+    void issue16FilteredPipeLeavesTheInspector();
     void saveAndOpenLab();
     void badLabFileStartsEmpty();
     void settingsAreRemembered();
@@ -450,6 +451,31 @@ void TestUiMainWindow::endpointsFilter()
     QCOMPARE(m_window->endpointsPanel()->proxy()->index(0, 0).data().toString(), QStringLiteral("pipe 2"));
     m_window->endpointsPanel()->filterEdit()->setText(QStringLiteral("paused"));
     QCOMPARE(m_window->endpointsPanel()->proxy()->rowCount(), 0);
+}
+
+void TestUiMainWindow::issue16FilteredPipeLeavesTheInspector()
+{
+    // The selection goes with its row: not to a neighbour, and not left in the inspector.
+    LabPipe *first = newPipe();
+    LabPipe *second = newPipe();
+    EndpointsPanel *panel = m_window->endpointsPanel();
+    m_window->selectPipe(first->id());
+    QCOMPARE(m_window->selectedPipe(), first);
+    panel->filterEdit()->setText(QStringLiteral("pipe 2"));
+    QCOMPARE(panel->proxy()->rowCount(), 1);
+    QCOMPARE(panel->selectedPipe(), -1);
+    QCOMPARE(m_window->selectedPipe(), nullptr);
+
+    // An end of a pipe is current, and its pipe is filtered out.
+    panel->filterEdit()->clear();
+    const QModelIndex pipeRow = panel->proxy()->mapFromSource(m_window->endpointsModel()->indexOfPipe(second->id()));
+    QVERIFY(panel->proxy()->rowCount(pipeRow) > 0);
+    panel->view()->setCurrentIndex(panel->proxy()->index(0, 0, pipeRow));
+    QCOMPARE(m_window->selectedPipe(), second);
+    panel->filterEdit()->setText(QStringLiteral("pipe 1"));
+    QCOMPARE(panel->proxy()->rowCount(), 1);
+    QCOMPARE(panel->selectedPipe(), -1);
+    QCOMPARE(m_window->selectedPipe(), nullptr);
 }
 
 void TestUiMainWindow::saveAndOpenLab()

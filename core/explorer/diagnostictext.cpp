@@ -27,15 +27,6 @@ QString DiagnosticText::endpointName(const SystemSnapshot &snapshot, qint64 pid,
     return name + QStringLiteral(", fd %1)").arg(fd);
 }
 
-QString DiagnosticText::blockedFor(const PipeInfo &pipe, qint64 pid, int fd, qint64 nowMs)
-{
-    for (const PipeEndpoint &endpoint : pipe.endpoints) {
-        if (endpoint.pid == pid && endpoint.fd == fd)
-            return duration(endpoint.stateSinceMs, nowMs);
-    }
-    return QString();
-}
-
 QString DiagnosticText::duration(qint64 sinceMs, qint64 nowMs)
 {
     const qint64 ms = nowMs - sinceMs;
@@ -68,11 +59,16 @@ QString DiagnosticText::shellWord(const QString &text)
     return u'\'' + QString(text).replace(u'\'', QStringLiteral("'\\''")) + u'\'';
 }
 
+bool DiagnosticText::polls(const ProcessInfo &process)
+{
+    return process.wait == WaitKind::Poll || process.wchan.contains(u"epoll");
+}
+
 QString DiagnosticText::sleepActivity(const ProcessInfo &process)
 {
     const QString &wchan = process.wchan;
-    const bool polls = process.wait == WaitKind::Poll || wchan.contains(u"epoll");
-    if ((polls || wchan.contains(u"nanosleep")) && process.moving()) {
+    const bool polls = DiagnosticText::polls(process);
+    if (PipeDiagnostics::pacesItself(process)) {
         return QStringLiteral("limits its own pace (asleep in %1 between bursts, %2)")
                 .arg(polls ? QStringLiteral("poll/select") : QStringLiteral("nanosleep"),
                      SnapshotFormat::rateText(process.flowRate));

@@ -14,8 +14,6 @@ public:
     static QString pipeName(const SystemSnapshot &snapshot, const PipeKey &key);
     /// "`cat` (pid 12, fd 0)".
     static QString endpointName(const SystemSnapshot &snapshot, qint64 pid, int fd);
-    /// " for 3 s" when the endpoint has been in its state a second or more, else empty.
-    static QString blockedFor(const PipeInfo &pipe, qint64 pid, int fd, qint64 nowMs);
     /// " for 3 s" / " for 2 min" since \a sinceMs, or empty under a second or when unknown (-1).
     static QString duration(qint64 sinceMs, qint64 nowMs);
     /// "seen blocked for 3 s" (this PipeScope has seen it so for that long: it may have been
@@ -29,6 +27,8 @@ public:
     /// asleep in poll/select or nanosleep whose bytes keep moving between scans paces itself:
     /// "limits its own pace (asleep in poll/select between bursts, 1.0 MB/s)".
     static QString sleepActivity(const ProcessInfo &process);
+    /// Asleep in poll/select/epoll, from the wait kind or the wchan.
+    static bool polls(const ProcessInfo &process);
     /// "100, 200, 300 and 12 more" from ascending ids.
     static QString idList(QList<qint64> ids);
     /// The fd \a pid holds as a write-only end of \a pipe, or -1.

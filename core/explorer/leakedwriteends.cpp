@@ -138,11 +138,11 @@ void LeakedWriteEnds::loneOutsider(QList<Diagnostic> *out) const
             continue;
         *out << DiagnosticText::make(
                 Severity::Warning, Kind::LeakedWriteEnd, m_pipe.key,
-                QStringLiteral("reader %1 waits%2 on an empty pipe whose only writer %3 is "
+                QStringLiteral("reader %1 %2 on an empty pipe whose only writer %3 is "
                                "outside its process group (%4, the reader's is %5) and %6: if it "
                                "inherited the write end by accident, the reader never sees EOF")
                         .arg(DiagnosticText::endpointName(m_snapshot, reader.pid, reader.fd),
-                             DiagnosticText::blockedFor(m_pipe, reader.pid, reader.fd, m_now),
+                             DiagnosticText::seenBlocked(m_pipe, reader.pid, reader.fd, m_now),
                              DiagnosticText::endpointName(m_snapshot, writer, holder.writeOnlyFd),
                              QString::number(holder.process->pgrp),
                              DiagnosticText::idList(readerGroups),

@@ -17,6 +17,7 @@ void MonitorScope::apply(SystemSnapshot &snapshot) const
 {
     if (isEverything())
         return;
+    snapshot.host = host;
     const QSet<PipeKey> named(keep.cbegin(), keep.cend());
     const QList<qint64> others = guests();
     const QSet<qint64> guestSet(others.cbegin(), others.cend());

@@ -21,7 +21,8 @@ struct PIPESCOPE_CORE_EXPORT MonitorScope
     /// The processes other than the host (their states go into MonitorUpdate::scopeStates).
     QList<qint64> guests() const;
     /// Drops the pipes out of scope, the processes holding none of the rest, and "exited
-    /// during the scan" for a scope's process (a child that ended is not news). Pure.
+    /// during the scan" for a scope's process (a child that ended is not news); names the
+    /// host in SystemSnapshot::host. Pure.
     void apply(SystemSnapshot &snapshot) const;
 };
 

@@ -31,7 +31,7 @@ void MonitorWorker::scan(const ScanRequest &request)
     if (cancelled)
         return;
     update.changes = m_tracker.update(update.snapshot);
-    PipeDiagnostics::annotate(update.snapshot); // after the tracker: "blocked for 3 s"
+    PipeDiagnostics::annotate(update.snapshot); // after the tracker: "seen blocked for 3 s"
     for (qint64 pid : request.scope.guests())
         update.scopeStates.insert(pid, ProcessState::read(pid, m_scanner.root()));
     update.generation = request.generation;

@@ -37,7 +37,8 @@ private:
     void add(Severity severity, Kind kind, const PipeKey &pipe, const QString &text,
              const QList<QPair<qint64, int>> &endpoints);
     QString endpointName(qint64 pid, int fd) const;
-    QString helpersText(const QList<qint64> &pids) const;
+    /// Each of \a pids (holding \a mode ends) and what it is doing.
+    QString helpersText(const PipeInfo &pipe, const QList<qint64> &pids, EndpointMode mode) const;
     bool anyInState(const PipeInfo &pipe, EndpointState state) const;
     QString waitText(const WaitGraph::Wait &wait) const;
 
@@ -84,13 +85,15 @@ QString Analysis::endpointName(qint64 pid, int fd) const
     return DiagnosticText::endpointName(m_snapshot, pid, fd);
 }
 
-QString Analysis::helpersText(const QList<qint64> &pids) const
+QString Analysis::helpersText(const PipeInfo &pipe, const QList<qint64> &pids, EndpointMode mode) const
 {
     constexpr int Shown = 5;
     QStringList parts;
-    for (qint64 pid : pids.mid(0, Shown))
-        parts << PipeDiagnostics::processName(m_snapshot, pid) + u' '
-                        + PipeDiagnostics::activity(m_snapshot, pid);
+    for (qint64 pid : pids.mid(0, Shown)) {
+        const QString name = PipeDiagnostics::processName(m_snapshot, pid);
+        parts << (pid == m_snapshot.host ? name + QStringLiteral(": ") + PipeDiagnostics::heldByHost(m_snapshot, pipe, mode)
+                                         : name + u' ' + PipeDiagnostics::activity(m_snapshot, pid));
+    }
     if (pids.size() > Shown)
         parts << QStringLiteral("and %1 more").arg(pids.size() - Shown);
     return parts.join(QStringLiteral("; "));
@@ -113,7 +116,7 @@ void Analysis::writerBlocked(const PipeInfo &pipe)
         QString why = readers.isEmpty() ? QStringLiteral("no reader we can see")
                                         : (readers.size() == 1 ? QStringLiteral("reader ")
                                                                : QStringLiteral("readers: "))
-                        + helpersText(readers);
+                        + helpersText(pipe, readers, EndpointMode::Read);
         QList<QPair<qint64, int>> involved { { writer.pid, writer.fd } };
         for (const PipeEndpoint &reader : pipe.endpoints) {
             if (reader.reads())
@@ -323,7 +326,7 @@ void Analysis::stalledReaders()
         add(Severity::Warning, Kind::ReaderStalled, wait.pipe,
             QStringLiteral("reader %1 %2 on an empty pipe whose writers cannot proceed: %3")
                     .arg(endpointName(pid, wait.fd), DiagnosticText::seenBlocked(*pipe, pid, wait.fd, m_now),
-                         helpersText(wait.helpers)),
+                         helpersText(*pipe, wait.helpers, EndpointMode::Write)),
             { { pid, wait.fd } });
     }
 }
@@ -362,6 +365,23 @@ QString PipeDiagnostics::processName(const SystemSnapshot &snapshot, qint64 pid)
         name = QStringLiteral("?");
     // One arg() call: a second one would replace a "%1" inside the name the process chose.
     return QStringLiteral("`%1` (pid %2)").arg(name, QString::number(pid));
+}
+
+QString PipeDiagnostics::heldByHost(const SystemSnapshot &snapshot, const PipeInfo &pipe, EndpointMode mode)
+{
+    const QString held = QStringLiteral("held by the lesson");
+    if (mode == EndpointMode::Write)
+        return held;
+    if (pipe.rate == 0 && pipe.queued.value_or(0) > 0)
+        return held + QStringLiteral(", not reading");
+    if (pipe.rate > 0 && pipe.readerPids() == QList<qint64> { snapshot.host })
+        return held + QStringLiteral(", reading");
+    return held; // no bytes waiting, or its rate not known yet
+}
+
+bool PipeDiagnostics::pacesItself(const ProcessInfo &process)
+{
+    return (DiagnosticText::polls(process) || process.wchan.contains(u"nanosleep")) && process.moving();
 }
 
 QString PipeDiagnostics::activity(const SystemSnapshot &snapshot, qint64 pid)

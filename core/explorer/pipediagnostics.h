@@ -53,6 +53,14 @@ public:
     /// What a process is doing, in words, for "reader X is ...": "is stopped (SIGSTOP)",
     /// "is blocked writing pipe 812", "is busy (running)", "is asleep (hrtimer_nanosleep)".
     static QString activity(const SystemSnapshot &snapshot, qint64 pid);
+    /// Asleep in poll/select/epoll or nanosleep while its bytes keep moving (ProcessInfo::moving()):
+    /// it paces itself (pv -L, a rate limiter), sleeping between bursts, waiting for nobody.
+    static bool pacesItself(const ProcessInfo &process);
+    /// The words for an end of \a pipe that the snapshot's host (a lesson) holds: "held by the
+    /// lesson", and for a read end ", not reading" while bytes wait and none move, ", reading"
+    /// while they move and it is the only reader. Its threads' state (busy being PipeScope)
+    /// says nothing about the pipe; its flow does.
+    static QString heldByHost(const SystemSnapshot &snapshot, const PipeInfo &pipe, EndpointMode mode);
     /// "`yes` (pid 12)": the program name (argv[0]'s base name, else comm) and the pid.
     static QString processName(const SystemSnapshot &snapshot, qint64 pid);
 };

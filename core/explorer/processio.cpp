@@ -37,7 +37,10 @@ double pipeRate(const SystemSnapshot &snapshot, const PipeInfo &pipe)
     const ProcessInfo *reader = snapshot.process(readers.first());
     if (!writer || !reader)
         return -1;
-    const double wrote = writer->writeRate, read = reader->readRate;
+    // The scope's host (a lesson, i.e. PipeScope) counts its own work, its scans' reads of /proc
+    // and its log, on fds out of scope: its counters never measure a lesson's pipe.
+    const double wrote = writer->pid == snapshot.host ? -1 : writer->writeRate;
+    const double read = reader->pid == snapshot.host ? -1 : reader->readRate;
     const FlowCounters::End out { wrote >= 0, usesOtherPipe(snapshot, pipe.key, writer->pid, true),
                                   wrote >= 0 && read >= 0 && FlowCounters::lags(quint64(wrote), quint64(read)) };
     const FlowCounters::End in { read >= 0, usesOtherPipe(snapshot, pipe.key, reader->pid, false),

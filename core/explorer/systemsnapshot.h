@@ -189,6 +189,10 @@ struct PIPESCOPE_CORE_EXPORT SystemSnapshot
     /// We run in a nested PID namespace (NSpid in /proc/self/status has several ids): ends
     /// held by processes outside it are invisible, so "no reader"/"no writer" may be wrong.
     bool nestedPidNamespace = false;
+    /// MonitorScope::host, set by its apply(): this process, holding the ends a lesson made.
+    /// It is busy being PipeScope, not using them: its ends are described as the lesson's
+    /// (PipeDiagnostics::heldByHost()), not by its own state. -1: none.
+    qint64 host = -1;
     qint64 fdsScanned = 0;
     int fdsVanished = 0;       ///< closed between listing the fd table and reading the link
     qint64 endpointNs = 0;     ///< wall time listing fds, endpoints and process information

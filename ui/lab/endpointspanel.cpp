@@ -28,6 +28,10 @@ EndpointsPanel::EndpointsPanel(EndpointsModel *model, QWidget *parent)
     m_view->setAccessibleName(QStringLiteral("Endpoints"));
     connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
 
+    // Connected before the view's selection model is: when the current row leaves the proxy
+    // (the filter hides it) that model makes a neighbour current, or, for an end whose pipe
+    // goes, drops it without a word; either way the inspector would show the wrong pipe.
+    connect(m_proxy, &QAbstractItemModel::rowsAboutToBeRemoved, this, &EndpointsPanel::onRowsLeaving);
     m_view->setModel(m_proxy);
     m_view->setItemDelegate(new CachedTextDelegate(m_view));
     m_view->setUniformRowHeights(true);
@@ -65,6 +69,21 @@ void EndpointsPanel::onRowsInserted(const QModelIndex &parent, int first, int la
         return;
     for (int row = first; row <= last; ++row)
         m_view->expand(m_proxy->index(row, 0));
+}
+
+void EndpointsPanel::onRowsLeaving(const QModelIndex &parent, int first, int last)
+{
+    const QModelIndex current = m_view->currentIndex();
+    for (QModelIndex row = current; row.isValid(); row = row.parent()) {
+        if (row.parent() != parent || row.row() < first || row.row() > last)
+            continue;
+        // Only an end goes and its pipe stays: the pipe stays selected. Else nothing is.
+        if (row == current && parent.isValid())
+            m_view->setCurrentIndex(parent);
+        else
+            m_view->selectionModel()->clear(); // emits pipeSelected(-1)
+        return;
+    }
 }
 
 void EndpointsPanel::selectPipe(int id)

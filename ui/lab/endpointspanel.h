@@ -32,6 +32,7 @@ Q_SIGNALS:
 
 private:
     void onRowsInserted(const QModelIndex &parent, int first, int last);
+    void onRowsLeaving(const QModelIndex &parent, int first, int last);
 
     EndpointsModel *m_model;
     QSortFilterProxyModel *m_proxy;

@@ -35,6 +35,11 @@ namespace {
 constexpr qsizetype PeekBytes = 4096;
 constexpr int FirstFrameProbes = 64; // before anything is on screen: the first rows
 
+QString placeholderTitle()
+{
+    return QStringLiteral("Select a pipe in the graph or the table.");
+}
+
 QPushButton *toolButton(const QString &text, const QString &tip, QWidget *parent)
 {
     auto *button = new QPushButton(text, parent);
@@ -62,6 +67,11 @@ SystemPage::SystemPage(QWidget *parent, const QString &procRoot, SystemMonitor *
             Q_EMIT meterPipelineRequested(pipe->endpoints.first().pid);
     });
 
+    // Connected before the table's selection model is: when the selected row leaves the proxy
+    // (filtered out, or the pipe is gone) that model makes a neighbour current, or none without
+    // a word, and the inspector would show a pipe the user did not pick or cannot see.
+    connect(m_proxy, &QAbstractItemModel::rowsAboutToBeRemoved, this,
+            [this](const QModelIndex &, int first, int last) { onRowsLeaving(first, last); });
     m_table = new QTableView(this);
     m_table->setModel(m_proxy);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -134,6 +144,16 @@ QWidget *SystemPage::createToolbar()
     connect(zoomOut, &QPushButton::clicked, m_graph, &EndpointGraph::zoomOut);
     connect(fit, &QPushButton::clicked, m_graph, &EndpointGraph::fit);
     connect(now, &QPushButton::clicked, this, &SystemPage::refreshNow);
+    m_pidChip = new QToolButton(bar);
+    m_pidChip->setObjectName(QStringLiteral("pidFilterChip"));
+    m_pidChip->setCheckable(true);
+    m_pidChip->setToolTip(QStringLiteral("Only this process's pipes are shown. Click to show every pipe again."));
+    m_pidChip->hide();
+    connect(m_pidChip, &QToolButton::toggled, this, [this](bool on) {
+        if (!on)
+            setPidFilter(-1);
+    });
+    row->addWidget(m_pidChip);
     row->addWidget(m_filter, 1);
     row->addWidget(m_showAll);
     for (QPushButton *button : { zoomIn, zoomOut, fit, now })
@@ -145,7 +165,7 @@ QWidget *SystemPage::createInspector()
 {
     auto *panel = new QWidget(this);
     auto *column = new QVBoxLayout(panel);
-    m_title = new QLabel(QStringLiteral("Select a pipe in the graph or the table."), panel);
+    m_title = new QLabel(placeholderTitle(), panel);
     QFont bold = m_title->font();
     bold.setBold(true);
     m_title->setFont(bold);
@@ -235,6 +255,11 @@ void SystemPage::showUpdate(const MonitorUpdate &update)
         const QString key = std::exchange(m_reveal, QString());
         if (m_model->rowOf(key) < 0 && !m_showAll->isChecked())
             m_showAll->setChecked(true); // shows the latest update again, with self-pipes
+        if (m_model->rowOf(key) < 0 && m_onlyPid > 0)
+            setPidFilter(-1); // another process's pipe: everything again
+        const int row = m_model->rowOf(key);
+        if (row >= 0 && !m_proxy->mapFromSource(m_model->index(row, 0)).isValid())
+            m_filter->clear(); // revealing means showing it
         selectPipe(key);
     }
     m_monitor->setInterest(this, onScreen()); // for the next scan
@@ -251,7 +276,9 @@ void SystemPage::showUpdate(const MonitorUpdate &update)
 
 void SystemPage::showSnapshot(const SystemSnapshot &snapshot)
 {
-    m_model->update(snapshot, SnapshotFormat::cliFilter(-1, m_showAll->isChecked(), ::getpid()));
+    // The CLI's filter, so the page and `pipescope list --pid N` agree on a process's pipes
+    // (its self-pipes included).
+    m_model->update(snapshot, SnapshotFormat::cliFilter(m_onlyPid, m_showAll->isChecked(), ::getpid()));
     updatePermissions(snapshot);
     updateGraph();
     if (m_followPid > 0)
@@ -299,6 +326,18 @@ void SystemPage::followPid(qint64 pid)
     applyFollow(true);
 }
 
+void SystemPage::setPidFilter(qint64 pid)
+{
+    m_onlyPid = pid > 0 ? pid : -1;
+    const QSignalBlocker blocker(m_pidChip); // its toggled(false) is the way out, not this
+    m_pidChip->setChecked(m_onlyPid > 0);
+    m_pidChip->setText(QStringLiteral("only PID %1 ×").arg(m_onlyPid));
+    m_pidChip->setVisible(m_onlyPid > 0);
+    m_showAll->setEnabled(m_onlyPid <= 0); // the process's self-pipes are shown with it
+    showSnapshot(m_monitor->latest().snapshot);
+    refreshNow();
+}
+
 void SystemPage::applyFollow(bool select)
 {
     // The FIFO the process is blocked opening, if any: that is where it is stuck. Else the
@@ -308,6 +347,8 @@ void SystemPage::applyFollow(bool select)
     int bestFd = -1;
     for (int row = 0; row < m_model->rowCount(); ++row) {
         const PipeInfo *pipe = m_model->pipeAt(row);
+        if (!m_proxy->mapFromSource(m_model->index(row, 0)).isValid())
+            continue; // the text filter hides it: selecting it would show a hidden pipe
         for (const FifoOpener &opener : pipe->openers) {
             if (opener.pid == m_followPid)
                 opening = pipe;
@@ -347,6 +388,24 @@ void SystemPage::revealPipe(const QString &key)
     refreshNow();
 }
 
+void SystemPage::onRowsLeaving(int first, int last)
+{
+    for (int row = first; row <= last; ++row) {
+        if (!m_selected.isEmpty() && m_proxy->index(row, 0).data(SystemPipesModel::KeyRole).toString() == m_selected) {
+            clearSelection();
+            return;
+        }
+    }
+}
+
+void SystemPage::clearSelection()
+{
+    m_selected.clear();
+    m_table->selectionModel()->clear(); // current too: no neighbour steps in
+    m_graph->selectPipe(QString());
+    refreshInspector();
+}
+
 void SystemPage::onCurrentRowChanged()
 {
     const QString key = m_table->currentIndex().data(SystemPipesModel::KeyRole).toString();
@@ -373,7 +432,11 @@ void SystemPage::refreshInspector()
     updateFocus();
     m_meter->setEnabled(pipe && !pipe->endpoints.isEmpty());
     if (!pipe) {
+        m_title->setText(placeholderTitle());
+        m_details->clear();
         m_gauge->setValues(-1, -1);
+        m_peek->setData({}, 0, {}, QString());
+        m_pause->setText(QStringLiteral("Pause this reader"));
         return;
     }
     const SystemSnapshot &snapshot = m_model->snapshot();

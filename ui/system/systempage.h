@@ -22,6 +22,7 @@ class QLineEdit;
 class QPushButton;
 class QSortFilterProxyModel;
 class QTableView;
+class QToolButton;
 
 namespace PipeScope::Ui {
 
@@ -50,6 +51,11 @@ public:
     /// Selects the pipe on \a pid's lowest fd and centers the graph on the process; kept
     /// across scans, and applied once the process shows up (for `pipescope --pid PID`).
     void followPid(qint64 pid);
+    /// Shows only the pipes \a pid holds or is opening (table and graph), as `list --pid`
+    /// does, with an "only PID N ×" chip in the toolbar that turns it off; \a pid <= 0 shows
+    /// everything again.
+    void setPidFilter(qint64 pid);
+    qint64 pidFilter() const { return m_onlyPid; }
     void selectPipe(const QString &key);
     /// Selects \a key after the next scan, turning on "Self-pipes too" if that is what shows
     /// it (a lesson's pipe that only PipeScope holds).
@@ -78,6 +84,7 @@ public:
     QLineEdit *filterEdit() const { return m_filter; }
     QCheckBox *showAllBox() const { return m_showAll; }
     QPushButton *pauseButton() const { return m_pause; }
+    QToolButton *pidFilterChip() const { return m_pidChip; }
 
 Q_SIGNALS:
     void errorOccurred(const QString &message);
@@ -101,6 +108,8 @@ private:
     void updateGraph();
     void updatePermissions(const SystemSnapshot &snapshot);
     void onCurrentRowChanged();
+    void onRowsLeaving(int first, int last);
+    void clearSelection();
     void applyFollow(bool select);
     qint64 readerPid(bool stopped) const;
     bool signalReader(bool stop);
@@ -110,6 +119,7 @@ private:
     QString m_selected;
     QString m_reveal; ///< revealPipe()'s key, applied when the next update is shown
     qint64 m_followPid = -1;
+    qint64 m_onlyPid = -1; ///< setPidFilter()
     SystemPipesModel *m_model;
     QSortFilterProxyModel *m_proxy;
     QTableView *m_table = nullptr;
@@ -123,6 +133,7 @@ private:
     QLineEdit *m_filter = nullptr;
     QCheckBox *m_showAll = nullptr;
     QPushButton *m_pause = nullptr;
+    QToolButton *m_pidChip = nullptr;
     class QAction *m_meter = nullptr; ///< "Meter this pipeline": in the inspector and context menus
 };
 

@@ -41,26 +41,58 @@ QString processNode(qint64 pid)
     return QStringLiteral("proc:%1").arg(pid, 10, 10, QLatin1Char('0'));
 }
 
-/// "✖ blocked writing pipe 812" / "❚❚ stopped" / "running": the words under a process name.
-QString endpointWords(const PipeEndpoint &endpoint, const PipeInfo &pipe, bool *alarming)
+/// How much an endpoint's words tell: a box shows the most telling of its endpoints' words,
+/// in red when they alarm.
+enum class Rank { State, Notable, Alarm };
+
+struct Words
 {
-    *alarming = true;
+    QString text;
+    Rank rank = Rank::State;
+};
+
+/// The words for a process whose bytes keep moving though it sleeps on this end: as the
+/// diagnostics say (PipeDiagnostics' writer-blocked rule, sleepActivity()), it flows in bursts,
+/// waiting for room or data between them, or it paces itself; nothing to alarm about. Empty
+/// when it is not moving.
+QString flowingWords(const PipeEndpoint &endpoint, const ProcessInfo *process)
+{
+    if (!process || !process->moving())
+        return {};
+    const QString rate = SnapshotFormat::rateText(process->flowRate);
+    if (endpoint.state == EndpointState::BlockedWrite || endpoint.state == EndpointState::BlockedRead)
+        return QStringLiteral("→ flowing (%1)").arg(rate);
+    if (PipeDiagnostics::pacesItself(*process))
+        return QStringLiteral("⏱ paces itself (%1)").arg(rate);
+    return {};
+}
+
+/// "✖ blocked writing pipe 812" / "❚❚ stopped" / "running": the words under a process name.
+Words endpointWords(const SystemSnapshot &snapshot, const PipeEndpoint &endpoint, const PipeInfo &pipe)
+{
+    if (endpoint.pid == snapshot.host) {
+        // The lesson's own ends: its threads' state (busy being PipeScope) says nothing about
+        // them. What it does with a read end is what a step is about ("nobody reading").
+        return { PipeDiagnostics::heldByHost(snapshot, pipe, endpoint.mode),
+                 endpoint.reads() ? Rank::Notable : Rank::State };
+    }
+    if (QString flowing = flowingWords(endpoint, snapshot.process(endpoint.pid)); !flowing.isEmpty())
+        return { flowing, Rank::Notable };
     const QString where = pipe.key.kind == PipeKind::Fifo ? QStringLiteral("a FIFO")
                                                           : QStringLiteral("pipe %1").arg(pipe.key.inode);
     switch (endpoint.state) {
     case EndpointState::BlockedWrite:
-        return QStringLiteral("✖ blocked writing %1").arg(where);
+        return { QStringLiteral("✖ blocked writing %1").arg(where), Rank::Alarm };
     case EndpointState::BlockedRead:
-        return QStringLiteral("✖ blocked reading %1").arg(where);
+        return { QStringLiteral("✖ blocked reading %1").arg(where), Rank::Alarm };
     case EndpointState::BlockedOpen:
-        return QStringLiteral("✖ blocked opening a FIFO");
+        return { QStringLiteral("✖ blocked opening a FIFO"), Rank::Alarm };
     case EndpointState::Stopped:
-        return QStringLiteral("❚❚ stopped");
+        return { QStringLiteral("❚❚ stopped"), Rank::Alarm };
     case EndpointState::Zombie:
-        return QStringLiteral("✝ zombie");
+        return { QStringLiteral("✝ zombie"), Rank::Alarm };
     default:
-        *alarming = false;
-        return endpointStateName(endpoint.state);
+        return { endpointStateName(endpoint.state), Rank::State };
     }
 }
 
@@ -238,27 +270,28 @@ void EndpointGraph::addEdge(const QPointF &from, const QPointF &to, const QPen &
 
 void EndpointGraph::updateItems(const SystemSnapshot &snapshot, const QList<const PipeInfo *> &pipes)
 {
-    // What each box says: its first alarming endpoint (blocked, stopped), else its first state.
-    QHash<qint64, QPair<QString, bool>> words;
+    // What each box says: its first alarming endpoint (blocked, stopped), else its first notable
+    // one (flowing, pacing itself), else its first state: a writer flowing into its stdout pipe
+    // is not "blocked-elsewhere" because of the stderr it shares with its parent.
+    QHash<qint64, Words> words;
+    const auto say = [&](qint64 pid, const Words &said) {
+        const auto it = words.constFind(pid);
+        if (it == words.cend() || said.rank > it->rank)
+            words.insert(pid, said);
+    };
     for (const PipeInfo *pipe : pipes) {
         updatePipe(*pipe);
-        const auto say = [&](qint64 pid, const QString &text, bool alarming) {
-            const auto it = words.constFind(pid);
-            if (it == words.cend() || (alarming && !it->second))
-                words.insert(pid, qMakePair(text, alarming));
-        };
         for (const FifoOpener &opener : pipe->openers)
-            say(opener.pid, opener.mode == EndpointMode::Write ? QStringLiteral("✖ blocked opening to write")
-                                                               : QStringLiteral("✖ blocked opening to read"),
-                true);
-        for (const PipeEndpoint &endpoint : pipe->endpoints) {
-            bool alarming = false;
-            const QString text = endpointWords(endpoint, *pipe, &alarming);
-            say(endpoint.pid, text, alarming);
-        }
+            say(opener.pid, { opener.mode == EndpointMode::Write ? QStringLiteral("✖ blocked opening to write")
+                                                                 : QStringLiteral("✖ blocked opening to read"),
+                              Rank::Alarm });
+        for (const PipeEndpoint &endpoint : pipe->endpoints)
+            say(endpoint.pid, endpointWords(snapshot, endpoint, *pipe));
     }
-    for (auto it = m_processes.cbegin(); it != m_processes.cend(); ++it)
-        updateProcess(snapshot, it.key(), words.value(it.key()).first, words.value(it.key()).second);
+    for (auto it = m_processes.cbegin(); it != m_processes.cend(); ++it) {
+        const Words said = words.value(it.key());
+        updateProcess(snapshot, it.key(), said.text, said.rank == Rank::Alarm);
+    }
     highlight();
     EndpointGraphAccessible::notifyChanged(this);
 }
