@@ -1,6 +1,7 @@
 // SystemMonitor: scans on its worker thread and delivers values in ours; probes only the pipes
 // views ask for; coalesces refreshes; follows one pipe with a peek; a scope limits it to a few
-// processes; destroying it mid-scan is clean (this suite runs under ASan).
+// processes; destroying it mid-scan is clean (this suite runs under ASan, and under TSan in
+// tests/run-tsan.sh: every hand-off between the monitor and its worker must be one TSan sees).
 #include "explorertestsupport.h"
 #include "testsupport.h"
 
