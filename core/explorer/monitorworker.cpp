@@ -51,8 +51,8 @@ void MonitorWorker::run()
     // 15 bytes at most (pthread_setname_np(3)); shown by top -H, gdb and TSan's reports.
     pthread_setname_np(pthread_self(), "pipescope-monit");
     while (std::optional<Job> job = next()) {
-        std::optional<Result> result =
-                std::visit([this](const auto &request) { return this->perform(request); }, *job);
+        std::optional<Result> result
+            = std::visit([this](const auto &request) { return this->perform(request); }, *job);
         if (result)
             deliver(std::move(*result));
     }

@@ -128,7 +128,6 @@ private:
     bool m_again = false;
     MonitorUpdate m_latest;
     std::unique_ptr<MonitorWorker> m_worker; // and its thread
-
 };
 
 } // namespace PipeScope
