@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds what uses threads with ThreadSanitizer (g++ -fsanitize=thread) into build-tsan/ and
-# runs it: the explorer's multi-threaded scan (tst_procscanner's scan tests), the transport
-# tests that start threads and the lessons that do (tst_lessons). (tst_systemmonitor is not
-# here yet: its worker gets each request through a queued call, ordered by Qt's futex-based
-# QMutex that TSan cannot see, and TSan reports those hand-offs.) The pipeline meter samples
-# on the GUI thread: nothing of it to run here.
+# runs what starts threads in core/: the explorer's multi-threaded scan (tst_procscanner's
+# scan tests), SystemMonitor's worker thread (all of tst_systemmonitor: its requests and
+# results pass through a std::mutex mailbox, so TSan sees every hand-off; see
+# core/explorer/monitorworker.h), the transport tests that start threads and the lessons
+# that do (tst_lessons). The pipeline meter samples on the GUI thread: nothing of it to run
+# here.
 # Fails on any TSan report (exit code 66) or test failure, and first checks that TSan does
 # report a known race (tsan_selfcheck). Suppressions, Qt-internal only and each with its
 # reason: tests/tsan.supp.
@@ -21,6 +22,7 @@ configure_once "$build" -DPIPESCOPE_TSAN=ON
 declare -A tests=(
     [tst_procscanner]="sameResultOnOneOrManyThreads endpointScanWithoutStatesOrFill onlyTheGivenProcesses vanishingProcessesAreSkipped observedPipelineDeliversSameSha256"
     [tst_readpipetransport]=""
+    [tst_systemmonitor]="" # its slowcat row needs explorer_slowcat: tst_procscanner builds it
     [tst_transportstress]=""
     # The lessons that start threads: BlockingFifoOpen (fifoOpenThread, and the FIFO lessons
     # abandoned mid-way), the transport on a worker thread, ThreadedWriters (threadsOnePipe).

@@ -5,10 +5,85 @@
 
 #include <QElapsedTimer>
 #include <QSet>
+#include <QThread>
+
+#include <pthread.h>
 
 namespace PipeScope {
 
-void MonitorWorker::scan(const ScanRequest &request)
+MonitorWorker::MonitorWorker(const QString &procRoot, QObject *monitor)
+    : m_monitor(monitor), m_scanner(procRoot), m_thread(&MonitorWorker::run, this)
+{
+}
+
+MonitorWorker::~MonitorWorker()
+{
+    m_cancelled = true;
+    {
+        const std::lock_guard lock(m_mutex);
+        m_stopping = true;
+    }
+    m_wake.notify_one();
+    m_thread.join(); // a scan in progress is bounded by one pass over /proc
+}
+
+void MonitorWorker::post(Job job)
+{
+    {
+        const std::lock_guard lock(m_mutex);
+        m_jobs.push_back(std::move(job));
+    }
+    m_wake.notify_one();
+}
+
+std::optional<MonitorWorker::Result> MonitorWorker::take()
+{
+    const std::lock_guard lock(m_mutex);
+    if (m_results.empty())
+        return std::nullopt;
+    Result result = std::move(m_results.front());
+    m_results.pop_front();
+    return result;
+}
+
+void MonitorWorker::run()
+{
+    // 15 bytes at most (pthread_setname_np(3)); shown by top -H, gdb and TSan's reports.
+    pthread_setname_np(pthread_self(), "pipescope-monit");
+    while (std::optional<Job> job = next()) {
+        std::optional<Result> result
+            = std::visit([this](const auto &request) { return this->perform(request); }, *job);
+        if (result)
+            deliver(std::move(*result));
+    }
+}
+
+std::optional<MonitorWorker::Job> MonitorWorker::next()
+{
+    std::unique_lock lock(m_mutex);
+    m_wake.wait(lock, [this] { return m_stopping || !m_jobs.empty(); });
+    if (m_stopping)
+        return std::nullopt; // the jobs left were asked of a monitor that is going
+    Job job = std::move(m_jobs.front());
+    m_jobs.pop_front();
+    return job;
+}
+
+void MonitorWorker::deliver(Result result)
+{
+    const std::lock_guard lock(m_mutex);
+    if (m_cancelled)
+        return;
+    m_results.push_back(std::move(result));
+    // Posted while we hold the lock: Qt allocates the call's event inside libQt6Core (where
+    // TSan sees only the malloc), and the monitor's takeResult() takes this lock before
+    // anything else, so the post is ordered before the monitor's thread reads and frees it.
+    // By name, not as a functor: a functor's storage would be read by the monitor's thread
+    // before takeResult() could take the lock.
+    QMetaObject::invokeMethod(m_monitor, "takeResult", Qt::QueuedConnection);
+}
+
+std::optional<MonitorWorker::Result> MonitorWorker::perform(const ScanRequest &request)
 {
     QElapsedTimer timer;
     timer.start();
@@ -23,13 +98,13 @@ void MonitorWorker::scan(const ScanRequest &request)
         options.threads = 1; // a few processes: no pool
     MonitorUpdate update;
     update.snapshot = m_scanner.scan(options);
-    if (cancelled)
-        return;
+    if (m_cancelled)
+        return std::nullopt;
     request.scope.apply(update.snapshot);
     sample(update.snapshot, request.interest);
     ProcessIo::read(update.snapshot, m_scanner.root()); // rates: is a "blocked" writer flowing?
-    if (cancelled)
-        return;
+    if (m_cancelled)
+        return std::nullopt;
     update.changes = m_tracker.update(update.snapshot);
     PipeDiagnostics::annotate(update.snapshot); // after the tracker: "seen blocked for 3 s"
     for (qint64 pid : request.scope.guests())
@@ -37,7 +112,7 @@ void MonitorWorker::scan(const ScanRequest &request)
     update.generation = request.generation;
     update.scanThread = QThread::currentThreadId();
     update.scanNs = timer.nsecsElapsed();
-    Q_EMIT scanned(update);
+    return update;
 }
 
 void MonitorWorker::sample(SystemSnapshot &snapshot, const PipeInterest &interest) const
@@ -57,14 +132,12 @@ void MonitorWorker::sample(SystemSnapshot &snapshot, const PipeInterest &interes
         m_scanner.sampleFillLevels(snapshot, keys);
 }
 
-void MonitorWorker::probe(const PipeInfo &pipe, qsizetype peekBytes)
+std::optional<MonitorWorker::Result> MonitorWorker::perform(const ProbeRequest &request) const
 {
     SafeProbe::Options options;
-    options.peekBytes = peekBytes;
+    options.peekBytes = request.peekBytes;
     options.procRoot = m_scanner.root();
-    const SafeProbeResult result = SafeProbe::probe(pipe, options);
-    if (!cancelled)
-        Q_EMIT probed(pipe.key, result);
+    return ProbeResult { request.pipe.key, SafeProbe::probe(request.pipe, options) };
 }
 
 } // namespace PipeScope

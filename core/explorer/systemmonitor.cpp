@@ -7,17 +7,11 @@
 namespace PipeScope {
 
 SystemMonitor::SystemMonitor(const QString &procRoot, QObject *parent)
-    : QObject(parent), m_procRoot(procRoot), m_worker(std::make_unique<MonitorWorker>(procRoot))
+    : QObject(parent), m_procRoot(procRoot), m_worker(std::make_unique<MonitorWorker>(procRoot, this))
 {
     qRegisterMetaType<PipeScope::MonitorUpdate>();
     qRegisterMetaType<PipeScope::SafeProbeResult>();
     qRegisterMetaType<PipeScope::PipeKey>();
-    m_thread.setObjectName(QStringLiteral("pipescope-monitor"));
-    m_worker->moveToThread(&m_thread);
-    // Queued: the worker emits in its thread, the views get the values in ours.
-    connect(m_worker.get(), &MonitorWorker::scanned, this, &SystemMonitor::onScanned, Qt::QueuedConnection);
-    connect(m_worker.get(), &MonitorWorker::probed, this, &SystemMonitor::onProbed, Qt::QueuedConnection);
-    m_thread.start();
     m_timer.setInterval(DefaultIntervalMs);
     connect(&m_timer, &QTimer::timeout, this, &SystemMonitor::refreshNow);
     connect(&m_focusTimer, &QTimer::timeout, this, &SystemMonitor::probeFocusNow);
@@ -25,9 +19,7 @@ SystemMonitor::SystemMonitor(const QString &procRoot, QObject *parent)
 
 SystemMonitor::~SystemMonitor()
 {
-    m_worker->cancelled = true;
-    m_thread.quit();
-    m_thread.wait(); // the scan in progress ends first; queued results to us are dropped with us
+    // Joins the worker after the scan in progress; the wake-ups it queued to us die with us.
     m_worker.reset();
     // A view that is this monitor itself (or its child) would report its end to a half-gone us.
     for (const QObject *view : m_interests.keys())
@@ -55,9 +47,20 @@ void SystemMonitor::refreshNow()
         return;
     }
     m_scanning = true;
-    const ScanRequest request { m_scope, interest(), m_generation };
-    MonitorWorker *worker = m_worker.get();
-    QMetaObject::invokeMethod(worker, [worker, request] { worker->scan(request); }, Qt::QueuedConnection);
+    m_worker->post(ScanRequest { m_scope, interest(), m_generation });
+}
+
+void SystemMonitor::takeResult()
+{
+    std::optional<MonitorWorker::Result> result = m_worker->take();
+    if (!result)
+        return;
+    if (const auto *update = std::get_if<MonitorUpdate>(&*result)) {
+        onScanned(*update);
+    } else {
+        const ProbeResult &probe = std::get<ProbeResult>(*result);
+        onProbed(probe.key, probe.result);
+    }
 }
 
 void SystemMonitor::onScanned(const MonitorUpdate &update)
@@ -127,10 +130,7 @@ void SystemMonitor::probeFocusNow()
     const PipeInfo *pipe = m_focus.inode != 0 ? m_latest.snapshot.pipe(m_focus) : nullptr;
     if (!pipe)
         return;
-    MonitorWorker *worker = m_worker.get();
-    const PipeInfo copy = *pipe;
-    const qsizetype peek = m_focusPeek;
-    QMetaObject::invokeMethod(worker, [worker, copy, peek] { worker->probe(copy, peek); }, Qt::QueuedConnection);
+    m_worker->post(ProbeRequest { *pipe, m_focusPeek });
 }
 
 void SystemMonitor::onProbed(const PipeKey &key, const SafeProbeResult &result)

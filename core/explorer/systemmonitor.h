@@ -31,7 +31,6 @@
 
 #include <QHash>
 #include <QObject>
-#include <QThread>
 #include <QTimer>
 
 #include <atomic>
@@ -109,6 +108,10 @@ Q_SIGNALS:
     void updated(const PipeScope::MonitorUpdate &update);
     void focusProbed(const PipeScope::PipeKey &key, const PipeScope::SafeProbeResult &result);
 
+private Q_SLOTS:
+    /// Queued from the worker thread, once per result: takes the oldest from its mailbox.
+    void takeResult();
+
 private:
     void onScanned(const PipeScope::MonitorUpdate &update);
     void onProbed(const PipeScope::PipeKey &key, const PipeScope::SafeProbeResult &result);
@@ -124,8 +127,7 @@ private:
     bool m_scanning = false;
     bool m_again = false;
     MonitorUpdate m_latest;
-    QThread m_thread;
-    std::unique_ptr<MonitorWorker> m_worker;
+    std::unique_ptr<MonitorWorker> m_worker; // and its thread
 };
 
 } // namespace PipeScope
