@@ -41,17 +41,29 @@ void BlockingFifoOpen::run(QByteArray path, int flags)
     clock.start();
     const int fd = Sys::open(path.constData(), flags | O_CLOEXEC);
     const int error = fd < 0 ? errno : 0;
-    const qint64 micros = clock.nsecsElapsed() / 1000;
+    const std::lock_guard lock(m_mutex);
     m_workerFd = fd;
+    m_workerError = error;
+    m_workerMicros = clock.nsecsElapsed() / 1000;
     m_returned = true;
     // The fix for every cross-thread hand-over: post the result to the object's own thread.
-    QMetaObject::invokeMethod(
-        this,
-        [this, error, micros] {
-            m_fd = std::exchange(m_workerFd, -1);
-            Q_EMIT opened(m_fd, error, micros, QThread::currentThread() == thread());
-        },
-        Qt::QueuedConnection);
+    // Posted by name while we hold the lock, and takeResult() takes it first: the hand-over is
+    // ordered by a mutex of ours, which ThreadSanitizer sees (Qt's own queue is synchronised
+    // inside libQt6Core, where it cannot; a functor's captures would be read outside the lock).
+    QMetaObject::invokeMethod(this, "takeResult", Qt::QueuedConnection);
+}
+
+void BlockingFifoOpen::takeResult()
+{
+    int error = 0;
+    qint64 micros = 0;
+    {
+        const std::lock_guard lock(m_mutex);
+        m_fd = std::exchange(m_workerFd, -1);
+        error = m_workerError;
+        micros = m_workerMicros;
+    }
+    Q_EMIT opened(m_fd, error, micros, QThread::currentThread() == thread());
 }
 
 } // namespace PipeScope

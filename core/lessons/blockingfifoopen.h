@@ -12,6 +12,7 @@
 #include <QString>
 
 #include <atomic>
+#include <mutex>
 #include <utility>
 #include <sys/types.h>
 #include <thread>
@@ -36,6 +37,9 @@ Q_SIGNALS:
     /// queued call; \a inOwnThread says it arrived in this object's thread (the point).
     void opened(int fd, int error, qint64 micros, bool inOwnThread);
 
+private Q_SLOTS:
+    void takeResult();
+
 private:
     void run(QByteArray path, int flags);
 
@@ -43,8 +47,12 @@ private:
     QString m_path;
     std::atomic<pid_t> m_tid {0};
     std::atomic<bool> m_returned {false};
-    int m_fd = -1; ///< set in this object's thread from the queued call
-    int m_workerFd = -1; ///< the worker's result, read after the join
+    int m_fd = -1; ///< set in this object's thread by takeResult()
+    /// The worker's result, handed over under m_mutex (see run()).
+    std::mutex m_mutex;
+    int m_workerFd = -1;
+    int m_workerError = 0;
+    qint64 m_workerMicros = 0;
 };
 
 } // namespace PipeScope

@@ -49,8 +49,22 @@ void ThreadedWriters::write(int index, qint64 record, qint64 perWriter)
         }
         sent += n;
     }
-    QMetaObject::invokeMethod(
-        this, [this, index, error] { Q_EMIT writerDone(index, error); }, Qt::QueuedConnection);
+    // Posted by name under our lock, which takeResults() takes first: an ordering that
+    // ThreadSanitizer can see (Qt's queue is synchronised inside libQt6Core, where it cannot).
+    const std::lock_guard lock(m_mutex);
+    m_results.emplace_back(index, error);
+    QMetaObject::invokeMethod(this, "takeResults", Qt::QueuedConnection);
+}
+
+void ThreadedWriters::takeResults()
+{
+    std::vector<std::pair<int, int>> results;
+    {
+        const std::lock_guard lock(m_mutex);
+        results.swap(m_results);
+    }
+    for (const auto &[index, error] : results)
+        Q_EMIT writerDone(index, error);
 }
 
 } // namespace PipeScope

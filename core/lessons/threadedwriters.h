@@ -14,7 +14,9 @@
 
 #include <array>
 #include <atomic>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 namespace PipeScope {
 
@@ -36,6 +38,9 @@ Q_SIGNALS:
     /// Thread \a index ('A' is 0) wrote its last record, or failed with \a error.
     void writerDone(int index, int error);
 
+private Q_SLOTS:
+    void takeResults();
+
 private:
     void write(int index, qint64 record, qint64 perWriter);
 
@@ -44,6 +49,8 @@ private:
     std::array<std::thread, 2> m_threads;
     std::atomic<bool> m_stop {false};
     int m_done = 0; ///< counted in this object's thread
+    std::mutex m_mutex;
+    std::vector<std::pair<int, int>> m_results; ///< (index, error), handed over under m_mutex
 };
 
 } // namespace PipeScope
