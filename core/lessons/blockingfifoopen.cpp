@@ -11,7 +11,10 @@
 
 namespace PipeScope {
 
-BlockingFifoOpen::BlockingFifoOpen(QObject *parent) : QObject(parent) { }
+BlockingFifoOpen::BlockingFifoOpen(QObject *parent) : QObject(parent), m_wakeup(new ThreadWakeup(this))
+{
+    connect(m_wakeup, &ThreadWakeup::woken, this, &BlockingFifoOpen::takeResult);
+}
 
 BlockingFifoOpen::~BlockingFifoOpen()
 {
@@ -46,11 +49,9 @@ void BlockingFifoOpen::run(QByteArray path, int flags)
     m_workerError = error;
     m_workerMicros = clock.nsecsElapsed() / 1000;
     m_returned = true;
-    // The fix for every cross-thread hand-over: post the result to the object's own thread.
-    // Posted by name while we hold the lock, and takeResult() takes it first: the hand-over is
-    // ordered by a mutex of ours, which ThreadSanitizer sees (Qt's own queue is synchronised
-    // inside libQt6Core, where it cannot; a functor's captures would be read outside the lock).
-    QMetaObject::invokeMethod(this, "takeResult", Qt::QueuedConnection);
+    // The fix for every cross-thread hand-over: give the result to the object's own thread
+    // and let its event loop pick it up (ThreadWakeup says why not a queued call from here).
+    m_wakeup->wake();
 }
 
 void BlockingFifoOpen::takeResult()

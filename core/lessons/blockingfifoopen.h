@@ -2,11 +2,13 @@
 /// \file blockingfifoopen.h
 /// A blocking open() of a FIFO done on a worker thread, the way a program keeps its event
 /// loop serving while the open waits for the other end (fifo(7)). The result comes back to
-/// this object's thread with a queued call — opened() — never touched from the worker.
+/// this object's thread — opened(), woken by ThreadWakeup — never touched from the worker.
 ///
 /// Destroying it while the open still waits completes the rendezvous itself (an O_RDWR open
 /// of the FIFO counts as the missing end and never blocks), joins the thread and closes the
 /// fd nobody took: an abandoned lesson leaves no thread behind. Private to core/lessons.
+
+#include "threadwakeup.h"
 
 #include <QObject>
 #include <QString>
@@ -33,16 +35,15 @@ public:
     int takeFd() { return std::exchange(m_fd, -1); }
 
 Q_SIGNALS:
-    /// The open returned \a fd (or -1 with \a error) after \a micros µs. Delivered by a
-    /// queued call; \a inOwnThread says it arrived in this object's thread (the point).
+    /// The open returned \a fd (or -1 with \a error) after \a micros µs. Emitted in this
+    /// object's thread; \a inOwnThread says it arrived in this object's thread (the point).
     void opened(int fd, int error, qint64 micros, bool inOwnThread);
 
-private Q_SLOTS:
-    void takeResult();
-
 private:
+    void takeResult();
     void run(QByteArray path, int flags);
 
+    ThreadWakeup *m_wakeup;
     std::thread m_thread;
     QString m_path;
     std::atomic<pid_t> m_tid {0};

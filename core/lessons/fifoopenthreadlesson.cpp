@@ -1,5 +1,5 @@
 // Lesson "fifo-open-thread": a blocking FIFO open sleeps in the thread that calls it, so a
-// program with an event loop does it on a worker thread and gets the fd back by a queued call.
+// program with an event loop does it on a worker thread and hands the fd back to the loop.
 #include "blockingfifoopen.h"
 #include "builtinlessons.h"
 #include "fifowriteropener.h"
@@ -164,7 +164,7 @@ Observation handedOver(const State &state)
             && state.received == Greeting,
         state.returned
             ? QStringLiteral("the worker's open() returned after %1 ms, its fd reached the "
-                             "event loop's thread by a queued call (%2); read \"%3\"%4")
+                             "event loop's thread (%2); read \"%3\"%4")
                   .arg(state.openMicros / 1000)
                   .arg(state.inOwnThread ? QStringLiteral("yes") : QStringLiteral("NO"))
                   .arg(QString::fromLocal8Bit(state.received).trimmed())
@@ -172,8 +172,10 @@ Observation handedOver(const State &state)
             : QStringLiteral("the worker's open() did not return within %1 ms").arg(WaitMs));
     o.why = QStringLiteral("Our non-blocking write open found the worker waiting as a reader, "
                            "so both opens completed. The worker does not touch the transports: "
-                           "it posts the fd to the thread that owns them "
-                           "(QMetaObject::invokeMethod with Qt::QueuedConnection).");
+                           "it hands the fd to the thread that owns them and wakes that "
+                           "thread's event loop (here with an eventfd the loop watches; in "
+                           "most Qt code QMetaObject::invokeMethod with Qt::QueuedConnection "
+                           "does the same job).");
     o.values = {{QStringLiteral("openMs"), state.openMicros / 1000},
                 {QStringLiteral("openErrno"), T::errnoName(state.openError)},
                 {QStringLiteral("inOwnThread"), state.inOwnThread},
@@ -221,8 +223,8 @@ Lesson fifoOpenThread()
     lesson.id = QStringLiteral("fifo-open-thread");
     lesson.title = QStringLiteral("A FIFO open blocks its thread");
     lesson.summary = QStringLiteral("A blocking FIFO open goes to a worker thread while the event "
-                                    "loop keeps serving another pipe; the fd comes back by a "
-                                    "queued call.");
+                                    "loop keeps serving another pipe; the fd is handed back to "
+                                    "the loop's thread.");
     lesson.steps = {
         {QStringLiteral("The open waits on a worker thread"),
          QStringLiteral("A worker thread opens a FIFO for reading without O_NONBLOCK; nobody "
@@ -232,9 +234,9 @@ Lesson fifoOpenThread()
                         "lists this process's thread as opening the FIFO; the event loop keeps "
                         "ticking and every page comes back"),
          openOnWorker},
-        {QStringLiteral("A writer arrives; the fd crosses threads by a queued call"),
+        {QStringLiteral("A writer arrives; the fd crosses to the event loop's thread"),
          QStringLiteral("We open the write side (FifoWriterOpener) and send a line. The worker's "
-                        "open() returns; it posts the fd to the event loop's thread, where a "
+                        "open() returns; it hands the fd to the event loop's thread, where a "
                         "ReadPipeTransport reads it."),
          QStringLiteral("the worker's open returns, the fd arrives in the event loop's thread, "
                         "and the line is read, then EOF"),

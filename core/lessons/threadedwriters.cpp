@@ -10,8 +10,9 @@
 namespace PipeScope {
 
 ThreadedWriters::ThreadedWriters(int readFd, int writeFd, QObject *parent)
-    : QObject(parent), m_read(readFd), m_write(writeFd)
+    : QObject(parent), m_read(readFd), m_write(writeFd), m_wakeup(new ThreadWakeup(this))
 {
+    connect(m_wakeup, &ThreadWakeup::woken, this, &ThreadedWriters::takeResults);
     connect(this, &ThreadedWriters::writerDone, this, [this] { ++m_done; });
 }
 
@@ -49,11 +50,12 @@ void ThreadedWriters::write(int index, qint64 record, qint64 perWriter)
         }
         sent += n;
     }
-    // Posted by name under our lock, which takeResults() takes first: an ordering that
-    // ThreadSanitizer can see (Qt's queue is synchronised inside libQt6Core, where it cannot).
-    const std::lock_guard lock(m_mutex);
-    m_results.emplace_back(index, error);
-    QMetaObject::invokeMethod(this, "takeResults", Qt::QueuedConnection);
+    // Handed over under our lock; this object's thread picks it up (see ThreadWakeup).
+    {
+        const std::lock_guard lock(m_mutex);
+        m_results.emplace_back(index, error);
+    }
+    m_wakeup->wake();
 }
 
 void ThreadedWriters::takeResults()

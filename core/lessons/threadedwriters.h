@@ -2,13 +2,15 @@
 /// \file threadedwriters.h
 /// Two threads of this process writing the same pipe end: one fills its records with 'A',
 /// the other with 'B', each record one blocking write(). Each thread reports its end with a
-/// queued call into this object's thread — writerDone() — and touches nothing else of ours.
+/// hand-over to this object's thread — writerDone(), woken by ThreadWakeup — and touches
+/// nothing else of ours.
 ///
 /// It owns both ends of the pipe. Destroying it stops the threads: it closes the read end,
 /// so a write asleep on the full pipe fails with EPIPE (the threads block SIGPIPE), joins
 /// them and closes the write end. Private to core/lessons.
 
 #include "fd.h"
+#include "threadwakeup.h"
 
 #include <QObject>
 
@@ -38,14 +40,13 @@ Q_SIGNALS:
     /// Thread \a index ('A' is 0) wrote its last record, or failed with \a error.
     void writerDone(int index, int error);
 
-private Q_SLOTS:
-    void takeResults();
-
 private:
+    void takeResults();
     void write(int index, qint64 record, qint64 perWriter);
 
     Fd m_read;
     Fd m_write;
+    ThreadWakeup *m_wakeup;
     std::array<std::thread, 2> m_threads;
     std::atomic<bool> m_stop {false};
     int m_done = 0; ///< counted in this object's thread
