@@ -172,9 +172,12 @@ void MeterStage::rescan()
     QList<qint64> known = pids();
     QHash<qint64, FdLinks> parents;
     for (const Process &process : std::as_const(m_processes)) {
-        if (!parents.contains(process.ppid))
-            parents.insert(process.ppid, fdLinks(process.ppid));
-        scanFds(process.pid, fdLinks(process.pid), parents.value(process.ppid));
+        const qint64 ppid = process.ppid;
+        scanFds(process.pid, fdLinks(process.pid), [&](int fd) {
+            if (!parents.contains(ppid))
+                parents.insert(ppid, fdLinks(ppid));
+            return parents.value(ppid).targets.value(fd);
+        });
     }
     for (size_t i = 0; i < m_processes.size(); ++i) {
         for (qint64 child : childrenOf(m_processes[i].pid)) {
@@ -218,7 +221,7 @@ MeterStage::FdLinks MeterStage::fdLinks(qint64 pid)
     return links;
 }
 
-void MeterStage::scanFds(qint64 pid, const FdLinks &own, const FdLinks &parent)
+void MeterStage::scanFds(qint64 pid, const FdLinks &own, const std::function<QByteArray(int)> &parentLink)
 {
     if (own.error == EACCES || own.error == EPERM)
         m_noAccess = true;
@@ -240,7 +243,7 @@ void MeterStage::scanFds(qint64 pid, const FdLinks &own, const FdLinks &parent)
         // stderr, event fds and what the parent holds on the same number (inherited, like a
         // shell's fd 251 or a jobserver's) are noise. Anything else read or written is counted
         // by /proc/PID/io too, so the stage's counters are no longer those of its pipes.
-        if (fd == 2 || text.startsWith("anon_inode:") || parent.targets.value(fd) == text)
+        if (fd == 2 || text.startsWith("anon_inode:") || parentLink(fd) == text)
             continue;
         struct stat status;
         int error = 0;

@@ -14,6 +14,7 @@
 #include <QHash>
 #include <QList>
 
+#include <functional>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -93,7 +94,10 @@ private:
         int error = 0;
     };
     FdLinks fdLinks(qint64 pid);
-    void scanFds(qint64 pid, const FdLinks &own, const FdLinks &parent);
+    /// \a parentLink(fd): what the parent holds on fd (read only when asked: most stages hold
+    /// nothing beyond 0-2, and listing the parent's fds -- ours, for a launched pipeline -- was
+    /// most of a rescan's cost).
+    void scanFds(qint64 pid, const FdLinks &own, const std::function<QByteArray(int)> &parentLink);
     QList<qint64> childrenOf(qint64 pid) const;
     StageActivity activityOf(const QList<ProcessReading> &readings) const;
     void followExec();
