@@ -82,8 +82,15 @@ double ownWork(const Shares &shares, int k, const StageInfo &stage)
             + shares.of(k, StageActivity::Stopped) + shares.of(k, StageActivity::Sleeping);
 }
 
-BottleneckCause causeOf(const Shares &shares, int k)
+/// What the stage does with its time, by share of the window. Its R samples count as CPU only
+/// up to the CPU share it was measured to use: the rest of R is waiting for a CPU (a loaded
+/// machine catches a throttled `pv` or a sleeping sink runnable far more often than running).
+BottleneckCause causeOf(const Shares &shares, int k, const StageInfo &stage)
 {
+    const auto share = [&](StageActivity activity) {
+        const double samples = shares.of(k, activity);
+        return activity == StageActivity::Running && stage.cpu >= 0 ? std::min(samples, stage.cpu) : samples;
+    };
     const std::pair<StageActivity, BottleneckCause> candidates[] = {
         { StageActivity::Running, BottleneckCause::Cpu },
         { StageActivity::Throttled, BottleneckCause::Throttled },
@@ -94,8 +101,8 @@ BottleneckCause causeOf(const Shares &shares, int k)
     BottleneckCause cause = BottleneckCause::Waiting;
     double best = 0;
     for (const auto &[activity, candidate] : candidates) {
-        if (shares.of(k, activity) > best) {
-            best = shares.of(k, activity);
+        if (share(activity) > best) {
+            best = share(activity);
             cause = candidate;
         }
     }
@@ -190,7 +197,7 @@ Bottleneck find(const QList<const TickRecord *> &window, const QList<StageInfo> 
     verdict.stage = saturated >= 0 ? saturated : highestScore(shares, stages);
     if (verdict.stage < 0)
         return verdict;
-    verdict.cause = saturated >= 0 ? BottleneckCause::Cpu : causeOf(shares, verdict.stage);
+    verdict.cause = saturated >= 0 ? BottleneckCause::Cpu : causeOf(shares, verdict.stage, stages[verdict.stage]);
     verdict.text = verdictText(shares, verdict.stage, count, verdict.cause, stages[verdict.stage]);
     return verdict;
 }
