@@ -9,6 +9,12 @@ namespace {
 
 constexpr double Mostly = 0.5;
 constexpr double Saturated = 0.9; ///< share of a core at which one thread cannot go faster
+/// Every stage moves the same bytes, so CPU shares compare CPU per byte. A stage using this
+/// many times the CPU of every other one (and at least DominantFloor of a core) is the limit
+/// even when a loaded machine gives it far less than a core: the load shrinks every share
+/// alike, not their ratio.
+constexpr double Dominant = 4.0;
+constexpr double DominantFloor = 0.05;
 
 /// Fractions of the window's ticks, per stage and per pipe.
 struct Shares
@@ -143,11 +149,28 @@ QString verdictText(const Shares &shares, int k, int stages, BottleneckCause cau
             .arg(stage.command).arg(k + 1).arg(stages).arg(causeWords(cause, stage), input, output);
 }
 
+int dominantStage(const QList<StageInfo> &stages)
+{
+    if (stages.size() < 2)
+        return -1;
+    int top = 0;
+    for (int k = 1; k < stages.size(); ++k)
+        top = stages[k].cpu > stages[top].cpu ? k : top;
+    if (stages[top].cpu < DominantFloor)
+        return -1;
+    for (int k = 0; k < stages.size(); ++k) {
+        if (k != top && (stages[k].cpu < 0 || stages[k].cpu * Dominant > stages[top].cpu))
+            return -1;
+    }
+    return top;
+}
+
 /// The stage that uses the largest measured share of a core, if that share is Saturated or
 /// more. Such a stage cannot go faster, whatever the fill levels say; and they can say the
 /// opposite: the meter samples when it runs, and on a CPU shared with a neighbour stage it runs
 /// while that neighbour is preempted -- so the neighbour shows R, the pipe between it and the
-/// saturated stage looks drained, and the neighbour looks like the one starving it.
+/// saturated stage looks drained, and the neighbour looks like the one starving it. Else the
+/// dominant stage (Dominant), if there is one.
 int saturatedStage(const QList<StageInfo> &stages)
 {
     int found = -1;
@@ -158,7 +181,7 @@ int saturatedStage(const QList<StageInfo> &stages)
             found = k;
         }
     }
-    return found;
+    return found >= 0 ? found : dominantStage(stages);
 }
 
 int highestScore(const Shares &shares, const QList<StageInfo> &stages)
