@@ -1,5 +1,7 @@
 #include "explorertestsupport.h"
 
+#include "testsupport.h"
+
 #include <pipescope/fd.h>
 #include <pipescope/pipediagnostics.h>
 #include <pipescope/procparsers.h>
@@ -10,6 +12,8 @@
 #include <QDir>
 #include <QFile>
 #include <QProcess>
+
+#include <fcntl.h>
 #include <QThread>
 #include <QtGlobal>
 
@@ -105,6 +109,21 @@ pid_t ChildProcesses::spawnQuiet(const QStringList &argv)
 {
     const Fd null(Sys::open("/dev/null", O_RDWR));
     return spawn(argv, { { null.get(), 0 }, { null.get(), 1 }, { null.get(), 2 } });
+}
+
+ThreeStages spawnThreeStages(ChildProcesses &children, const QStringList &source, const QStringList &middle,
+                             const QStringList &sink)
+{
+    const auto [aRead, aWrite] = makePipe();
+    const auto [bRead, bWrite] = makePipe();
+    Fd devNull(Sys::open("/dev/null", O_WRONLY));
+    ThreeStages stages;
+    stages.source = children.spawn(source, { { aWrite, 1 } });
+    stages.middle = children.spawn(middle, { { aRead, 0 }, { bWrite, 1 } });
+    stages.sink = children.spawn(sink, { { bRead, 0 }, { devNull.get(), 1 } });
+    for (int fd : { aRead, aWrite, bRead, bWrite })
+        Sys::close(fd);
+    return stages;
 }
 
 QStringList fifoWriterCommand(const QString &path)

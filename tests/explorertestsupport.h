@@ -48,6 +48,15 @@ private:
     QSet<pid_t> m_groups;
 };
 
+/// `SOURCE | MIDDLE | SINK` started as three processes of \a children joined by two pipes
+/// (SINK's stdout /dev/null); none of the pipe ends stays ours.
+struct ThreeStages
+{
+    pid_t source = -1, middle = -1, sink = -1;
+};
+ThreeStages spawnThreeStages(ChildProcesses &children, const QStringList &source, const QStringList &middle,
+                             const QStringList &sink);
+
 /// `sh -c 'exec echo hi > "$0"' PATH`: a shell that blocks in open() of the FIFO at \a path
 /// for writing until a reader comes, then writes "hi\n" and exits.
 QStringList fifoWriterCommand(const QString &path);

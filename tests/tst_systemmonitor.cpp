@@ -322,14 +322,8 @@ void TestSystemMonitor::flowingWriterIsNotStalled()
     if (QStandardPaths::findExecutable(limiter.first()).isEmpty() && !QFile::exists(limiter.first()))
         QSKIP(qPrintable(QStringLiteral("%1 is missing (.ci/install-deps.sh installs pv)").arg(limiter.first())));
     ChildProcesses children;
-    const auto [aRead, aWrite] = makePipe();
-    const auto [bRead, bWrite] = makePipe();
-    Fd devNull(Sys::open("/dev/null", O_WRONLY));
-    const pid_t writer = children.spawn(source, { { aWrite, 1 } });
-    const pid_t middle = children.spawn(limiter, { { aRead, 0 }, { bWrite, 1 } });
-    const pid_t sink = children.spawn({ QStringLiteral("sha256sum") }, { { bRead, 0 }, { devNull.get(), 1 } });
-    for (int fd : { aRead, aWrite, bRead, bWrite })
-        Sys::close(fd);
+    const ThreeStages stages = spawnThreeStages(children, source, limiter, { QStringLiteral("sha256sum") });
+    const pid_t writer = stages.source, middle = stages.middle, sink = stages.sink;
     SystemMonitor monitor;
     MonitorScope scope;
     scope.pids = { writer, middle, sink };

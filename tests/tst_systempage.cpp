@@ -536,14 +536,9 @@ void TestSystemPage::issue16GraphSaysAFlowingWriterFlows()
     if (QStandardPaths::findExecutable(limiter.first()).isEmpty() && !QFile::exists(limiter.first()))
         QSKIP("pv is not installed (.ci/install-deps.sh installs it)");
     ChildProcesses children;
-    const auto [aRead, aWrite] = makePipe();
-    const auto [bRead, bWrite] = makePipe();
-    Fd devNull(Sys::open("/dev/null", O_WRONLY));
-    const pid_t writer = children.spawn({ QStringLiteral("cat"), QStringLiteral("/dev/zero") }, { { aWrite, 1 } });
-    const pid_t middle = children.spawn(limiter, { { aRead, 0 }, { bWrite, 1 } });
-    const pid_t sink = children.spawn({ QStringLiteral("cat") }, { { bRead, 0 }, { devNull.get(), 1 } });
-    for (int fd : { aRead, aWrite, bRead, bWrite })
-        Sys::close(fd);
+    const ThreeStages stages = spawnThreeStages(
+            children, { QStringLiteral("cat"), QStringLiteral("/dev/zero") }, limiter, { QStringLiteral("cat") });
+    const pid_t writer = stages.source, middle = stages.middle, sink = stages.sink;
     SystemMonitor monitor;
     MonitorScope scope;
     scope.pids = { writer, middle, sink };
