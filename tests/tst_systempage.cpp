@@ -108,6 +108,14 @@ bool refreshed(SystemPage &page)
     return shown.wait(10000);
 }
 
+/// Shows \a page at 1200x800 and waits for its first snapshot on screen.
+bool shownAndRefreshed(SystemPage &page)
+{
+    page.resize(1200, 800);
+    page.show();
+    return QTest::qWaitForWindowExposed(&page) && refreshed(page);
+}
+
 /// Whether every row the proxy shows is a pipe \a pid holds, and pipe \a key among them.
 bool showsOnlyPipesOf(const SystemPage &page, qint64 pid, const QString &key)
 {
@@ -314,10 +322,7 @@ void TestSystemPage::livePipelineOnThePage()
     const QString pipeKey = SystemPipesModel::keyString(scanSystem().pipeAt(reader, 0)->key);
 
     SystemPage page;
-    page.resize(1200, 800);
-    page.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&page));
-    QVERIFY(refreshed(page));
+    QVERIFY(shownAndRefreshed(page));
     QAbstractItemModelTester tester(page.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
     const int row = page.model()->rowOf(pipeKey);
     QVERIFY(row >= 0);
@@ -435,10 +440,7 @@ void TestSystemPage::issue16PidFilterShowsOnlyThatProcess()
     TwoPipes pipes;
     QVERIFY(pipes.start());
     SystemPage page;
-    page.resize(1200, 800);
-    page.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&page));
-    QVERIFY(refreshed(page));
+    QVERIFY(shownAndRefreshed(page));
     QVERIFY(shownKeys(page).contains(pipes.keys[1]));
     QVERIFY(page.pidFilterChip()->isHidden());
 
@@ -473,10 +475,7 @@ void TestSystemPage::issue16HiddenPipeLeavesTheInspector()
     TwoPipes pipes;
     QVERIFY(pipes.start());
     SystemPage page;
-    page.resize(1200, 800);
-    page.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&page));
-    QVERIFY(refreshed(page));
+    QVERIFY(shownAndRefreshed(page));
     const auto pipeText = [&](int i) {
         return page.model()->index(page.model()->rowOf(pipes.keys[i]), SystemPipesModel::PipeColumn).data().toString();
     };
