@@ -467,6 +467,19 @@ void TestSystemPage::issue16PidFilterShowsOnlyThatProcess()
     QVERIFY(shownKeys(page).contains(pipes.keys[0]));
     QVERIFY(shownKeys(page).contains(pipes.keys[1]));
     QVERIFY(page.graph()->isTruncated() || !page.graph()->pipeText(pipes.keys[1]).isEmpty());
+
+    // Offered on the page too: the context menus' "Only PID N" for the selected pipe.
+    page.selectPipe(pipes.keys[1]);
+    QAction *only = page.onlyHolderAction();
+    QVERIFY(page.graph()->actions().contains(only) && only->isEnabled());
+    const PipeInfo *selected = page.model()->pipe(pipes.keys[1]);
+    QVERIFY(selected && !selected->endpoints.isEmpty());
+    const qint64 holder = selected->endpoints.first().pid;
+    QVERIFY2(only->text().startsWith(QStringLiteral("Only PID %1 (").arg(holder)), qPrintable(only->text()));
+    only->trigger();
+    QCOMPARE(page.pidFilter(), holder);
+    QVERIFY(page.pidFilterChip()->isVisible());
+    QVERIFY(showsOnlyPipesOf(page, holder, pipes.keys[1]));
 }
 
 void TestSystemPage::issue16HiddenPipeLeavesTheInspector()

@@ -67,6 +67,16 @@ SystemPage::SystemPage(QWidget *parent, const QString &procRoot, SystemMonitor *
             Q_EMIT meterPipelineRequested(pipe->endpoints.first().pid);
     });
 
+    m_onlyHolder = new QAction(QStringLiteral("Only this process"), this);
+    m_onlyHolder->setObjectName(QStringLiteral("onlyThisProcess"));
+    m_onlyHolder->setToolTip(QStringLiteral("Show only the pipes of the selected pipe's first holder, as "
+                                            "`pipescope --pid N` does; the chip in the toolbar shows "
+                                            "everything again."));
+    connect(m_onlyHolder, &QAction::triggered, this, [this] {
+        if (const PipeInfo *pipe = m_model->pipe(m_selected); pipe && !pipe->endpoints.isEmpty())
+            setPidFilter(pipe->endpoints.first().pid);
+    });
+
     // Connected before the table's selection model is: when the selected row leaves the proxy
     // (filtered out, or the pipe is gone) that model makes a neighbour current, or none without
     // a word, and the inspector would show a pipe the user did not pick or cannot see.
@@ -83,7 +93,7 @@ SystemPage::SystemPage(QWidget *parent, const QString &procRoot, SystemMonitor *
     m_graph = new EndpointGraph(this);
     for (QWidget *view : std::initializer_list<QWidget *>{ m_table, m_graph }) {
         view->setContextMenuPolicy(Qt::ActionsContextMenu);
-        view->addAction(m_meter);
+        view->addActions({ m_meter, m_onlyHolder });
     }
 
     auto *views = new QSplitter(Qt::Vertical, this);
@@ -431,6 +441,11 @@ void SystemPage::refreshInspector()
     m_pause->setEnabled(pipe && pipe->hasReader());
     updateFocus();
     m_meter->setEnabled(pipe && !pipe->endpoints.isEmpty());
+    m_onlyHolder->setEnabled(pipe && !pipe->endpoints.isEmpty());
+    if (pipe && !pipe->endpoints.isEmpty())
+        m_onlyHolder->setText(QStringLiteral("Only PID %1 (%2)")
+                                      .arg(pipe->endpoints.first().pid)
+                                      .arg(m_monitor->latest().snapshot.commandOf(pipe->endpoints.first().pid)));
     if (!pipe) {
         m_title->setText(placeholderTitle());
         m_details->clear();

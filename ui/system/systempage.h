@@ -56,6 +56,8 @@ public:
     /// everything again.
     void setPidFilter(qint64 pid);
     qint64 pidFilter() const { return m_onlyPid; }
+    /// The context menus' "Only PID N" for the selected pipe's first holder.
+    QAction *onlyHolderAction() const { return m_onlyHolder; }
     void selectPipe(const QString &key);
     /// Selects \a key after the next scan, turning on "Self-pipes too" if that is what shows
     /// it (a lesson's pipe that only PipeScope holds).
@@ -135,6 +137,7 @@ private:
     QPushButton *m_pause = nullptr;
     QToolButton *m_pidChip = nullptr;
     class QAction *m_meter = nullptr; ///< "Meter this pipeline": in the inspector and context menus
+    class QAction *m_onlyHolder = nullptr; ///< "Only PID N": setPidFilter() from the context menus
 };
 
 } // namespace PipeScope::Ui
