@@ -332,11 +332,20 @@ void TestSystemMonitor::flowingWriterIsNotStalled()
     everything.all = true;
     monitor.setInterest(this, everything);
     // Rates need two scans; the writer must have been seen blocked in at least one of them.
+    // Latched: QTRY evaluates its condition once more after it held, and each evaluation here
+    // is a new scan.
     MonitorUpdate update;
     const PipeInfo *pipe = nullptr;
-    QTRY_VERIFY_WITH_TIMEOUT((pipe = (update = nextUpdate(monitor)).snapshot.pipeAt(writer, 1)) && pipe->rate > 0
-                                     && !pipe->diagnostics.isEmpty(),
-                             20000);
+    const auto blockedAndRated = [&] {
+        if (pipe)
+            return true;
+        update = nextUpdate(monitor);
+        const PipeInfo *candidate = update.snapshot.pipeAt(writer, 1);
+        if (candidate && candidate->rate > 0 && !candidate->diagnostics.isEmpty())
+            pipe = candidate;
+        return pipe != nullptr;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(blockedAndRated(), 20000);
     const Diagnostic &first = pipe->diagnostics.first();
     QCOMPARE(first.kind, Diagnostic::Kind::WriterBlockedOnFullPipe);
     QCOMPARE(first.severity, Diagnostic::Severity::Info);

@@ -560,16 +560,21 @@ void TestSystemPage::issue16GraphSaysAFlowingWriterFlows()
     monitor.setInterest(this, everything);
     // A scan in which cat was asleep in write() and its rate known: the diagnostics' verdict.
     MonitorUpdate update;
+    bool seen = false; // latched: QTRY evaluates its condition again after it held, and each
+                       // evaluation here is a new scan that may catch another moment
     const auto flowingSeen = [&] {
+        if (seen)
+            return true;
         QSignalSpy spy(&monitor, &SystemMonitor::updated);
         monitor.refreshNow();
         if (!spy.wait(10000))
             return false;
         update = spy.takeFirst().at(0).value<MonitorUpdate>();
         const PipeInfo *pipe = update.snapshot.pipeAt(writer, 1);
-        return pipe && stateOf(update.snapshot, writer, 1) == EndpointState::BlockedWrite
+        seen = pipe && stateOf(update.snapshot, writer, 1) == EndpointState::BlockedWrite
                 && !pipe->diagnostics.isEmpty() && pipe->diagnostics.first().text.contains(u"is flowing")
                 && PipeDiagnostics::activity(update.snapshot, middle).startsWith(u"limits its own pace");
+        return seen;
     };
     // All three in one scan can take a while on a loaded machine (each scan catches each
     // process in one state): up to 45 s of scans, not a sleep.
