@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -53,6 +54,19 @@ inline ssize_t writev(int fd, const iovec *iov, int count)
 inline int open(const char *path, int flags, mode_t mode = 0)
 {
     return retryOnEintr([&] { return ::open(path, flags | O_CLOEXEC, mode); });
+}
+
+/// A pidfd of \a pid (pidfd_open(2): close-on-exec, readable once the process has exited), or
+/// -1 with ENOSYS before Linux 5.3. Race-free only for a child not yet reaped.
+inline int pidfdOpen(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+    return int(::syscall(SYS_pidfd_open, pid, 0));
+#else
+    (void)pid;
+    errno = ENOSYS;
+    return -1;
+#endif
 }
 
 inline int pipe2(int fds[2], int flags)

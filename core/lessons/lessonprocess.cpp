@@ -11,7 +11,6 @@
 #include <csignal>
 #include <cstring>
 #include <spawn.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include <vector>
@@ -167,7 +166,7 @@ bool LessonProcess::start(const Spec &spec, QString *error)
 
 void LessonProcess::watchExit()
 {
-    m_pidfd = int(::syscall(SYS_pidfd_open, m_pid, 0));
+    m_pidfd = Sys::pidfdOpen(m_pid);
     if (m_pidfd >= 0) {
         // Readable once the process has exited (pidfd_open(2)): reap it then.
         m_exitNotifier = new QSocketNotifier(m_pidfd, QSocketNotifier::Read, this);

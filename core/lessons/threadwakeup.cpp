@@ -6,7 +6,6 @@
 
 #include <cstdint>
 #include <sys/eventfd.h>
-#include <unistd.h>
 
 namespace PipeScope {
 
@@ -32,13 +31,13 @@ void ThreadWakeup::wake()
     }
     const std::uint64_t one = 1;
     // Never fails short of a counter at 2^64 - 2: EAGAIN then still leaves it readable.
-    [[maybe_unused]] const ssize_t n = Sys::retryOnEintr([&] { return ::write(m_eventFd.get(), &one, sizeof one); });
+    [[maybe_unused]] const ssize_t n = Sys::write(m_eventFd.get(), &one, sizeof one);
 }
 
 void ThreadWakeup::drain()
 {
     std::uint64_t count = 0;
-    if (::read(m_eventFd.get(), &count, sizeof count) == ssize_t(sizeof count))
+    if (Sys::read(m_eventFd.get(), &count, sizeof count) == ssize_t(sizeof count))
         Q_EMIT woken();
 }
 

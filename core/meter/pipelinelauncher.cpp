@@ -9,7 +9,6 @@
 #include <vector>
 #include <spawn.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 
 extern char **environ;
@@ -62,17 +61,6 @@ StageExit exitFrom(const siginfo_t &info)
     return exit;
 }
 
-/// The child is ours and not reaped yet, so the PID cannot have been reused.
-Fd pidfdOf(pid_t pid)
-{
-#ifdef SYS_pidfd_open
-    return Fd(int(::syscall(SYS_pidfd_open, pid, 0)));
-#else
-    Q_UNUSED(pid);
-    return Fd();
-#endif
-}
-
 } // namespace
 
 PipelineLauncher::~PipelineLauncher()
@@ -116,7 +104,7 @@ bool PipelineLauncher::start(const QStringList &scripts, bool inheritStdio, QStr
         }
         m_pids << pid;
         m_exits << std::nullopt;
-        m_pidFds.push_back(pidfdOf(pid));
+        m_pidFds.push_back(Fd(Sys::pidfdOpen(pid))); // ours, not reaped: the PID is still its
     }
     return true; // our pipe ends close here: the stages hold the only ones
 }

@@ -14,7 +14,6 @@
 #include <cstring>
 #include <fcntl.h>
 #include <spawn.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 
 extern char **environ;
@@ -22,17 +21,6 @@ extern char **environ;
 namespace PipeScope {
 
 namespace {
-
-int pidfdOpen(pid_t pid)
-{
-#ifdef SYS_pidfd_open
-    return int(::syscall(SYS_pidfd_open, pid, 0));
-#else
-    Q_UNUSED(pid);
-    errno = ENOSYS;
-    return -1;
-#endif
-}
 
 /// An fd above 2 for \a fd (which it replaces), so that no dup2 onto 0, 1 or 2 can clobber it
 /// before it is copied: only a process started with a standard stream closed has such fds.
@@ -231,7 +219,7 @@ bool ChildProcess::spawn(const QByteArray &file, const QList<QByteArray> &argv)
 
 void ChildProcess::watchExit()
 {
-    m_pidfd = pidfdOpen(m_pid);
+    m_pidfd = Sys::pidfdOpen(m_pid);
     if (m_pidfd >= 0) {
         // A pidfd becomes readable when the process exits: no SIGCHLD handler needed.
         m_exitNotifier = new QSocketNotifier(m_pidfd, QSocketNotifier::Read, this);
