@@ -126,6 +126,16 @@ ThreeStages spawnThreeStages(ChildProcesses &children, const QStringList &source
     return stages;
 }
 
+void watchOnly(SystemMonitor &monitor, const QObject *view, const QList<qint64> &pids)
+{
+    MonitorScope scope;
+    scope.pids = pids;
+    monitor.setScope(scope);
+    PipeInterest everything;
+    everything.all = true;
+    monitor.setInterest(view, everything);
+}
+
 QStringList fifoWriterCommand(const QString &path)
 {
     return { QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("exec echo hi > \"$0\""), path };

@@ -4,6 +4,7 @@
 /// in a new session, so a whole pipeline can be killed as one process group), find their
 /// descendants, and kill and reap every one of them at the end.
 
+#include <pipescope/systemmonitor.h>
 #include <pipescope/systemsnapshot.h>
 
 #include <QList>
@@ -56,6 +57,10 @@ struct ThreeStages
 };
 ThreeStages spawnThreeStages(ChildProcesses &children, const QStringList &source, const QStringList &middle,
                              const QStringList &sink);
+
+/// Points \a monitor at \a pids only, with \a view interested in every pipe it finds (so each
+/// gets its fill probed).
+void watchOnly(SystemMonitor &monitor, const QObject *view, const QList<qint64> &pids);
 
 /// `sh -c 'exec echo hi > "$0"' PATH`: a shell that blocks in open() of the FIFO at \a path
 /// for writing until a reader comes, then writes "hi\n" and exits.

@@ -325,12 +325,7 @@ void TestSystemMonitor::flowingWriterIsNotStalled()
     const ThreeStages stages = spawnThreeStages(children, source, limiter, { QStringLiteral("sha256sum") });
     const pid_t writer = stages.source, middle = stages.middle, sink = stages.sink;
     SystemMonitor monitor;
-    MonitorScope scope;
-    scope.pids = { writer, middle, sink };
-    monitor.setScope(scope);
-    PipeInterest everything;
-    everything.all = true;
-    monitor.setInterest(this, everything);
+    watchOnly(monitor, this, { writer, middle, sink });
     // Rates need two scans; the writer must have been seen blocked in at least one of them.
     // Latched: QTRY evaluates its condition once more after it held, and each evaluation here
     // is a new scan.

@@ -552,12 +552,7 @@ void TestSystemPage::issue16GraphSaysAFlowingWriterFlows()
             children, { QStringLiteral("cat"), QStringLiteral("/dev/zero") }, limiter, { QStringLiteral("cat") });
     const pid_t writer = stages.source, middle = stages.middle, sink = stages.sink;
     SystemMonitor monitor;
-    MonitorScope scope;
-    scope.pids = { writer, middle, sink };
-    monitor.setScope(scope);
-    PipeInterest everything;
-    everything.all = true;
-    monitor.setInterest(this, everything);
+    watchOnly(monitor, this, { writer, middle, sink });
     // A scan in which cat was asleep in write() and its rate known: the diagnostics' verdict.
     MonitorUpdate update;
     bool seen = false; // latched: QTRY evaluates its condition again after it held, and each
