@@ -1,6 +1,5 @@
 #include "mainwindow.h"
 
-#include "childapproval.h"
 #include "datapanel.h"
 #include "dockfit.h"
 #include "endpointsmodel.h"
@@ -19,7 +18,6 @@
 #include "focusedcontrolkeys.h"
 
 #include <pipescope/lab.h>
-#include <pipescope/labchild.h>
 #include <pipescope/labpipe.h>
 
 #include <QAction>
@@ -303,77 +301,6 @@ void MainWindow::setChromeHidden(bool hidden)
 void MainWindow::setRefreshInterval(int ms)
 {
     m_refresh.setInterval(ms);
-}
-
-LabPipe *MainWindow::newAnonymousPipe()
-{
-    QString error;
-    LabPipe *pipe = m_lab->addAnonymousPipe({}, &error);
-    if (!pipe)
-        showError(QStringLiteral("New pipe: %1").arg(error));
-    else
-        refresh(); // selects it now, not on the next timer tick
-    return pipe;
-}
-
-LabPipe *MainWindow::newFifo(const QString &path, bool openReader, bool anyOwner)
-{
-    QString error;
-    LabPipe *pipe = m_lab->addFifo(path, openReader, &error, anyOwner);
-    if (!pipe)
-        showError(QStringLiteral("New FIFO: %1").arg(error));
-    else
-        refresh();
-    return pipe;
-}
-
-LabChild *MainWindow::newChild(const QString &commandLine, ChildProcess::Stream stderrMode)
-{
-    QString error;
-    LabChild *child = m_lab->addChild(commandLine, stderrMode, &error);
-    if (!child) {
-        showError(QStringLiteral("New child process: %1").arg(error));
-        return nullptr;
-    }
-    m_lastCommand = commandLine;
-    refresh();
-    return child;
-}
-
-void MainWindow::removePipe(int id)
-{
-    m_lab->removePipe(id);
-}
-
-bool MainWindow::openLab(const QString &path)
-{
-    QString error;
-    // A lab file may come from anyone: its commands run only once the user has read them.
-    const bool ok = m_lab->load(path, &error, [this, path](const QStringList &commandLines) {
-        return m_trustLabCommands || ChildApproval::ask(this, path, commandLines);
-    });
-    if (!ok)
-        showError(QStringLiteral("Open lab %1: %2").arg(path, error));
-    else
-        setWindowFilePath(path);
-    updateTitle();
-    refresh();
-    if (!m_inspector->pipe() && !m_lab->pipes().isEmpty())
-        selectPipe(m_lab->pipes().constFirst()->id());
-    return ok;
-}
-
-bool MainWindow::saveLab(const QString &path)
-{
-    QString error;
-    if (!m_lab->save(path, &error)) {
-        showError(QStringLiteral("Save lab: %1").arg(error));
-        return false;
-    }
-    setWindowFilePath(path);
-    updateTitle();
-    showStatusNote(QStringLiteral("Saved %1").arg(path));
-    return true;
 }
 
 void MainWindow::togglePause()

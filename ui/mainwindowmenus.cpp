@@ -1,11 +1,15 @@
-// MainWindow's menus, its toolbar's actions and the dialogs behind them (mainwindow.cpp holds
-// the window itself: pages, docks, refresh, settings).
+// MainWindow's menus, its toolbar's actions, the dialogs behind them and what they do to the
+// lab (mainwindow.cpp holds the window itself: pages, docks, refresh, settings).
 #include "mainwindow.h"
 
+#include "childapproval.h"
 #include "childdialog.h"
+#include "pipeinspector.h"
 #include "fifodialog.h"
 #include "theme.h"
 
+#include <pipescope/lab.h>
+#include <pipescope/labchild.h>
 #include <pipescope/labpipe.h>
 
 #include <QActionGroup>
@@ -137,6 +141,77 @@ void MainWindow::askSaveLab()
         return;
     m_lastDirectory = QFileInfo(path).absolutePath();
     saveLab(path);
+}
+
+LabPipe *MainWindow::newAnonymousPipe()
+{
+    QString error;
+    LabPipe *pipe = m_lab->addAnonymousPipe({}, &error);
+    if (!pipe)
+        showError(QStringLiteral("New pipe: %1").arg(error));
+    else
+        refresh(); // selects it now, not on the next timer tick
+    return pipe;
+}
+
+LabPipe *MainWindow::newFifo(const QString &path, bool openReader, bool anyOwner)
+{
+    QString error;
+    LabPipe *pipe = m_lab->addFifo(path, openReader, &error, anyOwner);
+    if (!pipe)
+        showError(QStringLiteral("New FIFO: %1").arg(error));
+    else
+        refresh();
+    return pipe;
+}
+
+LabChild *MainWindow::newChild(const QString &commandLine, ChildProcess::Stream stderrMode)
+{
+    QString error;
+    LabChild *child = m_lab->addChild(commandLine, stderrMode, &error);
+    if (!child) {
+        showError(QStringLiteral("New child process: %1").arg(error));
+        return nullptr;
+    }
+    m_lastCommand = commandLine;
+    refresh();
+    return child;
+}
+
+void MainWindow::removePipe(int id)
+{
+    m_lab->removePipe(id);
+}
+
+bool MainWindow::openLab(const QString &path)
+{
+    QString error;
+    // A lab file may come from anyone: its commands run only once the user has read them.
+    const bool ok = m_lab->load(path, &error, [this, path](const QStringList &commandLines) {
+        return m_trustLabCommands || ChildApproval::ask(this, path, commandLines);
+    });
+    if (!ok)
+        showError(QStringLiteral("Open lab %1: %2").arg(path, error));
+    else
+        setWindowFilePath(path);
+    updateTitle();
+    refresh();
+    if (!m_inspector->pipe() && !m_lab->pipes().isEmpty())
+        selectPipe(m_lab->pipes().constFirst()->id());
+    return ok;
+}
+
+bool MainWindow::saveLab(const QString &path)
+{
+    QString error;
+    if (!m_lab->save(path, &error)) {
+        showError(QStringLiteral("Save lab: %1").arg(error));
+        return false;
+    }
+    setWindowFilePath(path);
+    updateTitle();
+    showStatusNote(QStringLiteral("Saved %1").arg(path));
+    return true;
 }
 
 } // namespace PipeScope::Ui

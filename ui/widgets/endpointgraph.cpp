@@ -1,6 +1,7 @@
 #include "endpointgraph.h"
 
 #include "endpointgraphaccessible.h"
+#include "endpointwords.h"
 #include "graphlayout.h"
 #include "systempipesmodel.h"
 
@@ -39,71 +40,6 @@ constexpr int PipeRole = 1;
 QString processNode(qint64 pid)
 {
     return QStringLiteral("proc:%1").arg(pid, 10, 10, QLatin1Char('0'));
-}
-
-/// How much an endpoint's words tell: a box shows the most telling of its endpoints' words,
-/// in red when they alarm.
-enum class Rank { State, Notable, Alarm };
-
-struct Words
-{
-    QString text;
-    Rank rank = Rank::State;
-};
-
-/// The words for a process whose bytes keep moving though it sleeps on this end: as the
-/// diagnostics say (PipeDiagnostics' writer-blocked rule, sleepActivity()), it flows in bursts,
-/// waiting for room or data between them, or it paces itself; nothing to alarm about. Empty
-/// when it is not moving.
-QString flowingWords(const PipeEndpoint &endpoint, const ProcessInfo *process)
-{
-    if (!process || !process->moving())
-        return {};
-    const QString rate = SnapshotFormat::rateText(process->flowRate);
-    if (endpoint.state == EndpointState::BlockedWrite || endpoint.state == EndpointState::BlockedRead)
-        return QStringLiteral("→ flowing (%1)").arg(rate);
-    if (PipeDiagnostics::pacesItself(*process))
-        return QStringLiteral("⏱ paces itself (%1)").arg(rate);
-    return {};
-}
-
-/// "✖ blocked writing pipe 812" / "❚❚ stopped" / "running": the words under a process name.
-Words endpointWords(const SystemSnapshot &snapshot, const PipeEndpoint &endpoint, const PipeInfo &pipe)
-{
-    if (endpoint.pid == snapshot.host) {
-        // The lesson's own ends: its threads' state (busy being PipeScope) says nothing about
-        // them. What it does with a read end is what a step is about ("nobody reading").
-        return { PipeDiagnostics::heldByHost(snapshot, pipe, endpoint.mode),
-                 endpoint.reads() ? Rank::Notable : Rank::State };
-    }
-    if (QString flowing = flowingWords(endpoint, snapshot.process(endpoint.pid)); !flowing.isEmpty())
-        return { flowing, Rank::Notable };
-    const QString where = pipe.key.kind == PipeKind::Fifo ? QStringLiteral("a FIFO")
-                                                          : QStringLiteral("pipe %1").arg(pipe.key.inode);
-    switch (endpoint.state) {
-    case EndpointState::BlockedWrite:
-        return { QStringLiteral("✖ blocked writing %1").arg(where), Rank::Alarm };
-    case EndpointState::BlockedRead:
-        return { QStringLiteral("✖ blocked reading %1").arg(where), Rank::Alarm };
-    case EndpointState::BlockedOpen:
-        return { QStringLiteral("✖ blocked opening a FIFO"), Rank::Alarm };
-    case EndpointState::Stopped:
-        return { QStringLiteral("❚❚ stopped"), Rank::Alarm };
-    case EndpointState::Zombie:
-        return { QStringLiteral("✝ zombie"), Rank::Alarm };
-    default:
-        return { endpointStateName(endpoint.state), Rank::State };
-    }
-}
-
-/// "pipe 812" or "FIFO orders.fifo": short enough for the gap between two boxes (the full
-/// path is in the tooltip).
-QString gaugeLabel(const PipeInfo &pipe)
-{
-    if (pipe.key.kind != PipeKind::Fifo)
-        return SnapshotFormat::pipeTitle(pipe);
-    const QString name = pipe.path.section(u'/', -1);
-    return QStringLiteral("FIFO %1").arg(SnapshotFormat::escaped(name.isEmpty() ? pipe.path : name));
 }
 
 QColor fillColor(double fill)
@@ -273,8 +209,8 @@ void EndpointGraph::updateItems(const SystemSnapshot &snapshot, const QList<cons
     // What each box says: its first alarming endpoint (blocked, stopped), else its first notable
     // one (flowing, pacing itself), else its first state: a writer flowing into its stdout pipe
     // is not "blocked-elsewhere" because of the stderr it shares with its parent.
-    QHash<qint64, Words> words;
-    const auto say = [&](qint64 pid, const Words &said) {
+    QHash<qint64, GraphWords> words;
+    const auto say = [&](qint64 pid, const GraphWords &said) {
         const auto it = words.constFind(pid);
         if (it == words.cend() || said.rank > it->rank)
             words.insert(pid, said);
@@ -284,13 +220,13 @@ void EndpointGraph::updateItems(const SystemSnapshot &snapshot, const QList<cons
         for (const FifoOpener &opener : pipe->openers)
             say(opener.pid, { opener.mode == EndpointMode::Write ? QStringLiteral("✖ blocked opening to write")
                                                                  : QStringLiteral("✖ blocked opening to read"),
-                              Rank::Alarm });
+                              GraphWords::Alarm });
         for (const PipeEndpoint &endpoint : pipe->endpoints)
             say(endpoint.pid, endpointWords(snapshot, endpoint, *pipe));
     }
     for (auto it = m_processes.cbegin(); it != m_processes.cend(); ++it) {
-        const Words said = words.value(it.key());
-        updateProcess(snapshot, it.key(), said.text, said.rank == Rank::Alarm);
+        const GraphWords said = words.value(it.key());
+        updateProcess(snapshot, it.key(), said.text, said.rank == GraphWords::Alarm);
     }
     highlight();
     EndpointGraphAccessible::notifyChanged(this);
