@@ -11,8 +11,8 @@
 
 namespace PipeScope {
 
-MonitorWorker::MonitorWorker(const QString &procRoot, QObject *monitor)
-    : m_monitor(monitor), m_scanner(procRoot), m_thread(&MonitorWorker::run, this)
+MonitorWorker::MonitorWorker(const QString &procRoot, ThreadWakeup *resultsReady)
+    : m_resultsReady(resultsReady), m_scanner(procRoot), m_thread(&MonitorWorker::run, this)
 {
 }
 
@@ -71,16 +71,13 @@ std::optional<MonitorWorker::Job> MonitorWorker::next()
 
 void MonitorWorker::deliver(Result result)
 {
-    const std::lock_guard lock(m_mutex);
-    if (m_cancelled)
-        return;
-    m_results.push_back(std::move(result));
-    // Posted while we hold the lock: Qt allocates the call's event inside libQt6Core (where
-    // TSan sees only the malloc), and the monitor's takeResult() takes this lock before
-    // anything else, so the post is ordered before the monitor's thread reads and frees it.
-    // By name, not as a functor: a functor's storage would be read by the monitor's thread
-    // before takeResult() could take the lock.
-    QMetaObject::invokeMethod(m_monitor, "takeResult", Qt::QueuedConnection);
+    {
+        const std::lock_guard lock(m_mutex);
+        if (m_cancelled)
+            return;
+        m_results.push_back(std::move(result));
+    }
+    m_resultsReady->wake(); // an eventfd write: the monitor's take() then locks m_mutex
 }
 
 std::optional<MonitorWorker::Result> MonitorWorker::perform(const ScanRequest &request)

@@ -9,11 +9,12 @@
 /// on futexes inside libQt6Core) is invisible to TSan, and every value a queued call carried
 /// across, and the worker's state after QThread::wait(), looked like a race (72 reports in
 /// tst_systemmonitor). Here the hand-offs go through a std::mutex and a condition variable and
-/// the thread ends with a join, all of which TSan sees; the one queued call left, to wake the
-/// monitor, carries no data.
+/// the thread ends with a join, all of which TSan sees, and the monitor is woken through a
+/// ThreadWakeup (an eventfd), which carries no data.
 
 #include "procscanner.h"
 #include "systemmonitor.h"
+#include "threadwakeup.h"
 
 #include <atomic>
 #include <condition_variable>
@@ -52,9 +53,9 @@ public:
     using Job = std::variant<ScanRequest, ProbeRequest>;
     using Result = std::variant<MonitorUpdate, ProbeResult>;
 
-    /// Starts the thread. For each result it makes, \a monitor gets one queued call of its
-    /// slot takeResult(), which is to call take().
-    MonitorWorker(const QString &procRoot, QObject *monitor);
+    /// Starts the thread. After each result it makes, \a resultsReady is woken (several
+    /// results may give one woken()): its owner is to take() until there is none.
+    MonitorWorker(const QString &procRoot, ThreadWakeup *resultsReady);
     /// Cancels the job in progress (it stops at its next step, unsent), drops those not
     /// started and joins the thread.
     ~MonitorWorker();
@@ -74,7 +75,7 @@ private:
     std::optional<Result> perform(const ProbeRequest &request) const;
     void sample(SystemSnapshot &snapshot, const PipeInterest &interest) const;
 
-    QObject *const m_monitor;
+    ThreadWakeup *const m_resultsReady;
     // Guarded by m_mutex; m_wake is signalled when a job is posted or m_stopping is set.
     std::mutex m_mutex;
     std::condition_variable m_wake;

@@ -1,14 +1,18 @@
 #include "systemmonitor.h"
 
 #include "monitorworker.h"
+#include "threadwakeup.h"
 
+#include <QPointer>
 #include <QSet>
 
 namespace PipeScope {
 
 SystemMonitor::SystemMonitor(const QString &procRoot, QObject *parent)
-    : QObject(parent), m_procRoot(procRoot), m_worker(std::make_unique<MonitorWorker>(procRoot, this))
+    : QObject(parent), m_procRoot(procRoot), m_resultsReady(new ThreadWakeup(this)),
+      m_worker(std::make_unique<MonitorWorker>(procRoot, m_resultsReady))
 {
+    connect(m_resultsReady, &ThreadWakeup::woken, this, &SystemMonitor::takeResults);
     qRegisterMetaType<PipeScope::MonitorUpdate>();
     qRegisterMetaType<PipeScope::SafeProbeResult>();
     qRegisterMetaType<PipeScope::PipeKey>();
@@ -19,7 +23,7 @@ SystemMonitor::SystemMonitor(const QString &procRoot, QObject *parent)
 
 SystemMonitor::~SystemMonitor()
 {
-    // Joins the worker after the scan in progress; the wake-ups it queued to us die with us.
+    // Joins the worker after the scan in progress; a wake-up it left dies with m_resultsReady.
     m_worker.reset();
     // A view that is this monitor itself (or its child) would report its end to a half-gone us.
     for (const QObject *view : m_interests.keys())
@@ -50,16 +54,18 @@ void SystemMonitor::refreshNow()
     m_worker->post(ScanRequest { m_scope, interest(), m_generation });
 }
 
-void SystemMonitor::takeResult()
+void SystemMonitor::takeResults()
 {
-    std::optional<MonitorWorker::Result> result = m_worker->take();
-    if (!result)
-        return;
-    if (const auto *update = std::get_if<MonitorUpdate>(&*result)) {
-        onScanned(*update);
-    } else {
-        const ProbeResult &probe = std::get<ProbeResult>(*result);
-        onProbed(probe.key, probe.result);
+    QPointer<SystemMonitor> guard(this); // a receiver of updated() may destroy us
+    while (std::optional<MonitorWorker::Result> result = m_worker->take()) {
+        if (const auto *update = std::get_if<MonitorUpdate>(&*result)) {
+            onScanned(*update);
+        } else {
+            const ProbeResult &probe = std::get<ProbeResult>(*result);
+            onProbed(probe.key, probe.result);
+        }
+        if (!guard)
+            return;
     }
 }
 

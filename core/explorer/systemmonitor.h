@@ -39,6 +39,7 @@
 namespace PipeScope {
 
 class MonitorWorker;
+class ThreadWakeup;
 
 /// The pipes one view wants fill levels for.
 struct PIPESCOPE_CORE_EXPORT PipeInterest
@@ -109,8 +110,8 @@ Q_SIGNALS:
     void focusProbed(const PipeScope::PipeKey &key, const PipeScope::SafeProbeResult &result);
 
 private Q_SLOTS:
-    /// Queued from the worker thread, once per result: takes the oldest from its mailbox.
-    void takeResult();
+    /// Woken from the worker thread after it left results in its mailbox: takes them all.
+    void takeResults();
 
 private:
     void onScanned(const PipeScope::MonitorUpdate &update);
@@ -127,6 +128,7 @@ private:
     bool m_scanning = false;
     bool m_again = false;
     MonitorUpdate m_latest;
+    ThreadWakeup *m_resultsReady; // a child: outlives the worker, which is joined first
     std::unique_ptr<MonitorWorker> m_worker; // and its thread
 };
 

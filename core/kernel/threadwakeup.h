@@ -7,7 +7,8 @@
 /// Why not a queued QMetaObject::invokeMethod from the worker: Qt's event queue is ordered by
 /// futexes inside libQt6Core, which ThreadSanitizer cannot see (Debian's Qt is not built with
 /// it), so a correct hand-over still gets reported, now and then. A write() to an eventfd and
-/// the read() that drains it are an ordering TSan knows. Private to core/lessons.
+/// the read() that drains it are an ordering TSan knows. The one way threads in the tree hand
+/// work back to an event loop (SystemMonitor's worker, the lessons' threads); not installed.
 
 #include "fd.h"
 
