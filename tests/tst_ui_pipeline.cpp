@@ -3,6 +3,7 @@
 // exported files parse, and the history behind the charts keeps bands and rates in order.
 #include "mainwindow.h"
 #include "pipegauge.h"
+#include "pipelinediagnosticsview.h"
 #include "pipelineflowview.h"
 #include "pipelinehistory.h"
 #include "pipelinemodel.h"
@@ -12,6 +13,7 @@
 #include "testsupport.h"
 
 #include <pipescope/pipelinemeter.h>
+#include <pipescope/systemmonitor.h>
 
 #include <QAbstractItemModelTester>
 #include <QFile>
@@ -69,6 +71,7 @@ private Q_SLOTS:
     void historyMergesEqualSamplesIntoBands();
     void modelFollowsARealPipelineAndShowsTheMetersBottleneck();
     void pauseAndResumeChangeTheStagesState();
+    void diagnosticsNameTheStoppedReader();
     void exportedJsonLinesAndCsvParse();
     void badPipelineIsRefusedWithTheMetersReason();
     void fourStagesFitA1024x768Screen();
@@ -175,6 +178,36 @@ void TestUiPipeline::pauseAndResumeChangeTheStagesState()
     QSignalSpy errors(&page, &PipelinePage::errorOccurred);
     QVERIFY(!page.pauseStage(1, true));
     QCOMPARE(errors.size(), 1);
+}
+
+void TestUiPipeline::diagnosticsNameTheStoppedReader()
+{
+    // The explorer's diagnosis of the pipes between the stages, from the page's own
+    // SystemMonitor scoped to them: nothing while bytes flow, the stopped reader named once
+    // it is stopped and yes fills the pipe, nothing again once it resumes.
+    PipelinePage page;
+    page.show();
+    QVERIFY2(page.run(QStringLiteral("yes | cat > /dev/null")), qPrintable(page.statusText()));
+    QTRY_VERIFY(page.model()->index(1, PipelineModel::PidColumn).data(PipelineModel::RawRole).toDouble() > 0);
+    PipelineDiagnosticsView *view = page.diagnosticsView();
+    QTRY_VERIFY_WITH_TIMEOUT(view->scans() >= 3, VerdictTimeoutMs); // rates known
+    QVERIFY(view->monitor()->isActive());
+    QVERIFY(!view->monitor()->latest().snapshot.pipes.isEmpty());
+    QVERIFY2(view->lines().isEmpty(), qPrintable(view->lines().join(u'\n')));
+    QVERIFY(view->isHidden());
+    const qint64 cat = qint64(page.model()->index(1, PipelineModel::PidColumn).data(PipelineModel::RawRole).toDouble());
+    QVERIFY(page.pauseStage(1, true));
+    const QString stopped = QStringLiteral("`cat` (pid %1)").arg(cat);
+    QTRY_VERIFY_WITH_TIMEOUT(view->lines().join(u'\n').contains(stopped), VerdictTimeoutMs);
+    QVERIFY2(view->lines().join(u'\n').contains(QStringLiteral("stopped")), qPrintable(view->lines().join(u'\n')));
+    QVERIFY(view->isVisibleTo(&page));
+    QVERIFY(page.pauseStage(1, false));
+    QTRY_VERIFY_WITH_TIMEOUT(view->lines().isEmpty(), VerdictTimeoutMs);
+    QSignalSpy finished(&page, &PipelinePage::finished);
+    page.stop();
+    QVERIFY(finished.wait(10000));
+    QVERIFY(!view->monitor()->isActive());
+    QVERIFY(view->isHidden());
 }
 
 void TestUiPipeline::exportedJsonLinesAndCsvParse()

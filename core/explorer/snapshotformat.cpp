@@ -167,6 +167,19 @@ QString SnapshotFormat::escaped(const QString &text)
     return out;
 }
 
+QString SnapshotFormat::severityMark(Diagnostic::Severity severity)
+{
+    switch (severity) {
+    case Diagnostic::Severity::Error:
+        return QStringLiteral("✖");
+    case Diagnostic::Severity::Warning:
+        return QStringLiteral("⚠");
+    case Diagnostic::Severity::Info:
+        break;
+    }
+    return QStringLiteral("ℹ");
+}
+
 QString SnapshotFormat::pipeTitle(const PipeInfo &pipe)
 {
     if (pipe.key.kind == PipeKind::Fifo) {

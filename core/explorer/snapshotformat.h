@@ -47,6 +47,8 @@ public:
     static QString escaped(const QString &text);
     /// "pipe 14376" or "FIFO /tmp/f (deleted)".
     static QString pipeTitle(const PipeInfo &pipe);
+    /// "✖" (error), "⚠" (warning) or "ℹ" (info): a diagnostic's mark in the views.
+    static QString severityMark(Diagnostic::Severity severity);
     /// "8192/65536 (12%)", or "?" plus the reason when unknown.
     static QString fillText(const PipeInfo &pipe);
     /// "1.5 GB", "812 B" (decimal units).

@@ -14,7 +14,7 @@ constexpr double Saturated = 0.9; ///< share of a core at which one thread canno
 /// even when a loaded machine gives it far less than a core: the load shrinks every share
 /// alike, not their ratio.
 constexpr double Dominant = 4.0;
-constexpr double DominantFloor = 0.05;
+constexpr double DominantFloor = 0.02; // 20 ms of CPU a second, measured to the ns
 
 /// Fractions of the window's ticks, per stage and per pipe.
 struct Shares

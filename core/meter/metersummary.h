@@ -23,7 +23,7 @@ struct PIPESCOPE_CORE_EXPORT StageSummary
     bool exact = false;    ///< totals read after exit (launched stages), not from the last sample
     std::optional<int> exitCode; ///< set when it exited normally (launched stages only)
     int signal = 0;        ///< the signal that killed it, 0 if none or unknown
-    double cpuSeconds = 0; ///< utime + stime
+    double cpuSeconds = 0; ///< time on a CPU (schedstat run time; utime + stime without it)
     double blockedReadingSeconds = 0; ///< time seen asleep reading an empty pipe (sampled)
     double blockedWritingSeconds = 0; ///< time seen asleep writing a full pipe (sampled)
     StageFlags flags;

@@ -18,19 +18,6 @@ namespace PipeScope::Ui {
 
 namespace {
 
-QString severityMark(Diagnostic::Severity severity)
-{
-    switch (severity) {
-    case Diagnostic::Severity::Error:
-        return QStringLiteral("✖");
-    case Diagnostic::Severity::Warning:
-        return QStringLiteral("⚠");
-    case Diagnostic::Severity::Info:
-        break;
-    }
-    return QStringLiteral("ℹ");
-}
-
 QLabel *liveLabel(QWidget *parent)
 {
     auto *label = new QLabel(parent);
@@ -173,7 +160,7 @@ QString LessonLiveView::mainDiagnosis(const SystemSnapshot &snapshot)
                 main = &diagnostic;
         }
     }
-    return main ? QStringLiteral("%1 %2").arg(severityMark(main->severity), main->text) : QString();
+    return main ? QStringLiteral("%1 %2").arg(SnapshotFormat::severityMark(main->severity), main->text) : QString();
 }
 
 void LessonLiveView::setPresentation(bool on, const QFont &textFont)
@@ -205,7 +192,7 @@ QString LessonLiveView::pipesText() const
         lines << QStringLiteral("%1  %2").arg(SnapshotFormat::pipeTitle(pipe),
                                               SnapshotFormat::fillText(pipe));
         for (const Diagnostic &diagnostic : pipe.diagnostics)
-            lines << QStringLiteral("   %1 %2").arg(severityMark(diagnostic.severity), diagnostic.text);
+            lines << QStringLiteral("   %1 %2").arg(SnapshotFormat::severityMark(diagnostic.severity), diagnostic.text);
     }
     return lines.isEmpty() ? tr("(no pipes open)") : lines.join(u'\n');
 }

@@ -1,6 +1,7 @@
 #include "pipelinepage.h"
 
 #include "livelabel.h"
+#include "pipelinediagnosticsview.h"
 #include "pipelineflowview.h"
 #include "pipelinemodel.h"
 #include "pipelinesummaryview.h"
@@ -38,11 +39,13 @@ PipelinePage::PipelinePage(QWidget *parent) : QWidget(parent), m_model(new Pipel
                       QStringLiteral("Type a pipeline and press Run, or give the PID of a stage (or of "
                                      "its shell) and press Attach."));
     m_flow = new PipelineFlowView(&m_history, this);
+    m_diagnostics = new PipelineDiagnosticsView(this);
     connect(m_flow, &PipelineFlowView::pauseRequested, this, &PipelinePage::pauseStage);
     m_status = new LiveLabel(QStringLiteral("running · 10 Hz · 36000 samples · 00:00:00.0 ........"), this);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(createToolbar());
     layout->addWidget(m_banner);
+    layout->addWidget(m_diagnostics);
     layout->addWidget(m_flow);
     layout->addWidget(createCharts(), 1);
     layout->addWidget(m_status);
@@ -159,6 +162,7 @@ bool PipelinePage::start(bool launched, const QString &what)
     m_recording.clear();
     m_startTimes.clear();
     m_flow->setSnapshot({});
+    m_diagnostics->follow({}); // another pipeline: none of the old one's history
     m_summary->setText(QStringLiteral("The summary appears here when the pipeline ends."));
     const bool ok = launched ? m_meter->run(what) : m_meter->attach(what.toLongLong());
     if (!ok) {
@@ -192,6 +196,10 @@ void PipelinePage::onSampled(const MeterSnapshot &snapshot)
     m_history.append(snapshot);
     m_recording.add(snapshot);
     m_flow->setSnapshot(snapshot);
+    QList<qint64> pids;
+    for (const StageSample &stage : snapshot.stages)
+        pids += stage.pids;
+    m_diagnostics->follow(pids);
     QStringList stages;
     for (int i = 0; i < snapshot.stages.size(); ++i)
         stages << QStringLiteral("%1 %2").arg(i + 1).arg(snapshot.stages.at(i).command);
@@ -221,6 +229,7 @@ void PipelinePage::updateBanner(const MeterSnapshot &snapshot)
 
 void PipelinePage::onFinished(const MeterSummary &summary)
 {
+    m_diagnostics->follow({});
     m_recording.setSummary(summary);
     m_summary->setSummary(summary);
     m_flow->setFinished(true);

@@ -10,8 +10,9 @@
 /// the stage's start time, so a reused pid is never signalled). Export writes the run as
 /// JSON lines (the `pipescope run --json` schema) or CSV.
 ///
-/// The page owns one PipelineMeter per run; it is fed only by the meter's snapshots, which it
-/// merges into its model, history and recording at the meter's rate (10 Hz by default).
+/// The page owns one PipelineMeter per run; it is fed by the meter's snapshots, which it
+/// merges into its model, history and recording at the meter's rate (10 Hz by default), and,
+/// under the bottleneck, by a SystemMonitor scoped to the stages (PipelineDiagnosticsView).
 
 #include "pipelinehistory.h"
 #include "pipelinerecording.h"
@@ -35,6 +36,7 @@ struct MeterSummary;
 namespace PipeScope::Ui {
 
 class LiveLabel;
+class PipelineDiagnosticsView;
 class PipelineFlowView;
 class PipelineModel;
 class PipelineSummaryView;
@@ -67,6 +69,8 @@ public:
     const PipelineHistory &history() const { return m_history; }
     const PipelineRecording &recording() const { return m_recording; }
     PipelineFlowView *flowView() const { return m_flow; }
+    /// The explorer's diagnostics for the pipes between the stages.
+    PipelineDiagnosticsView *diagnosticsView() const { return m_diagnostics; }
     ThroughputChart *throughputChart() const { return m_chart; }
     StateTimeline *stateTimeline() const { return m_timeline; }
     PipelineSummaryView *summaryView() const { return m_summary; }
@@ -111,6 +115,7 @@ private:
     QToolButton *m_export = nullptr;
     StateBadge *m_banner = nullptr;
     PipelineFlowView *m_flow = nullptr;
+    PipelineDiagnosticsView *m_diagnostics = nullptr;
     QTabWidget *m_tabs = nullptr;
     ThroughputChart *m_chart = nullptr;
     StateTimeline *m_timeline = nullptr;
