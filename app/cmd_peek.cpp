@@ -93,7 +93,7 @@ int runPeek(const QStringList &arguments)
     if (result.refusal)
         return failure(refusalText(result));
     if (!result.sample.ok)
-        return failure(result.sample.errorString);
+        return failure(result.sample.error.message());
     if (!result.peeked)
         return failure(result.peekError);
     const PipeSample &sample = result.sample;

@@ -125,7 +125,7 @@ void TestSafeProbe::ownFdAndNonPipesAreProbedDirectly()
     QVERIFY2(notPipe.errorString.contains(u"not a pipe"), qPrintable(notPipe.errorString));
     const SafeProbeResult gone = SafeProbe::probeTarget(PipeProbe::forProcessFd(999999999, 0));
     QVERIFY(!gone.refusal);
-    QCOMPARE(gone.sample.error, ESRCH);
+    QCOMPARE(gone.sample.error.code(), ESRCH);
 }
 
 QTEST_GUILESS_MAIN(TestSafeProbe)

@@ -68,11 +68,13 @@ void measure(SafeProbeResult &result, const PipeProbe &probe, const SafeProbe::O
     result.probe = probe;
     result.sample = sample;
     if (!sample.ok) {
-        result.errorString = sample.errorString;
+        result.errorString = sample.error.message();
         return;
     }
     if (options.peekBytes >= 0) {
-        result.peeked = probe.peek(options.peekBytes, &result.peekError);
+        Error peekError;
+        result.peeked = probe.peek(options.peekBytes, &peekError);
+        result.peekError = peekError.message();
     }
 }
 
@@ -149,9 +151,9 @@ SafeProbeResult SafeProbe::probe(const PipeInfo &pipe, const Options &options, c
         result.errorString = sample.ok ? QStringLiteral("fd %1 of process %2 was reused for another file")
                                                  .arg(endpoint.fd)
                                                  .arg(endpoint.pid)
-                                       : sample.errorString;
+                                       : sample.error.message();
     }
-    result.sample.errorString = result.errorString;
+    result.sample.error = Error(result.errorString);
     return result;
 }
 

@@ -146,7 +146,12 @@ void LabPipe::onDataReceived(const QByteArray &data)
 
 bool LabPipe::openAnonymous(QString *error)
 {
-    return Openers::openAnonymousPipe(m_reader, m_writer, error);
+    Error failed;
+    if (Openers::openAnonymousPipe(m_reader, m_writer, &failed))
+        return true;
+    if (error)
+        *error = failed.message();
+    return false;
 }
 
 bool LabPipe::adoptChildFd(int fd, LabChild *child, QString *error)
@@ -247,8 +252,9 @@ std::optional<int> LabPipe::setCapacity(int bytes, QString *error)
             *error = QStringLiteral("%1: no end of this pipe is open in the lab").arg(m_name);
         return std::nullopt;
     }
-    QString problem;
-    const std::optional<int> set = PipeProbe::forFd(fd).setCapacity(bytes, &problem);
+    Error failed;
+    const std::optional<int> set = PipeProbe::forFd(fd).setCapacity(bytes, &failed);
+    const QString problem = failed.message();
     log(QStringLiteral("pipe"), QStringLiteral("F_SETPIPE_SZ"),
         set ? QStringLiteral("asked %1, capacity now %2").arg(bytes).arg(*set)
             : QStringLiteral("asked %1, refused: %2").arg(bytes).arg(problem));
@@ -265,7 +271,11 @@ std::optional<QByteArray> LabPipe::peek(qsizetype n, QString *error) const
             *error = QStringLiteral("no end of this pipe is open in the lab");
         return std::nullopt;
     }
-    return PipeProbe::forFd(fd).peek(n, error);
+    Error failed;
+    const std::optional<QByteArray> bytes = PipeProbe::forFd(fd).peek(n, &failed);
+    if (!bytes && error)
+        *error = failed.message();
+    return bytes;
 }
 
 quint64 LabPipe::bytesRead() const

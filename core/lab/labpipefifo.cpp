@@ -46,8 +46,12 @@ void LabPipe::connectFifoOpener()
 
 bool LabPipe::checkFifoAtPath(FifoAccess access, QString *error)
 {
-    if (access == FifoAccess::OursOnly && !Openers::makeFifo(m_fifoPath, error))
+    Error failed;
+    if (access == FifoAccess::OursOnly && !Openers::makeFifo(m_fifoPath, &failed)) {
+        if (error)
+            *error = failed.message();
         return false;
+    }
     struct stat st {};
     const QByteArray native = QFile::encodeName(m_fifoPath);
     const int result = access == FifoAccess::OursOnly ? ::lstat(native.constData(), &st)
@@ -101,9 +105,13 @@ bool LabPipe::openFifoReader(QString *error)
             *error = QStringLiteral("the lab's reader of %1 is already open or was closed").arg(m_name);
         return false;
     }
-    const int fd = Openers::openFifoReader(m_fifoPath, error);
-    if (fd < 0)
+    Error failed;
+    const int fd = Openers::openFifoReader(m_fifoPath, &failed);
+    if (fd < 0) {
+        if (error)
+            *error = failed.message();
         return false;
+    }
     if (!isCheckedFifo(fd, error)) {
         Sys::close(fd);
         return false;

@@ -129,10 +129,11 @@ Observation loopKeptServing(const LessonContext &context, const State &state, co
 void openOnWorker(LessonContext &context, const StepDone &done)
 {
     State &state = context.state<State>();
-    QString error;
+    Error made;
     state.path = context.tempDir() + QStringLiteral("/thread.fifo");
-    if (context.tempDir().isEmpty() || !Openers::makeFifo(state.path, &error))
-        return done(Observation::failure(error.isEmpty() ? QStringLiteral("no temp dir") : error));
+    if (context.tempDir().isEmpty() || !Openers::makeFifo(state.path, &made))
+        return done(Observation::failure(made ? made.message() : QStringLiteral("no temp dir")));
+    QString error;
     context.noteFifo(state.path);
     startWorker(state);
     auto served = std::make_shared<Served>();

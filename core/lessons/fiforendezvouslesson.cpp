@@ -47,8 +47,11 @@ QString fifoPath(LessonContext &context, QString *error)
         return {};
     }
     const QString path = dir + QStringLiteral("/lesson.fifo");
-    if (!Openers::makeFifo(path, error))
+    Error made;
+    if (!Openers::makeFifo(path, &made)) {
+        *error = made.message();
         return {};
+    }
     state.path = path;
     return path;
 }
@@ -264,10 +267,10 @@ Observation shellReleased(const Reverse &r)
 void openReaderAndRead(LessonContext &context, const std::shared_ptr<Reverse> &r,
                        const QString &path, const StepDone &done)
 {
-    QString error;
+    Error error;
     r->fd = context.adoptFd(Openers::openFifoReader(path, &error));
     if (r->fd < 0)
-        return done(Observation::failure(error));
+        return done(Observation::failure(error.message()));
     const auto readAll = [r] {
         T::drain(r->fd, &r->got, &r->eof);
         return r->eof && !r->got.isEmpty();

@@ -69,8 +69,7 @@ bool PipeTransport::open(int fd)
         return false;
     ignoreSigpipeOnce();
     m_fd = fd;
-    m_error = 0;
-    m_errorString.clear();
+    m_error = Error();
     m_readNotifier = new QSocketNotifier(fd, QSocketNotifier::Read, this);
     m_readNotifier->setEnabled(false);
     connect(m_readNotifier, &QSocketNotifier::activated, this, [this] { onReadActivated(); });
@@ -166,7 +165,7 @@ void PipeTransport::closeWithError(int error)
         return;
     m_closing = true;
     m_lostQueued = true;
-    if (error != 0 && m_error == 0)
+    if (error != 0 && m_error.code() == 0)
         setError(error, QStringLiteral("fd %1: %2").arg(m_fd).arg(Sys::errorText(error)));
     aboutToClose();
     // Notifiers off before close(): a closed fd left in the poll set is reported as POLLNVAL.
@@ -193,8 +192,7 @@ void PipeTransport::disableNotifiers()
 
 void PipeTransport::setError(int error, const QString &message)
 {
-    m_error = error;
-    m_errorString = message;
+    m_error = Error(message, error);
 }
 
 } // namespace PipeScope
