@@ -51,7 +51,7 @@ QString hexDump(const QByteArray &bytes)
 QString refusalText(const SafeProbeResult &result)
 {
     if (!result.pipe)
-        return result.errorString;
+        return result.error.message();
     return QStringLiteral("no process holds the read end of %1; peeking would open one: %2")
             .arg(SnapshotFormat::pipeTitle(*result.pipe), result.refusal->noticedBy.join(QStringLiteral("; ")));
 }
@@ -95,7 +95,7 @@ int runPeek(const QStringList &arguments)
     if (!result.sample.ok)
         return failure(result.sample.error.message());
     if (!result.peeked)
-        return failure(result.peekError);
+        return failure(result.peekError.message());
     const PipeSample &sample = result.sample;
     const QByteArray *peeked = &*result.peeked;
     if (parser.isSet(hex)) {

@@ -10,7 +10,7 @@ std::optional<PipeProbe> probeThroughReader(const PipeProbe &requested, Error *e
     options.sample = false; // inspect samples and peeks itself, through the probe returned
     const SafeProbeResult result = SafeProbe::probeTarget(requested, options);
     if (result.refusal) {
-        *error = Error(result.errorString + QStringLiteral(" Use --open-anyway to open it all the same."));
+        *error = Error(result.error.message() + QStringLiteral(" Use --open-anyway to open it all the same."));
         return std::nullopt;
     }
     return result.probe;

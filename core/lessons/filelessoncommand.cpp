@@ -39,7 +39,7 @@ bool Command::start(LessonContext &context, const QString &text, QString *error)
     m_text = text;
     const SplitPipeline split = PipelineSplitter::split(text);
     if (!split.ok()) {
-        *error = QStringLiteral("`%1`: %2").arg(text, split.error);
+        *error = QStringLiteral("`%1`: %2").arg(text, split.error.message());
         return false;
     }
     const QString directory = context.tempDir();
@@ -92,9 +92,12 @@ void Command::meter(LessonContext &context)
 bool Command::sendSignal(int signal, QString *error) const
 {
     for (const Stage &stage : m_stages) {
+        Error failed;
         if (stage.process && stage.process->isRunning()
-            && !ProcessControl::sendSignal(stage.target, signal, error))
+            && !ProcessControl::sendSignal(stage.target, signal, &failed)) {
+            *error = failed.message();
             return false;
+        }
     }
     return true;
 }

@@ -133,7 +133,7 @@ bool Builder::addStepKey(const Entry &entry, QString *error)
         // Split now as the runner will (at unquoted '|'), so a check finds a bad quote.
         const SplitPipeline split = PipelineSplitter::split(entry.value);
         if (!split.ok()) {
-            *error = at(entry.line, QStringLiteral("'run' is no shell pipeline: %1").arg(split.error));
+            *error = at(entry.line, QStringLiteral("'run' is no shell pipeline: %1").arg(split.error.message()));
             return false;
         }
         m_step->commands << entry.value;
