@@ -80,8 +80,7 @@ void TestEmfile::openersFailWithEmfileAndLeakNothing()
     Lab lab;
     lab.setTicking(false);
     const int before = openFdCount();
-    Error pipeError;
-    QString labError;
+    Error pipeError, labError;
     SystemSnapshot snapshot;
     {
         const FdExhaustion full;
@@ -91,7 +90,7 @@ void TestEmfile::openersFailWithEmfileAndLeakNothing()
         snapshot = ProcScanner().scan();
     }
     QCOMPARE(pipeError.message(), QStringLiteral("pipe2: %1").arg(QString::fromLocal8Bit(std::strerror(EMFILE))));
-    QCOMPARE(labError, pipeError.message());
+    QCOMPARE(labError.message(), pipeError.message());
     QCOMPARE(snapshot.rootError, EMFILE);
     QCOMPARE(snapshot.processesScanned, 0);
     QCOMPARE(openFdCount(), before);
