@@ -244,10 +244,10 @@ int parseRequest(const QStringList &arguments, InspectRequest *request)
     const QStringList positional = parser.positionalArguments();
     if (positional.size() != 1)
         return usageError(QStringLiteral("expected exactly one PIPE (FD, PID:FD or FIFO-PATH)"), usage);
-    QString specError;
+    Error specError;
     const std::optional<PipeProbe> probe = PipeProbe::fromSpec(positional.first(), &specError);
     if (!probe)
-        return usageError(specError, usage);
+        return usageError(specError.message(), usage);
     request->probe = *probe;
     request->json = parser.isSet(QStringLiteral("json"));
     request->hex = parser.isSet(QStringLiteral("hex"));
@@ -284,25 +284,25 @@ int runInspect(const QStringList &arguments)
     if (request.probe.target() == PipeProbe::Target::ProcessFd && !processExists(request.probe.pid()))
         return noProcess("inspect", request.probe.pid());
     InspectResult result;
-    QString error;
+    Error error;
     if (!request.openAnyway) {
         const std::optional<PipeProbe> throughReader = probeThroughReader(request.probe, &error);
         if (!throughReader)
-            return failure(error);
+            return failure(error.message());
         request.probe = *throughReader;
     }
     if (request.newCapacity) {
         result.capacitySet = request.probe.setCapacity(*request.newCapacity, &error);
         if (!result.capacitySet)
-            return failure(withPidFdHint(request.probe, error));
+            return failure(withPidFdHint(request.probe, error.message()));
     }
     result.sample = request.probe.sample();
     if (!result.sample.ok)
-        return failure(withPidFdHint(request.probe, result.sample.errorString));
+        return failure(withPidFdHint(request.probe, result.sample.error.message()));
     if (request.peek >= 0) {
         result.peeked = request.probe.peek(request.peek, &error);
         if (!result.peeked)
-            return failure(error);
+            return failure(error.message());
     }
     if (request.json)
         QTextStream(stdout) << QJsonDocument(toJson(request, result)).toJson(QJsonDocument::Indented);

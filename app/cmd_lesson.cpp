@@ -76,9 +76,9 @@ int runLesson(const Lesson &lesson, bool json, const QString &report)
                             << runner.stepCount() << " steps; the lesson's processes are killed.\n";
         return QuitOnSignals::exitStatus(ExitFailure);
     }
-    QString error;
+    Error error;
     if (!report.isEmpty() && !Worksheet(lesson, runner.observations()).write(report, &error)) {
-        QTextStream(stderr) << "pipescope lesson: " << error << '\n';
+        QTextStream(stderr) << "pipescope lesson: " << error.message() << '\n';
         return ExitFailure;
     }
     if (json) {
@@ -96,10 +96,10 @@ int runLesson(const Lesson &lesson, bool json, const QString &report)
 /// `lesson check FILE`: validates a lesson file without running anything.
 int checkLessonFile(const QString &path)
 {
-    QString error;
+    Error error;
     const std::optional<LessonFile> lesson = LessonFile::load(path, &error);
     if (!lesson) {
-        QTextStream(stderr) << "pipescope lesson check: " << error << '\n';
+        QTextStream(stderr) << "pipescope lesson check: " << error.message() << '\n';
         return ExitFailure;
     }
     QTextStream(stdout) << path << ": lesson '" << lesson->id << "' (" << lesson->title << "), "
@@ -108,12 +108,12 @@ int checkLessonFile(const QString &path)
 }
 
 /// The catalog's lesson \a name, else the lesson file it names ("./x.lesson", "x.lesson").
-std::optional<Lesson> lessonNamed(const QString &name, QString *error)
+std::optional<Lesson> lessonNamed(const QString &name, Error *error)
 {
     if (std::optional<Lesson> lesson = LessonCatalog::find(name))
         return lesson;
     if (!LessonFile::namesAFile(name)) {
-        *error = QStringLiteral("unknown lesson '%1'. Lessons:\n%2").arg(name, lessonList());
+        *error = Error(QStringLiteral("unknown lesson '%1'. Lessons:\n%2").arg(name, lessonList()));
         return std::nullopt;
     }
     const std::optional<LessonFile> file = LessonFile::load(name, error);
@@ -164,10 +164,10 @@ int lessonCommand(const QStringList &arguments)
         return usageError(QStringLiteral("expected 'list', 'run NAME|FILE' or 'check FILE'"),
                           parser.helpText());
     }
-    QString error;
+    Error error;
     const std::optional<Lesson> lesson = lessonNamed(positional.at(1), &error);
     if (!lesson) {
-        QTextStream(stderr) << "pipescope lesson: " << error << '\n';
+        QTextStream(stderr) << "pipescope lesson: " << error.message() << '\n';
         return ExitUsage;
     }
     return runLesson(*lesson, parser.isSet(json), parser.value(report));

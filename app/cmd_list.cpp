@@ -31,7 +31,7 @@ QString scanFailure(const SystemSnapshot &snapshot, const QString &root)
     if (snapshot.skipped.isEmpty())
         return QStringLiteral("it lists no process");
     const SkippedProcess &first = snapshot.skipped.constFirst();
-    return QStringLiteral("process %1: %2 (%3)").arg(first.pid).arg(first.reason, errnoName(first.error));
+    return QStringLiteral("process %1: %2 (%3)").arg(first.pid).arg(first.error.message(), errnoName(first.error.code()));
 }
 
 int runList(const QStringList &arguments)

@@ -51,7 +51,7 @@ QString hexDump(const QByteArray &bytes)
 QString refusalText(const SafeProbeResult &result)
 {
     if (!result.pipe)
-        return result.errorString;
+        return result.error.message();
     return QStringLiteral("no process holds the read end of %1; peeking would open one: %2")
             .arg(SnapshotFormat::pipeTitle(*result.pipe), result.refusal->noticedBy.join(QStringLiteral("; ")));
 }
@@ -93,9 +93,9 @@ int runPeek(const QStringList &arguments)
     if (result.refusal)
         return failure(refusalText(result));
     if (!result.sample.ok)
-        return failure(result.sample.errorString);
+        return failure(result.sample.error.message());
     if (!result.peeked)
-        return failure(result.peekError);
+        return failure(result.peekError.message());
     const PipeSample &sample = result.sample;
     const QByteArray *peeked = &*result.peeked;
     if (parser.isSet(hex)) {

@@ -76,9 +76,9 @@ int run(const QStringList &arguments, bool stopping)
             << plan.lines.join(QStringLiteral("\n  ")) << '\n';
     if (request->dryRun)
         return ExitOk;
-    QString error;
+    Error error;
     if (!ProcessControl::send(plan.target, action, &error)) {
-        err << "pipescope " << name << ": " << error << '\n';
+        err << "pipescope " << name << ": " << error.message() << '\n';
         return ExitFailure;
     }
     // The signal is asynchronous; confirm the state the kernel reports.

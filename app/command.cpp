@@ -115,12 +115,12 @@ int noProcess(const char *command, qint64 pid)
 
 std::optional<PidFd> parsePidFd(const QString &text, QString *error)
 {
-    QString problem;
+    Error problem;
     const std::optional<PipeProbe> probe = PipeProbe::fromSpec(text, &problem);
     if (probe && probe->target() == PipeProbe::Target::ProcessFd)
         return PidFd{ probe->pid(), probe->fd() };
     return refuse<PidFd>(error, probe ? QStringLiteral("expected PID:FD, e.g. 812:0, got '%1'").arg(text)
-                                      : problem);
+                                      : problem.message());
 }
 
 } // namespace PipeScope::App

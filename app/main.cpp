@@ -180,10 +180,10 @@ int guiOptions(const QCommandLineParser &parser, const ProgramOptions &defined, 
     options->presentation = parser.isSet(defined.presentation);
     if (!options->lesson.isEmpty() && !LessonCatalog::find(options->lesson)
         && LessonFile::namesAFile(options->lesson)) {
-        QString error;
+        Error error;
         const std::optional<LessonFile> file = LessonFile::load(options->lesson, &error);
         if (!file)
-            return usageError(error, helpText(parser));
+            return usageError(error.message(), helpText(parser));
         LessonCatalog::add(FileLesson::toLesson(*file)); // the Lessons page lists it last
         options->lesson = file->id;
     }

@@ -13,6 +13,6 @@ namespace PipeScope::App {
 /// \a requested itself when it names a read end (or an fd of our own); else a probe through
 /// a visible process holding the pipe's read end; nullopt with \a error saying who would be
 /// affected, and that --open-anyway opens it all the same.
-std::optional<PipeProbe> probeThroughReader(const PipeProbe &requested, QString *error);
+std::optional<PipeProbe> probeThroughReader(const PipeProbe &requested, Error *error);
 
 } // namespace PipeScope::App

@@ -184,7 +184,7 @@ void attach()
     int found = 0;
     for (int i = 0; i < 21; ++i) {
         PipelineDiscovery::Failure failure;
-        QString error;
+        PipeScope::Error error;
         QElapsedTimer clock;
         clock.start();
         const auto pipeline = PipelineDiscovery::find(stages.value(1), &failure, &error);

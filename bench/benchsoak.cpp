@@ -78,14 +78,14 @@ class Soak
 {
 public:
     Soak(const QString &variant, quint64 bytes, quint64 seed);
-    bool open(QString *error);
+    bool open(PipeScope::Error *error);
     void run();
     bool ok() const;
     void print() const;
     void explain() const;
 
 private:
-    bool startCat(QString *error);
+    bool startCat(PipeScope::Error *error);
     void connectWriter();
     void connectReader();
     void pump();
@@ -142,7 +142,7 @@ Soak::Soak(const QString &variant, quint64 bytes, quint64 seed)
 {
 }
 
-bool Soak::open(QString *error)
+bool Soak::open(PipeScope::Error *error)
 {
     connectWriter();
     connectReader();
@@ -151,7 +151,7 @@ bool Soak::open(QString *error)
     return startCat(error);
 }
 
-bool Soak::startCat(QString *error)
+bool Soak::startCat(PipeScope::Error *error)
 {
     QObject::connect(&m_cat, &ChildProcess::finished, &m_loop, [this] {
         m_catDone = true;
@@ -159,14 +159,14 @@ bool Soak::startCat(QString *error)
     });
     m_catDone = false;
     if (!m_cat.start(QStringLiteral("cat"))) {
-        *error = m_cat.errorString();
+        *error = m_cat.lastError();
         return false;
     }
     const int in = m_cat.takeStdinFd();
     const int out = m_cat.takeStdoutFd();
     if (m_writer.open(in) && m_reader.open(out))
         return true;
-    *error = m_writer.isOpen() ? m_reader.errorString() : m_writer.errorString();
+    *error = m_writer.isOpen() ? m_reader.lastError() : m_writer.lastError();
     return false;
 }
 
@@ -358,10 +358,10 @@ void Soak::explain() const
 bool runVariant(const QString &variant, quint64 bytes, quint64 seed)
 {
     Soak soak(variant, bytes, seed);
-    QString error;
+    PipeScope::Error error;
     if (!soak.open(&error)) {
         std::fprintf(stderr, "pipescope-bench-soak %s: %s\n", qPrintable(variant),
-                     qPrintable(error));
+                     qPrintable(error.message()));
         return false;
     }
     soak.run();

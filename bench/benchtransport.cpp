@@ -212,9 +212,9 @@ int main(int argc, char **argv)
         return 2;
     }
     bench.data = QByteArray(bench.chunk, 'x');
-    QString error;
+    PipeScope::Error error;
     if (!PipeScope::Openers::openAnonymousPipe(&bench.reader, &bench.writer, &error)) {
-        std::fprintf(stderr, "pipescope-bench-transport: %s\n", qPrintable(error));
+        std::fprintf(stderr, "pipescope-bench-transport: %s\n", qPrintable(error.message()));
         return 1;
     }
     g_countedWriteFd = bench.writer.fd();

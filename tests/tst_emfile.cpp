@@ -80,7 +80,7 @@ void TestEmfile::openersFailWithEmfileAndLeakNothing()
     Lab lab;
     lab.setTicking(false);
     const int before = openFdCount();
-    QString pipeError, labError;
+    Error pipeError, labError;
     SystemSnapshot snapshot;
     {
         const FdExhaustion full;
@@ -89,8 +89,8 @@ void TestEmfile::openersFailWithEmfileAndLeakNothing()
         QVERIFY(!lab.addAnonymousPipe(QStringLiteral("p"), &labError));
         snapshot = ProcScanner().scan();
     }
-    QCOMPARE(pipeError, QStringLiteral("pipe2: %1").arg(QString::fromLocal8Bit(std::strerror(EMFILE))));
-    QCOMPARE(labError, pipeError);
+    QCOMPARE(pipeError.message(), QStringLiteral("pipe2: %1").arg(QString::fromLocal8Bit(std::strerror(EMFILE))));
+    QCOMPARE(labError.message(), pipeError.message());
     QCOMPARE(snapshot.rootError, EMFILE);
     QCOMPARE(snapshot.processesScanned, 0);
     QCOMPARE(openFdCount(), before);

@@ -113,7 +113,7 @@ void TestFuzzRegressions::snapshotjson_percentInProcessNameShownAsIs()
 void TestFuzzRegressions::pipeline_escapedTrailingBlankIsKept_crashbad38233()
 {
     const SplitPipeline split = PipelineSplitter::split(QStringLiteral("echo a \\ | cat"));
-    QVERIFY2(split.ok(), qPrintable(split.error));
+    QVERIFY2(split.ok(), qPrintable(split.error.message()));
     QCOMPARE(split.stages, (QStringList { QStringLiteral("echo a \\ "), QStringLiteral("cat") }));
     // What the stage runs is what the shell would run for the whole pipeline's first stage.
     QProcess shell;
@@ -143,7 +143,7 @@ void TestFuzzRegressions::pipeline_commentRightAfterAPipe_crashd7d4a8d6()
 {
     for (const char *pipeline : { "a | b |#/c", "a;#x | b", "a &#x | b", "a >#x | b", "a\\ #x | b" }) {
         const SplitPipeline split = PipelineSplitter::split(QString::fromLatin1(pipeline));
-        const bool comment = split.error.contains(QStringLiteral("comment"));
+        const bool comment = split.error.message().contains(QStringLiteral("comment"));
         // Only an unescaped blank or operator starts the comment: in `a\ #x` the # is in the word.
         QCOMPARE(comment, QByteArray(pipeline) != "a\\ #x | b");
     }
@@ -161,12 +161,12 @@ void TestFuzzRegressions::pipeline_commentRightAfterAPipe_crashd7d4a8d6()
 void TestFuzzRegressions::pipeline_backslashInsideSingleQuotesIsLiteral_crash124d3d2d()
 {
     const SplitPipeline split = PipelineSplitter::split(QStringLiteral("echo 'a || b | \\' | cat"));
-    QVERIFY2(split.ok(), qPrintable(split.error));
+    QVERIFY2(split.ok(), qPrintable(split.error.message()));
     QCOMPARE(split.stages, (QStringList { QStringLiteral("echo 'a || b | \\'"), QStringLiteral("cat") }));
     // Outside single quotes a backslash still escapes: \' is a literal quote, no string.
     QCOMPARE(PipelineSplitter::split(QStringLiteral("echo \\' | cat")).stages,
              (QStringList { QStringLiteral("echo \\'"), QStringLiteral("cat") }));
-    QVERIFY(PipelineSplitter::split(QStringLiteral("echo \"a\\\" | cat")).error.startsWith(QStringLiteral("unterminated")));
+    QVERIFY(PipelineSplitter::split(QStringLiteral("echo \"a\\\" | cat")).error.message().startsWith(QStringLiteral("unterminated")));
 }
 
 // "…;{|a …": a `{` right before `|` was a word in the pipeline but, as the last character of

@@ -111,9 +111,9 @@ void TestLab::procStateParse()
 void TestLab::childCatEchoesStdinToStdout()
 {
     Lab lab;
-    QString error;
+    Error error;
     LabChild *child = lab.addChild(QStringLiteral("cat"), &error);
-    QVERIFY2(child, qPrintable(error));
+    QVERIFY2(child, qPrintable(error.message()));
     QCOMPARE(lab.pipes().size(), 2);
     LabPipe *in = pipeOfKind(lab, child, LabPipe::Kind::ChildStdin);
     LabPipe *out = pipeOfKind(lab, child, LabPipe::Kind::ChildStdout);
@@ -139,9 +139,9 @@ void TestLab::childStderrAsAThirdPipe()
 {
     // What a program says on stderr arrives in the lab, apart from its output.
     Lab lab;
-    QString error;
+    Error error;
     LabChild *child = lab.addChild(QStringLiteral("sh -c 'cat; echo complaint >&2'"), ChildProcess::Stream::Pipe, &error);
-    QVERIFY2(child, qPrintable(error));
+    QVERIFY2(child, qPrintable(error.message()));
     QCOMPARE(lab.pipes().size(), 3);
     LabPipe *in = pipeOfKind(lab, child, LabPipe::Kind::ChildStdin);
     LabPipe *out = pipeOfKind(lab, child, LabPipe::Kind::ChildStdout);
@@ -162,10 +162,10 @@ void TestLab::childStderrAsAThirdPipe()
 void TestLab::childStderrMergedIntoStdout()
 {
     Lab lab;
-    QString error;
+    Error error;
     LabChild *child = lab.addChild(QStringLiteral("sh -c 'echo one; echo two >&2; echo three'"),
                                    ChildProcess::Stream::MergeWithStdout, &error);
-    QVERIFY2(child, qPrintable(error));
+    QVERIFY2(child, qPrintable(error.message()));
     QCOMPARE(lab.pipes().size(), 2);
     LabPipe *out = pipeOfKind(lab, child, LabPipe::Kind::ChildStdout);
     QTRY_COMPARE(out->readerState(), LabPipe::ReaderState::Eof);
@@ -177,10 +177,10 @@ void TestLab::childStderrModeIsSavedAndLoaded()
     QJsonObject saved;
     {
         Lab lab;
-        QString error;
-        QVERIFY2(lab.addChild(QStringLiteral("cat"), ChildProcess::Stream::Pipe, &error), qPrintable(error));
-        QVERIFY2(lab.addChild(QStringLiteral("tr a b"), ChildProcess::Stream::MergeWithStdout, &error), qPrintable(error));
-        QVERIFY2(lab.addChild(QStringLiteral("sha256sum"), &error), qPrintable(error));
+        Error error;
+        QVERIFY2(lab.addChild(QStringLiteral("cat"), ChildProcess::Stream::Pipe, &error), qPrintable(error.message()));
+        QVERIFY2(lab.addChild(QStringLiteral("tr a b"), ChildProcess::Stream::MergeWithStdout, &error), qPrintable(error.message()));
+        QVERIFY2(lab.addChild(QStringLiteral("sha256sum"), &error), qPrintable(error.message()));
         saved = lab.toJson();
     }
     const QJsonArray children = saved.value(QStringLiteral("children")).toArray();
@@ -189,8 +189,8 @@ void TestLab::childStderrModeIsSavedAndLoaded()
     QCOMPARE(children.at(1).toObject().value(QStringLiteral("stderr")).toString(), QStringLiteral("stdout"));
     QVERIFY(!children.at(2).toObject().contains(QStringLiteral("stderr"))); // the terminal, as before
     Lab loaded;
-    QString error;
-    QVERIFY2(loaded.fromJson(saved, &error), qPrintable(error));
+    Error error;
+    QVERIFY2(loaded.fromJson(saved, &error), qPrintable(error.message()));
     QCOMPARE(loaded.children().size(), 3);
     QCOMPARE(loaded.children().at(0)->stderrMode(), ChildProcess::Stream::Pipe);
     QVERIFY(pipeOfKind(loaded, loaded.children().at(0), LabPipe::Kind::ChildStderr));
@@ -202,9 +202,9 @@ void TestLab::childStderrModeIsSavedAndLoaded()
 void TestLab::pausedStdoutStallsGzipThenFillsItsStdin()
 {
     Lab lab;
-    QString error;
+    Error error;
     LabChild *child = lab.addChild(QStringLiteral("gzip -c -1"), &error);
-    QVERIFY2(child, qPrintable(error));
+    QVERIFY2(child, qPrintable(error.message()));
     LabPipe *in = pipeOfKind(lab, child, LabPipe::Kind::ChildStdin);
     LabPipe *out = pipeOfKind(lab, child, LabPipe::Kind::ChildStdout);
     out->pauseReading();
@@ -249,9 +249,9 @@ void TestLab::childThatDoesNotExist()
     QFETCH(QString, command);
     QFETCH(QString, errorPart);
     Lab lab;
-    QString error;
+    Error error;
     QVERIFY(!lab.addChild(command, &error));
-    QVERIFY2(error.contains(errorPart), qPrintable(error));
+    QVERIFY2(error.message().contains(errorPart), qPrintable(error.message()));
     QVERIFY(lab.pipes().isEmpty());
     QVERIFY(lab.children().isEmpty());
 }
@@ -259,9 +259,9 @@ void TestLab::childThatDoesNotExist()
 void TestLab::childExitIsReported()
 {
     Lab lab;
-    QString error;
+    Error error;
     LabChild *child = lab.addChild(QStringLiteral("sh -c 'exit 3'"), &error);
-    QVERIFY2(child, qPrintable(error));
+    QVERIFY2(child, qPrintable(error.message()));
     QTRY_VERIFY(!child->isRunning());
     QCOMPARE(child->stateText(), QStringLiteral("exited with status 3"));
     const auto &entries = lab.eventLog()->entries();
@@ -273,9 +273,9 @@ void TestLab::childExitIsReported()
 void TestLab::removingAChildPipeEndsTheChild()
 {
     Lab lab;
-    QString error;
+    Error error;
     LabChild *child = lab.addChild(QStringLiteral("cat"), &error);
-    QVERIFY2(child, qPrintable(error));
+    QVERIFY2(child, qPrintable(error.message()));
     const pid_t pid = child->pid();
     QVERIFY(processExists(pid));
     QSignalSpy removed(&lab, &Lab::pipeRemoved);
@@ -294,7 +294,7 @@ void TestLab::saveLoadRoundTrip()
     QVERIFY(dir.isValid());
     const QString path = dir.filePath(QStringLiteral("lab.json"));
     const QString fifo = dir.filePath(QStringLiteral("demo.fifo"));
-    QString error;
+    Error error;
     {
         Lab lab;
         LabPipe *pipe = lab.addAnonymousPipe(QStringLiteral("teaching"));
@@ -308,12 +308,12 @@ void TestLab::saveLoadRoundTrip()
         pipe->pauseReading();
         QVERIFY(lab.addFifo(fifo, true, &error));
         LabChild *child = lab.addChild(QStringLiteral("gzip -c"), &error);
-        QVERIFY2(child, qPrintable(error));
+        QVERIFY2(child, qPrintable(error.message()));
         pipeOfKind(lab, child, LabPipe::Kind::ChildStdout)->slowConsumer()->setMaxRate(2048);
-        QVERIFY2(lab.save(path, &error), qPrintable(error));
+        QVERIFY2(lab.save(path, &error), qPrintable(error.message()));
     }
     Lab lab;
-    QVERIFY2(lab.load(path, &error), qPrintable(error));
+    QVERIFY2(lab.load(path, &error), qPrintable(error.message()));
     QCOMPARE(lab.pipes().size(), 4);
     QCOMPARE(lab.children().size(), 1);
     LabPipe *pipe = lab.pipes().at(0);
@@ -364,11 +364,11 @@ void TestLab::loadErrors()
     file.write(content);
     file.close();
     Lab lab;
-    QString error;
+    Error error;
     QVERIFY(!lab.load(path, &error));
-    QVERIFY2(error.contains(errorPart), qPrintable(error));
+    QVERIFY2(error.message().contains(errorPart), qPrintable(error.message()));
     QVERIFY(!lab.load(dir.filePath(QStringLiteral("missing.json")), &error));
-    QVERIFY2(error.contains(QStringLiteral("missing.json")), qPrintable(error));
+    QVERIFY2(error.message().contains(QStringLiteral("missing.json")), qPrintable(error.message()));
 }
 
 void TestLab::demoPipeFlows()

@@ -58,9 +58,9 @@ void TestLabConsistency::textForAWaitingFifoIsWrittenWhenItOpens()
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("wait.fifo"));
     Lab lab;
-    QString error;
+    Error error;
     LabPipe *pipe = lab.addFifo(path, false, &error); // "Open a reader" unticked
-    QVERIFY2(pipe, qPrintable(error));
+    QVERIFY2(pipe, qPrintable(error.message()));
     QCOMPARE(pipe->writerState(), LabPipe::WriterState::WaitingForReader);
     const QByteArray text = "typed before cat ran\n";
     pipe->send(text);
@@ -103,9 +103,9 @@ void TestLabConsistency::kernelPanelSaysWhichWayTheChildIsBlocked()
 {
     // gzip with nothing sent sleeps in read() of its stdin.
     Lab lab;
-    QString error;
+    Error error;
     LabChild *gzip = lab.addChild(QStringLiteral("gzip -c"), &error);
-    QVERIFY2(gzip, qPrintable(error));
+    QVERIFY2(gzip, qPrintable(error.message()));
     LabPipe *out = pipeOfKind(lab, gzip, LabPipe::Kind::ChildStdout);
     LabPipe *in = pipeOfKind(lab, gzip, LabPipe::Kind::ChildStdin);
     QVERIFY(out && in);

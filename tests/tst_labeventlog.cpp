@@ -109,12 +109,12 @@ void TestLabEventLog::exportErrors()
 {
     LabEventLog log;
     log.append(1, QStringLiteral("p"), QStringLiteral("pipe"), QStringLiteral("x"));
-    QString error;
+    Error error;
     QVERIFY(!log.exportTo(QStringLiteral("/nonexistent/dir/log.csv"), true, &error));
-    QVERIFY2(error.contains(QStringLiteral("/nonexistent/dir/log.csv")), qPrintable(error));
+    QVERIFY2(error.message().contains(QStringLiteral("/nonexistent/dir/log.csv")), qPrintable(error.message()));
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("log.jsonl"));
-    QVERIFY2(log.exportTo(path, false, &error), qPrintable(error));
+    QVERIFY2(log.exportTo(path, false, &error), qPrintable(error.message()));
     QFile file(path);
     QVERIFY(file.open(QIODevice::ReadOnly));
     QCOMPARE(file.readAll(), log.toJsonLines());

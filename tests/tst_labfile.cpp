@@ -114,9 +114,9 @@ void TestLabFile::wrongValuesAreRefused()
     Lab target;
     target.setTicking(false);
     QVERIFY(target.addAnonymousPipe(QStringLiteral("before")));
-    QString error;
+    Error error;
     QVERIFY(!target.fromJson(lab, &error));
-    QVERIFY2(error.contains(message), qPrintable(error));
+    QVERIFY2(error.message().contains(message), qPrintable(error.message()));
     // Refused as a whole: the lab the user had is still there, nothing of the file was built.
     QCOMPARE(target.pipes().size(), 1);
     QCOMPARE(target.pipes().constFirst()->name(), QStringLiteral("before"));
@@ -129,9 +129,9 @@ void TestLabFile::capacityIsSetExactlyOrRefused()
     // never another size.
     Lab lab;
     lab.setTicking(false);
-    QString error;
+    Error error;
     QVERIFY2(lab.fromJson(labWith({ namedPipe(QStringLiteral("p"), { { QStringLiteral("capacity"), 65536 * 4 } }) }), &error),
-             qPrintable(error));
+             qPrintable(error.message()));
     QCOMPARE(lab.pipes().constFirst()->snapshot().capacity, qint64(65536 * 4));
 }
 
@@ -142,13 +142,13 @@ void TestLabFile::nulInFifoPathCreatesNothing()
     const QString withNul = truncated + QChar(0) + QStringLiteral("tail");
     Lab lab;
     lab.setTicking(false);
-    QString error;
+    Error error;
     QVERIFY(!lab.fromJson(labWith({ QJsonObject{ { QStringLiteral("kind"), QStringLiteral("fifo") },
                                                  { QStringLiteral("path"), withNul } } }),
                           &error));
-    QVERIFY2(error.contains(QLatin1String("holds a NUL byte")), qPrintable(error));
+    QVERIFY2(error.message().contains(QLatin1String("holds a NUL byte")), qPrintable(error.message()));
     QVERIFY(!lab.addFifo(withNul, true, &error));
-    QVERIFY2(error.contains(QLatin1String("the kernel would see only \"") + truncated), qPrintable(error));
+    QVERIFY2(error.message().contains(QLatin1String("the kernel would see only \"") + truncated), qPrintable(error.message()));
     QVERIFY(!QFileInfo::exists(truncated));
     QVERIFY(lab.pipes().isEmpty());
 }
@@ -161,22 +161,22 @@ void TestLabFile::hugeNameAndPathAreRefusedAtOnce()
     lab.setTicking(false);
     QElapsedTimer timer;
     timer.start();
-    QString error;
+    Error error;
     QVERIFY(!lab.fromJson(labWith({ namedPipe(huge) }), &error));
-    QVERIFY2(error.contains(QLatin1String("name is 10485760 characters long; at most 256 are allowed")), qPrintable(error));
-    QVERIFY2(error.size() < 200, "the message quotes a bounded part of the value");
+    QVERIFY2(error.message().contains(QLatin1String("name is 10485760 characters long; at most 256 are allowed")), qPrintable(error.message()));
+    QVERIFY2(error.message().size() < 200, "the message quotes a bounded part of the value");
     QVERIFY(!lab.fromJson(labWith({ QJsonObject{ { QStringLiteral("kind"), QStringLiteral("fifo") },
                                                  { QStringLiteral("path"), u'/' + huge } } }),
                           &error));
-    QVERIFY2(error.contains(QLatin1String("FIFO path is 10485761 bytes long")), qPrintable(error));
+    QVERIFY2(error.message().contains(QLatin1String("FIFO path is 10485761 bytes long")), qPrintable(error.message()));
     QVERIFY(!lab.addAnonymousPipe(huge, &error));
     QVERIFY(!lab.addFifo(QString(PATH_MAX, u'x'), true, &error));
-    QVERIFY2(error.contains(QLatin1String("shorter than PATH_MAX")), qPrintable(error));
+    QVERIFY2(error.message().contains(QLatin1String("shorter than PATH_MAX")), qPrintable(error.message()));
     QVERIFY(lab.pipes().isEmpty());
     // The longest allowed name is fine.
     const QString longest(LabFileCheck::MaxNameLength, u'l');
     LabPipe *pipe = lab.addAnonymousPipe(longest, &error);
-    QVERIFY2(pipe, qPrintable(error));
+    QVERIFY2(pipe, qPrintable(error.message()));
     QCOMPARE(pipe->name(), longest);
     qInfo("refusing both took %lld ms", timer.elapsed());
 }

@@ -204,15 +204,15 @@ void TestLabPipe::fifoWriterWaitsForReader()
     QVERIFY(dir.isValid());
     const QString path = dir.filePath(QStringLiteral("lab.fifo"));
     Lab lab;
-    QString error;
+    Error error;
     LabPipe *pipe = lab.addFifo(path, false, &error);
-    QVERIFY2(pipe, qPrintable(error));
+    QVERIFY2(pipe, qPrintable(error.message()));
     QTRY_COMPARE(pipe->writerState(), LabPipe::WriterState::WaitingForReader);
     QCOMPARE(pipe->readerState(), LabPipe::ReaderState::NotOpen);
     // It keeps waiting: a blocking open() would hang exactly here.
     QTest::qWait(100);
     QCOMPARE(pipe->writerState(), LabPipe::WriterState::WaitingForReader);
-    QVERIFY2(pipe->openFifoReader(&error), qPrintable(error));
+    QVERIFY2(pipe->openFifoReader(&error), qPrintable(error.message()));
     QTRY_COMPARE(pipe->writerState(), LabPipe::WriterState::Writing);
     pipe->send("through the fifo");
     QTRY_COMPARE(pipe->receivedTail(), QByteArray("through the fifo"));
@@ -226,10 +226,10 @@ void TestLabPipe::fifoPathThatIsNotAFifo()
     QVERIFY(file.open(QIODevice::WriteOnly));
     file.close();
     Lab lab;
-    QString error;
+    Error error;
     QVERIFY(!lab.addFifo(file.fileName(), true, &error));
-    QVERIFY2(error.contains(file.fileName()), qPrintable(error));
-    QVERIFY2(error.contains(QStringLiteral("FIFO"), Qt::CaseInsensitive), qPrintable(error));
+    QVERIFY2(error.message().contains(file.fileName()), qPrintable(error.message()));
+    QVERIFY2(error.message().contains(QStringLiteral("FIFO"), Qt::CaseInsensitive), qPrintable(error.message()));
     QVERIFY(lab.pipes().isEmpty());
 }
 
@@ -253,14 +253,14 @@ void TestLabPipe::parseHex()
     QFETCH(QString, input);
     QFETCH(QByteArray, bytes);
     QFETCH(QString, errorPart);
-    QString error;
+    Error error;
     const std::optional<QByteArray> parsed = LabPipe::parseHex(input, &error);
     if (errorPart.isEmpty()) {
-        QVERIFY2(parsed, qPrintable(error));
+        QVERIFY2(parsed, qPrintable(error.message()));
         QCOMPARE(*parsed, bytes);
     } else {
         QVERIFY(!parsed);
-        QVERIFY2(error.contains(errorPart), qPrintable(error));
+        QVERIFY2(error.message().contains(errorPart), qPrintable(error.message()));
     }
 }
 
@@ -279,9 +279,9 @@ void TestLabPipe::sendFileErrors()
     QFETCH(QString, errorPart);
     Lab lab;
     LabPipe *pipe = lab.addAnonymousPipe();
-    QString error;
+    Error error;
     QVERIFY(!pipe->sendFile(path, &error));
-    QVERIFY2(error.contains(errorPart) && error.contains(path), qPrintable(error));
+    QVERIFY2(error.message().contains(errorPart) && error.message().contains(path), qPrintable(error.message()));
     QCOMPARE(pipe->bytesWritten(), qint64(0));
 }
 
@@ -295,14 +295,14 @@ void TestLabPipe::sendFileWritesContents()
     file.close();
     Lab lab;
     LabPipe *pipe = lab.addAnonymousPipe();
-    QString error;
-    QVERIFY2(pipe->sendFile(file.fileName(), &error), qPrintable(error));
+    Error error;
+    QVERIFY2(pipe->sendFile(file.fileName(), &error), qPrintable(error.message()));
     QTRY_COMPARE(pipe->bytesRead(), quint64(data.size()));
     QCOMPARE(pipe->receivedTail(), data.right(LabPipe::ReceivedTailSize));
     if (::geteuid() != 0) {
         ::chmod(QFile::encodeName(file.fileName()).constData(), 0);
         QVERIFY(!pipe->sendFile(file.fileName(), &error));
-        QVERIFY2(error.contains(QStringLiteral("open")), qPrintable(error));
+        QVERIFY2(error.message().contains(QStringLiteral("open")), qPrintable(error.message()));
     }
 }
 
@@ -310,7 +310,7 @@ void TestLabPipe::capacityRoundedAndRefused()
 {
     Lab lab;
     LabPipe *pipe = lab.addAnonymousPipe();
-    QString error;
+    Error error;
     QCOMPARE(pipe->setCapacity(100000, &error), std::optional<int>(131072));
     QCOMPARE(pipe->snapshot().capacity, qint64(131072));
     // Above /proc/sys/fs/pipe-max-size needs CAP_SYS_RESOURCE, which this VM's root lacks
@@ -319,14 +319,14 @@ void TestLabPipe::capacityRoundedAndRefused()
     QVERIFY(max > 0);
     const std::optional<int> huge = pipe->setCapacity(int(max * 2), &error);
     if (!huge)
-        QVERIFY2(error.contains(QStringLiteral("EPERM")) || error.contains(QStringLiteral("Operation not permitted")), qPrintable(error));
+        QVERIFY2(error.message().contains(QStringLiteral("EPERM")) || error.message().contains(QStringLiteral("Operation not permitted")), qPrintable(error.message()));
     // Shrinking below what is queued: EBUSY, counted in page slots.
     pipe->pauseReading();
     QTRY_VERIFY(!pipe->reader()->isReading());
     pipe->send(QByteArray(3 * 4096, 'x'));
     QTRY_COMPARE(pipe->snapshot().queued, qint64(3 * 4096));
     QVERIFY(!pipe->setCapacity(4096, &error));
-    QVERIFY2(error.contains(QStringLiteral("EBUSY")) || error.contains(QStringLiteral("busy")), qPrintable(error));
+    QVERIFY2(error.message().contains(QStringLiteral("EBUSY")) || error.message().contains(QStringLiteral("busy")), qPrintable(error.message()));
     const auto &entries = lab.eventLog()->entries();
     QVERIFY(std::any_of(entries.begin(), entries.end(), [](const LabEvent &e) {
         return e.event == u"F_SETPIPE_SZ" && e.detail.contains(QStringLiteral("refused"));
@@ -341,7 +341,7 @@ void TestLabPipe::peekShowsQueuedBytesWithoutConsuming()
     QTRY_VERIFY(pipe->reader()->isOpen() && !pipe->reader()->isReading());
     pipe->send("queued, not read");
     QTRY_COMPARE(pipe->snapshot().queued, qint64(16));
-    QString error;
+    Error error;
     QCOMPARE(pipe->peek(1024, &error), std::optional<QByteArray>("queued, not read"));
     QCOMPARE(pipe->snapshot().queued, qint64(16));
     QCOMPARE(pipe->bytesRead(), quint64(0));
@@ -355,8 +355,8 @@ void TestLabPipe::slowConsumerLimitsRate()
     Lab lab;
     LabPipe *pipe = lab.addAnonymousPipe();
     // A one-page pipe bounds the bursts: a resumed reader reads all that is queued at once.
-    QString error;
-    QVERIFY2(pipe->setCapacity(4096, &error), qPrintable(error));
+    Error error;
+    QVERIFY2(pipe->setCapacity(4096, &error), qPrintable(error.message()));
     pipe->slowConsumer()->setMaxRate(20000);
     pipe->generator()->setRate(100000);
     pipe->generator()->setChunkSize(1000);

@@ -99,15 +99,15 @@ void TestLabTrust::anotherUsersFifoIsRefused()
     NobodyShell nobody(QStringLiteral("mkfifo '%1' && ln -s '%1' '%2' && exec cat '%1'").arg(fifo, link));
     QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(link).isSymLink(), 5000);
     Lab lab;
-    QString error;
+    Error error;
     QVERIFY(!lab.addFifo(fifo, false, &error));
-    QVERIFY2(error.contains(QLatin1String("is a FIFO of user nobody (uid 65534), not ours")), qPrintable(error));
+    QVERIFY2(error.message().contains(QLatin1String("is a FIFO of user nobody (uid 65534), not ours")), qPrintable(error.message()));
     QVERIFY(!lab.addFifo(link, false, &error));
-    QVERIFY2(error.contains(QLatin1String("is a symbolic link of user nobody (uid 65534)")), qPrintable(error));
+    QVERIFY2(error.message().contains(QLatin1String("is a symbolic link of user nobody (uid 65534)")), qPrintable(error.message()));
     QVERIFY(lab.pipes().isEmpty());
     // Chosen explicitly, it is used, and the log says whose it is.
     LabPipe *pipe = lab.addFifo(fifo, false, &error, true);
-    QVERIFY2(pipe, qPrintable(error));
+    QVERIFY2(pipe, qPrintable(error.message()));
     QVERIFY(logMentions(lab, QStringLiteral("belongs to user nobody (uid 65534)")));
     QTRY_COMPARE_WITH_TIMEOUT(pipe->writerState(), LabPipe::WriterState::Writing, 5000);
     const QByteArray bytes(200, 'x');
@@ -119,9 +119,9 @@ void TestLabTrust::aFifoSwappedInAfterTheCheckGetsNothing()
 {
     const QString path = m_dir.filePath(QStringLiteral("swapped.fifo"));
     Lab lab;
-    QString error;
+    Error error;
     LabPipe *pipe = lab.addFifo(path, false, &error);
-    QVERIFY2(pipe, qPrintable(error));
+    QVERIFY2(pipe, qPrintable(error.message()));
     QCOMPARE(pipe->writerState(), LabPipe::WriterState::WaitingForReader);
     // While the writer waits for a reader, the checked FIFO is moved away and another put in
     // its place; a reader opens that one, so the waiting open() would reach it.

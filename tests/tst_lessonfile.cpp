@@ -37,9 +37,9 @@ private Q_SLOTS:
 
 void TestLessonFile::parsesTheExample()
 {
-    QString error;
+    Error error;
     const std::optional<LessonFile> lesson = LessonFile::load(fixture(), &error);
-    QVERIFY2(lesson, qPrintable(error));
+    QVERIFY2(lesson, qPrintable(error.message()));
     QCOMPARE(lesson->id, QStringLiteral("full-pipe"));
     QCOMPARE(lesson->title, QStringLiteral("A full pipe stops the writer"));
     QCOMPARE(lesson->steps.size(), 2);
@@ -121,9 +121,9 @@ void TestLessonFile::refusesWithLineNumber()
 {
     QFETCH(QString, text);
     QFETCH(QString, message);
-    QString error;
+    Error error;
     QVERIFY(!LessonFile::parse(text, &error));
-    QVERIFY2(error.startsWith(message), qPrintable(error));
+    QVERIFY2(error.message().startsWith(message), qPrintable(error.message()));
 }
 
 void TestLessonFile::survivesHostileInput()
@@ -147,21 +147,21 @@ void TestLessonFile::survivesHostileInput()
             for (int i = 0; i < 30; ++i)
                 text += words.at(int(random.bounded(words.size()))) + u' ';
         }
-        QString error;
+        Error error;
         if (!LessonFile::parse(text, &error))
-            QVERIFY2(!error.isEmpty(), qPrintable(text));
+            QVERIFY2(!error.message().isEmpty(), qPrintable(text));
     }
-    QString error;
+    Error error;
     QVERIFY(!LessonFile::parse(QString(200000, u'x'), &error));
-    QVERIFY2(error.startsWith(u"line 1: expected 'key: value', got 'xxxx") && error.size() < 200,
-             qPrintable(error.left(300)));
+    QVERIFY2(error.message().startsWith(u"line 1: expected 'key: value', got 'xxxx") && error.message().size() < 200,
+             qPrintable(error.message().left(300)));
 }
 
 void TestLessonFile::loadNamesThePath()
 {
-    QString error;
+    Error error;
     QVERIFY(!LessonFile::load(QStringLiteral("/nonexistent/x.lesson"), &error));
-    QVERIFY2(error.startsWith(u"/nonexistent/x.lesson: "), qPrintable(error));
+    QVERIFY2(error.message().startsWith(u"/nonexistent/x.lesson: "), qPrintable(error.message()));
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("bad.lesson"));
     QFile file(path);
@@ -169,8 +169,8 @@ void TestLessonFile::loadNamesThePath()
     file.write("id: bad\ntitle: t\nsummary: s\nstep: x\nexplain: e\npredict: p\nwait: forever 1\n");
     file.close();
     QVERIFY(!LessonFile::load(path, &error));
-    QVERIFY2(error.startsWith(path + QStringLiteral(": line 7: unknown condition 'forever'")),
-             qPrintable(error));
+    QVERIFY2(error.message().startsWith(path + QStringLiteral(": line 7: unknown condition 'forever'")),
+             qPrintable(error.message()));
 }
 
 void TestLessonFile::cliCheck()

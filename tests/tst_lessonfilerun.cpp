@@ -31,10 +31,10 @@ const QString Header = QStringLiteral("id: test-file\ntitle: A test\nsummary: Fo
 
 Lesson lessonFrom(const QString &steps)
 {
-    QString error;
+    Error error;
     const std::optional<LessonFile> file = LessonFile::parse(Header + steps, &error);
     if (!file)
-        qFatal("bad test lesson: %s", qPrintable(error));
+        qFatal("bad test lesson: %s", qPrintable(error.message()));
     return FileLesson::toLesson(*file);
 }
 
@@ -195,8 +195,8 @@ void TestLessonFileRun::worksheetHoldsEveryObservation()
     sheet.setGraph(2, QByteArray("\x89PNG fake", 9));
     const QTemporaryDir dir;
     const QString path = dir.filePath(file);
-    QString error;
-    QVERIFY2(sheet.write(path, &error), qPrintable(error));
+    Error error;
+    QVERIFY2(sheet.write(path, &error), qPrintable(error.message()));
     QFile written(path);
     QVERIFY(written.open(QIODevice::ReadOnly));
     const QString text = QString::fromUtf8(written.readAll());

@@ -506,14 +506,14 @@ void TestLessons::lessonProcessGetsOnlyItsFds()
     QVERIFY(leaked[1] < 250 && high >= 300);
     const auto [input, unused] = Test::makePipe();
     LessonProcess child;
-    QString error;
+    Error error;
     const bool started = child.start(
         {QStringLiteral("sleep"), {QStringLiteral("30")}, {{input, 0}, {input, 250}}}, &error);
     const QMap<int, QString> links = Test::fdLinks(child.pid());
     for (int fd : {leaked[0], leaked[1], high, input, unused})
         ::close(fd);
     child.kill();
-    QVERIFY2(started, qPrintable(error));
+    QVERIFY2(started, qPrintable(error.message()));
     // Besides 0, 1, 2 and 250 the child holds no pipe (it may hold a file of its own, such as
     // locale.alias while it starts).
     for (auto it = links.cbegin(); it != links.cend(); ++it) {

@@ -181,9 +181,9 @@ void TestMeter::splitter()
     const SplitPipeline split = PipelineSplitter::split(pipeline);
     QCOMPARE(split.stages, stages);
     if (error.isEmpty())
-        QVERIFY2(split.ok(), qPrintable(split.error));
+        QVERIFY2(split.ok(), qPrintable(split.error.message()));
     else
-        QVERIFY2(split.error.contains(error), qPrintable(split.error));
+        QVERIFY2(split.error.message().contains(error), qPrintable(split.error.message()));
 }
 
 void TestMeter::simpleCommand_data()

@@ -111,17 +111,17 @@ void TestOpeners::init()
 QString TestOpeners::fifoPath(const QString &name)
 {
     const QString path = m_dir.filePath(name);
-    QString error;
+    Error error;
     if (!Openers::makeFifo(path, &error))
-        qWarning("makeFifo: %s", qPrintable(error));
+        qWarning("makeFifo: %s", qPrintable(error.message()));
     return path;
 }
 
 void TestOpeners::anonymousPipeIsCloexec()
 {
-    QString error;
+    Error error;
     const std::optional<PipeFds> fds = Openers::anonymousPipe(&error);
-    QVERIFY2(fds, qPrintable(error));
+    QVERIFY2(fds, qPrintable(error.message()));
     Fd r(fds->read), w(fds->write);
     QVERIFY(hasFlags(r.get(), 0, FD_CLOEXEC));
     QVERIFY(hasFlags(w.get(), 0, FD_CLOEXEC));
@@ -137,8 +137,8 @@ void TestOpeners::openAnonymousPipeEndToEnd()
         ReadPipeTransport reader;
         WritePipeTransport writer;
         TransportRecorder rrec(&reader), wrec(&writer);
-        QString error;
-        QVERIFY2(Openers::openAnonymousPipe(&reader, &writer, &error), qPrintable(error));
+        Error error;
+        QVERIFY2(Openers::openAnonymousPipe(&reader, &writer, &error), qPrintable(error.message()));
         QCOMPARE(openFdCount(), before + 2);
         const QByteArray payload = randomBytes(300000, 5);
         writer.write(payload);
@@ -155,23 +155,23 @@ void TestOpeners::openAnonymousPipeEndToEnd()
 void TestOpeners::makeFifoCreatesAcceptsExistingRefusesOther()
 {
     const QString path = m_dir.filePath(QStringLiteral("made.fifo"));
-    QString error;
-    QVERIFY2(Openers::makeFifo(path, &error), qPrintable(error));
+    Error error;
+    QVERIFY2(Openers::makeFifo(path, &error), qPrintable(error.message()));
     struct stat st {};
     QCOMPARE(::stat(QFile::encodeName(path).constData(), &st), 0);
     QVERIFY(S_ISFIFO(st.st_mode));
     QCOMPARE(int(st.st_mode & 0777), 0600);
-    QVERIFY2(Openers::makeFifo(path, &error), qPrintable(error)); // an existing FIFO is fine
+    QVERIFY2(Openers::makeFifo(path, &error), qPrintable(error.message())); // an existing FIFO is fine
 
     const QString file = m_dir.filePath(QStringLiteral("plain"));
     QFile f(file);
     QVERIFY(f.open(QIODevice::WriteOnly));
     f.close();
     QVERIFY(!Openers::makeFifo(file, &error));
-    QVERIFY2(error.contains(file) && error.contains(QLatin1String("not a FIFO")), qPrintable(error));
+    QVERIFY2(error.message().contains(file) && error.message().contains(QLatin1String("not a FIFO")), qPrintable(error.message()));
 
     QVERIFY(!Openers::makeFifo(m_dir.filePath(QStringLiteral("no/such/dir/f")), &error));
-    QVERIFY2(error.contains(QString::fromLocal8Bit(std::strerror(ENOENT))), qPrintable(error));
+    QVERIFY2(error.message().contains(QString::fromLocal8Bit(std::strerror(ENOENT))), qPrintable(error.message()));
 }
 
 void TestOpeners::s35_fifoWriterFirstNonBlockingOpenIsEnxio()
@@ -198,9 +198,9 @@ void TestOpeners::s35_fifoWriterFirstNonBlockingOpenIsEnxio()
 void TestOpeners::fifoReaderFirstWriterConnectsAtOnce()
 {
     const QString path = fifoPath(QStringLiteral("readerfirst.fifo"));
-    QString error;
+    Error error;
     const int rfd = Openers::openFifoReader(path, &error);
-    QVERIFY2(rfd >= 0, qPrintable(error));
+    QVERIFY2(rfd >= 0, qPrintable(error.message()));
     QVERIFY(hasFlags(rfd, O_NONBLOCK, FD_CLOEXEC));
     QCOMPARE(accessMode(rfd), O_RDONLY);
 
@@ -250,9 +250,9 @@ void TestOpeners::fifoWriterFirstWaitsForReaderThenConnects()
     QCOMPARE(connected.count(), 0);
     QVERIFY(opener.isWaiting());
 
-    QString error;
+    Error error;
     const int rfd = Openers::openFifoReader(path, &error);
-    QVERIFY2(rfd >= 0, qPrintable(error));
+    QVERIFY2(rfd >= 0, qPrintable(error.message()));
     QTRY_COMPARE(connected.count(), 1);
     QVERIFY(!opener.isWaiting());
     QCOMPARE(failed.count(), 0);
@@ -277,9 +277,9 @@ void TestOpeners::fifoWriterFirstWaitsForReaderThenConnects()
 void TestOpeners::s36_fifoReaderWithoutWriterNoEofThenData()
 {
     const QString path = fifoPath(QStringLiteral("s36.fifo"));
-    QString error;
+    Error error;
     const int rfd = Openers::openFifoReader(path, &error);
-    QVERIFY2(rfd >= 0, qPrintable(error));
+    QVERIFY2(rfd >= 0, qPrintable(error.message()));
     ReadPipeTransport reader;
     TransportRecorder rrec(&reader);
     QVERIFY(reader.open(rfd));
@@ -321,9 +321,9 @@ void TestOpeners::fifoWriterCancel()
     QCOMPARE(openFdCount(), before);
 
     // A reader that comes after the cancel is not connected to.
-    QString error;
+    Error error;
     Fd rfd(Openers::openFifoReader(path, &error));
-    QVERIFY2(rfd, qPrintable(error));
+    QVERIFY2(rfd, qPrintable(error.message()));
     QTest::qWait(FifoWriterOpener::RetryIntervalMs * 5);
     QCOMPARE(connected.count(), 0);
     QCOMPARE(cancelled.count(), 1);
@@ -344,7 +344,7 @@ void TestOpeners::fifoWriterCancelWhenNotWaitingIsSilent()
     QCOMPARE(cancelled.count(), 0);
 
     const QString path = fifoPath(QStringLiteral("silent.fifo"));
-    QString error;
+    Error error;
     Fd rfd(Openers::openFifoReader(path, &error));
     QSignalSpy connected(&opener, &FifoWriterOpener::connected);
     QVERIFY(opener.start(path));
@@ -363,7 +363,7 @@ void TestOpeners::fifoWriterDestroyedWhileWaiting()
     QVERIFY(opener->start(path));
     QTRY_COMPARE(waiting.count(), 1);
     delete opener;
-    QString error;
+    Error error;
     Fd rfd(Openers::openFifoReader(path, &error));
     QTest::qWait(FifoWriterOpener::RetryIntervalMs * 3);
     QCOMPARE(openFdCount(), before + 1); // only our reader: no writer opened behind our back
@@ -411,9 +411,9 @@ void TestOpeners::fifoErrors()
     }
     const int before = openFdCount();
 
-    QString error;
+    Error error;
     QCOMPARE(Openers::openFifoReader(path, &error), -1);
-    QVERIFY2(error.contains(path) && error.contains(expected), qPrintable(error));
+    QVERIFY2(error.message().contains(path) && error.message().contains(expected), qPrintable(error.message()));
 
     FifoWriterOpener opener;
     QSignalSpy waiting(&opener, &FifoWriterOpener::waitingForReader);

@@ -115,8 +115,8 @@ std::optional<QByteArray> runAsNobody(const std::function<QByteArray()> &work)
 
 QByteArray sampleLine(const PipeSample &sample)
 {
-    return QByteArray::number(sample.ok) + '|' + QByteArray::number(sample.error) + '|'
-            + QByteArray::number(sample.queued) + '|' + sample.errorString.toUtf8() + '\n';
+    return QByteArray::number(sample.ok) + '|' + QByteArray::number(sample.error.code()) + '|'
+            + QByteArray::number(sample.queued) + '|' + sample.error.message().toUtf8() + '\n';
 }
 
 } // namespace
@@ -190,14 +190,14 @@ void TestPipeProbe::queuedAndCapacity()
                                     PipeProbe::forProcessFd(ownPid(), pipe.read.get()),
                                     PipeProbe::forProcessFd(ownPid(), pipe.write.get()) }) {
         const PipeSample sample = probe.sample();
-        QVERIFY2(sample.ok, qPrintable(sample.errorString));
+        QVERIFY2(sample.ok, qPrintable(sample.error.message()));
         QCOMPARE(sample.queued, total);
         QCOMPARE(sample.capacity, capacity);
         QCOMPARE(sample.inode, quint64(status.st_ino));
         QCOMPARE(sample.device, quint64(status.st_dev));
         QVERIFY(!sample.isFifo);
         QVERIFY(sample.fifoPath.isEmpty());
-        QCOMPARE(sample.error, 0);
+        QCOMPARE(sample.error.code(), 0);
     }
 }
 
@@ -221,9 +221,9 @@ void TestPipeProbe::setCapacity()
     QFETCH(int, request);
     QFETCH(int, capacity);
     PipePair pipe = pipePair();
-    QString error;
+    Error error;
     QCOMPARE(PipeProbe::forFd(pipe.read.get()).setCapacity(request, &error), capacity);
-    QVERIFY(error.isEmpty());
+    QVERIFY(error.message().isEmpty());
     QCOMPARE(Sys::fcntl(pipe.write.get(), F_GETPIPE_SZ), capacity);
     QCOMPARE(PipeProbe::forFd(pipe.write.get()).sample().capacity, capacity);
     QCOMPARE(PipeLimits::roundedCapacity(request), capacity);
@@ -246,9 +246,9 @@ void TestPipeProbe::setCapacityAbovePipeMax()
     const qint64 maxSize = PipeLimits::pipeMaxSize();
     QVERIFY(maxSize > 0);
     PipePair pipe = pipePair();
-    QString error;
+    Error error;
     QCOMPARE(PipeProbe::forFd(pipe.read.get()).setCapacity(int(maxSize) + 1, &error), std::nullopt);
-    QCOMPARE(error, QStringLiteral("fcntl F_SETPIPE_SZ %1 on fd %2: Operation not permitted: "
+    QCOMPARE(error.message(), QStringLiteral("fcntl F_SETPIPE_SZ %1 on fd %2: Operation not permitted: "
                                    "%1 bytes is above /proc/sys/fs/pipe-max-size (%3), which "
                                    "needs CAP_SYS_RESOURCE")
                             .arg(maxSize + 1)
@@ -287,9 +287,9 @@ void TestPipeProbe::setCapacityBusy()
     QCOMPARE(probe.setCapacity(capacity), capacity);
     for (int i = 0; i < writeCount; ++i)
         QVERIFY(Test::writeAll(pipe.write.get(), QByteArray(writeSize, 'x')));
-    QString error;
+    Error error;
     QCOMPARE(probe.setCapacity(shrinkTo, &error), std::nullopt);
-    QCOMPARE(error, QStringLiteral("fcntl F_SETPIPE_SZ %1 on /proc/%2/fd/%3: Device or resource "
+    QCOMPARE(error.message(), QStringLiteral("fcntl F_SETPIPE_SZ %1 on /proc/%2/fd/%3: Device or resource "
                                    "busy: %4")
                             .arg(shrinkTo)
                             .arg(ownPid())
@@ -302,9 +302,9 @@ void TestPipeProbe::setCapacityBusy()
 void TestPipeProbe::setCapacityNegative()
 {
     PipePair pipe = pipePair();
-    QString error;
+    Error error;
     QCOMPARE(PipeProbe::forFd(pipe.read.get()).setCapacity(-1, &error), std::nullopt);
-    QCOMPARE(error, QStringLiteral("fcntl F_SETPIPE_SZ -1 on fd %1: Invalid argument")
+    QCOMPARE(error.message(), QStringLiteral("fcntl F_SETPIPE_SZ -1 on fd %1: Invalid argument")
                             .arg(pipe.read.get()));
 }
 
@@ -317,9 +317,9 @@ void TestPipeProbe::setCapacityPerUserLimit()
         std::vector<PipePair> pipes;
         for (int i = 0; i < 400; ++i) {
             pipes.push_back(pipePair());
-            QString error;
+            Error error;
             if (!PipeProbe::forFd(pipes.back().write.get()).setCapacity(1048576, &error))
-                return QByteArray::number(i) + '|' + error.toUtf8();
+                return QByteArray::number(i) + '|' + error.message().toUtf8();
         }
         return QByteArray("no failure");
     });
@@ -361,9 +361,9 @@ void TestPipeProbe::peekReturnsQueuedBytes()
     for (const PipeProbe &probe : { PipeProbe::forFd(pipe.read.get()),
                                     PipeProbe::forProcessFd(ownPid(), pipe.read.get()) }) {
         for (int round = 0; round < 3; ++round) {
-            QString error;
+            Error error;
             const std::optional<QByteArray> peeked = probe.peek(n, &error);
-            QVERIFY2(peeked, qPrintable(error));
+            QVERIFY2(peeked, qPrintable(error.message()));
             QCOMPARE(peeked->size(), expected.size());
             QCOMPARE(Test::sha256(*peeked), Test::sha256(expected));
             QCOMPARE(Test::queued(pipe.read.get()), queued);
@@ -478,7 +478,7 @@ void TestPipeProbe::childProcessPipe()
     const PipeProbe probe = PipeProbe::forProcessFd(reader.pid(), 0);
     QCOMPARE(probe.describe(), QStringLiteral("/proc/%1/fd/0").arg(reader.pid()));
     const PipeSample sample = probe.sample();
-    QVERIFY2(sample.ok, qPrintable(sample.errorString));
+    QVERIFY2(sample.ok, qPrintable(sample.error.message()));
     QCOMPARE(sample.inode, quint64(status.st_ino));
     QCOMPARE(sample.queued, 50000);
     QCOMPARE(sample.capacity, 65536);
@@ -515,7 +515,7 @@ void TestPipeProbe::childProcessPipeWhileReading()
                                      size_t(qMin<qsizetype>(data.size() - written, 7000)));
         QVERIFY(n > 0 || errno == EAGAIN);
         written += qMax<ssize_t>(n, 0);
-        QVERIFY2(probe.sample().ok, qPrintable(probe.sample().errorString));
+        QVERIFY2(probe.sample().ok, qPrintable(probe.sample().error.message()));
         const std::optional<QByteArray> peeked = probe.peek(65536);
         QVERIFY(peeked);
         ++probes;
@@ -555,7 +555,7 @@ void TestPipeProbe::fifoByPath()
     const PipeProbe probe = PipeProbe::forFifo(path);
     QCOMPARE(probe.describe(), path);
     const PipeSample sample = probe.sample();
-    QVERIFY2(sample.ok, qPrintable(sample.errorString));
+    QVERIFY2(sample.ok, qPrintable(sample.error.message()));
     QVERIFY(sample.isFifo);
     QCOMPARE(sample.fifoPath, path);
     QVERIFY(!sample.fifoDeleted);
@@ -573,7 +573,7 @@ void TestPipeProbe::fifoByPath()
     for (const PipeProbe &own : { PipeProbe::forFd(reader.get()), PipeProbe::forFd(writer.get()),
                                   PipeProbe::forProcessFd(ownPid(), writer.get()) }) {
         const PipeSample viaFd = own.sample();
-        QVERIFY2(viaFd.ok, qPrintable(viaFd.errorString));
+        QVERIFY2(viaFd.ok, qPrintable(viaFd.error.message()));
         QVERIFY(viaFd.isFifo);
         QCOMPARE(viaFd.fifoPath, canonical);
         QCOMPARE(viaFd.inode, sample.inode);
@@ -599,7 +599,7 @@ void TestPipeProbe::fifoDeleted()
     for (const PipeProbe &probe : { PipeProbe::forFd(reader.get()),
                                     PipeProbe::forProcessFd(ownPid(), writer.get()) }) {
         const PipeSample sample = probe.sample();
-        QVERIFY2(sample.ok, qPrintable(sample.errorString));
+        QVERIFY2(sample.ok, qPrintable(sample.error.message()));
         QVERIFY(sample.isFifo);
         QVERIFY(sample.fifoDeleted);
         QCOMPARE(sample.fifoPath, canonical);
@@ -608,8 +608,8 @@ void TestPipeProbe::fifoDeleted()
     }
     const PipeSample byPath = PipeProbe::forFifo(path).sample();
     QVERIFY(!byPath.ok);
-    QCOMPARE(byPath.error, ENOENT);
-    QCOMPARE(byPath.errorString, QStringLiteral("open %1: No such file or directory").arg(path));
+    QCOMPARE(byPath.error.code(), ENOENT);
+    QCOMPARE(byPath.error.message(), QStringLiteral("open %1: No such file or directory").arg(path));
 }
 
 void TestPipeProbe::errors()
@@ -620,26 +620,26 @@ void TestPipeProbe::errors()
     Sys::close(closed[1]);
     const PipeSample badFd = PipeProbe::forFd(closed[0]).sample();
     QVERIFY(!badFd.ok);
-    QCOMPARE(badFd.error, EBADF);
-    QCOMPARE(badFd.errorString, QStringLiteral("fstat fd %1: Bad file descriptor").arg(closed[0]));
-    QString error;
+    QCOMPARE(badFd.error.code(), EBADF);
+    QCOMPARE(badFd.error.message(), QStringLiteral("fstat fd %1: Bad file descriptor").arg(closed[0]));
+    Error error;
     QCOMPARE(PipeProbe::forFd(closed[0]).peek(10, &error), std::nullopt);
-    QCOMPARE(error, badFd.errorString);
+    QCOMPARE(error.message(), badFd.error.message());
 
     const qint64 pid = impossiblePid();
     const PipeSample noProcess = PipeProbe::forProcessFd(pid, 0).sample();
-    QCOMPARE(noProcess.error, ESRCH);
-    QCOMPARE(noProcess.errorString, QStringLiteral("no process %1").arg(pid));
+    QCOMPARE(noProcess.error.code(), ESRCH);
+    QCOMPARE(noProcess.error.message(), QStringLiteral("no process %1").arg(pid));
 
     const PipeSample noFd = PipeProbe::forProcessFd(ownPid(), closed[0]).sample();
-    QCOMPARE(noFd.error, ENOENT);
-    QCOMPARE(noFd.errorString, QStringLiteral("process %1 has no fd %2").arg(ownPid()).arg(closed[0]));
+    QCOMPARE(noFd.error.code(), ENOENT);
+    QCOMPARE(noFd.error.message(), QStringLiteral("process %1 has no fd %2").arg(ownPid()).arg(closed[0]));
     QCOMPARE(PipeProbe::forProcessFd(ownPid(), closed[0]).setCapacity(4096, &error), std::nullopt);
-    QCOMPARE(error, noFd.errorString);
+    QCOMPARE(error.message(), noFd.error.message());
 
     PipePair pipe = pipePair();
     QCOMPARE(PipeProbe::forFd(pipe.read.get()).peek(-1, &error), std::nullopt);
-    QCOMPARE(error, QStringLiteral("peek fd %1: byte count -1 is negative").arg(pipe.read.get()));
+    QCOMPARE(error.message(), QStringLiteral("peek fd %1: byte count -1 is negative").arg(pipe.read.get()));
 }
 
 void TestPipeProbe::notAPipe_data()
@@ -674,20 +674,20 @@ void TestPipeProbe::notAPipe()
     QVERIFY(fd.isValid());
     const PipeSample own = PipeProbe::forFd(fd.get()).sample();
     QVERIFY(!own.ok);
-    QCOMPARE(own.error, EINVAL);
-    QCOMPARE(own.errorString, QStringLiteral("fd %1 is not a pipe (%2)").arg(fd.get()).arg(target));
+    QCOMPARE(own.error.code(), EINVAL);
+    QCOMPARE(own.error.message(), QStringLiteral("fd %1 is not a pipe (%2)").arg(fd.get()).arg(target));
     const PipeSample viaProc = PipeProbe::forProcessFd(ownPid(), fd.get()).sample();
-    QCOMPARE(viaProc.error, EINVAL);
-    QCOMPARE(viaProc.errorString, QStringLiteral("fd %1 of process %2 is not a pipe (%3)")
+    QCOMPARE(viaProc.error.code(), EINVAL);
+    QCOMPARE(viaProc.error.message(), QStringLiteral("fd %1 of process %2 is not a pipe (%3)")
                                           .arg(fd.get())
                                           .arg(ownPid())
                                           .arg(target));
-    QString error;
+    Error error;
     QCOMPARE(PipeProbe::forProcessFd(ownPid(), fd.get()).peek(1, &error), std::nullopt);
-    QCOMPARE(error, viaProc.errorString);
+    QCOMPARE(error.message(), viaProc.error.message());
     if (kind == u"file") {
         const PipeSample byPath = PipeProbe::forFifo(file.fileName()).sample();
-        QCOMPARE(byPath.errorString,
+        QCOMPARE(byPath.error.message(),
                  QStringLiteral("%1 is not a FIFO (regular file)").arg(file.fileName()));
     }
 }
@@ -704,13 +704,13 @@ void TestPipeProbe::permissionDenied()
     const std::optional<QByteArray> out = runAsNobody([target, inheritedRead] {
         // nobody -> root's process: the /proc ptrace check fails first.
         const PipeProbe foreign = PipeProbe::forProcessFd(target, 0);
-        QString peekError;
+        Error peekError;
         foreign.peek(10, &peekError);
         // nobody -> its own process, but a pipe root created: the inode's 0600 owner check.
         const PipeProbe ownProc = PipeProbe::forProcessFd(::getpid(), inheritedRead);
         // The fd it already holds works without any reopen.
         const PipeSample held = PipeProbe::forFd(inheritedRead).sample();
-        return sampleLine(foreign.sample()) + peekError.toUtf8() + '\n'
+        return sampleLine(foreign.sample()) + peekError.message().toUtf8() + '\n'
                 + sampleLine(ownProc.sample()) + sampleLine(held)
                 + PipeProbe::forFd(inheritedRead).peek(3).value_or("failed") + '\n'
                 + QByteArray::number(::getpid()) + '\n';
@@ -765,15 +765,15 @@ void TestPipeProbe::fromSpec()
     QFETCH(QString, spec);
     QFETCH(QString, described);
     QFETCH(int, target);
-    QString error;
+    Error error;
     const std::optional<PipeProbe> probe = PipeProbe::fromSpec(spec, &error);
     if (described.isEmpty()) {
         QVERIFY(!probe);
-        QVERIFY2(error.contains(QLatin1String("expected FD, PID:FD or a FIFO path")),
-                 qPrintable(error));
+        QVERIFY2(error.message().contains(QLatin1String("expected FD, PID:FD or a FIFO path")),
+                 qPrintable(error.message()));
         return;
     }
-    QVERIFY2(probe, qPrintable(error));
+    QVERIFY2(probe, qPrintable(error.message()));
     QCOMPARE(probe->describe(), described);
     QCOMPARE(int(probe->target()), target);
 }

@@ -93,10 +93,10 @@ void TestProbeOpen::aFileSwappedInForTheFifoIsNeverOpened()
         sampled += sample.ok ? 1 : 0;
         refused += sample.ok ? 0 : 1;
         // Refused either way; what must not have happened is the open (counted below).
-        if (!sample.ok && sample.error != ENOENT)
-            QVERIFY2(sample.errorString.contains(QLatin1String("is not a FIFO (regular file)"))
-                             || sample.errorString.contains(QLatin1String("changed while it was probed")),
-                     qPrintable(sample.errorString));
+        if (!sample.ok && sample.error.code() != ENOENT)
+            QVERIFY2(sample.error.message().contains(QLatin1String("is not a FIFO (regular file)"))
+                             || sample.error.message().contains(QLatin1String("changed while it was probed")),
+                     qPrintable(sample.error.message()));
     }
     stop = true;
     swapper.join();
@@ -120,8 +120,8 @@ void TestProbeOpen::aSymlinkIsNotFollowed()
     QVERIFY(PipeProbe::forFifo(fifo).sample().ok);
     const PipeSample sample = PipeProbe::forFifo(link).sample();
     QVERIFY(!sample.ok);
-    QVERIFY2(sample.errorString.contains(QLatin1String("is not a FIFO (symbolic link, not followed)")),
-             qPrintable(sample.errorString));
+    QVERIFY2(sample.error.message().contains(QLatin1String("is not a FIFO (symbolic link, not followed)")),
+             qPrintable(sample.error.message()));
 }
 
 QTEST_GUILESS_MAIN(TestProbeOpen)

@@ -67,20 +67,20 @@ void TestProcessControl::stopReaderBacksUpTheWriter()
         return line.contains(QStringLiteral("written by `yes` (pid %1): its writers block once it is full").arg(yes));
     }));
 
-    QString error;
-    QVERIFY2(ProcessControl::send(stop.target, ProcessControl::Action::Stop, &error), qPrintable(error));
+    Error error;
+    QVERIFY2(ProcessControl::send(stop.target, ProcessControl::Action::Stop, &error), qPrintable(error.message()));
     QVERIFY(ProcessControl::waitForState(cat, ProcessControl::Action::Stop, 5000));
     QCOMPARE(activityOf(cat), Activity::Stopped);
     // What the plan said: the pipe fills and the writer blocks in write().
     QTRY_COMPARE_WITH_TIMEOUT(activityOf(yes), Activity::BlockedWriting, 5000);
     const SafeProbeResult full = SafeProbe::probe(*scanSystem().pipe(key));
-    QVERIFY2(full.ok(), qPrintable(full.errorString));
+    QVERIFY2(full.ok(), qPrintable(full.error.message()));
     QCOMPARE(full.sample.queued, full.sample.capacity);
 
     const ProcessControl::Plan resume = ProcessControl::plan(scanSystem(), cat, ProcessControl::Action::Continue);
     QVERIFY(std::any_of(resume.lines.cbegin(), resume.lines.cend(),
                         [](const QString &line) { return line.contains(u"the queued bytes drain again"); }));
-    QVERIFY2(ProcessControl::send(resume.target, ProcessControl::Action::Continue, &error), qPrintable(error));
+    QVERIFY2(ProcessControl::send(resume.target, ProcessControl::Action::Continue, &error), qPrintable(error.message()));
     QVERIFY(ProcessControl::waitForState(cat, ProcessControl::Action::Continue, 5000));
     QVERIFY(activityOf(cat) != Activity::Stopped);
 }
@@ -91,18 +91,18 @@ void TestProcessControl::refusesAReusedPid()
     const pid_t sleeper = children.spawnQuiet({ QStringLiteral("sleep"), QStringLiteral("600") });
     QTRY_VERIFY_WITH_TIMEOUT(ProcessState::read(sleeper).isValid(), 5000);
     ProcessTarget stale { sleeper, ProcessState::read(sleeper).stat().startTime + 1 };
-    QString error;
+    Error error;
     QVERIFY(!ProcessControl::send(stale, ProcessControl::Action::Stop, &error));
-    QVERIFY2(error.contains(QStringLiteral("pid %1 is now another process").arg(sleeper)), qPrintable(error));
+    QVERIFY2(error.message().contains(QStringLiteral("pid %1 is now another process").arg(sleeper)), qPrintable(error.message()));
     QTest::qWait(50);
     QVERIFY(activityOf(sleeper) != Activity::Stopped); // not signalled
 }
 
 void TestProcessControl::goneProcess()
 {
-    QString error;
+    Error error;
     QVERIFY(!ProcessControl::send({ 999999999, 0 }, ProcessControl::Action::Stop, &error));
-    QVERIFY2(error.startsWith(u"process 999999999 is gone"), qPrintable(error));
+    QVERIFY2(error.message().startsWith(u"process 999999999 is gone"), qPrintable(error.message()));
     QVERIFY(!ProcessControl::waitForState(999999999, ProcessControl::Action::Stop, 50));
 }
 

@@ -87,8 +87,8 @@ void TestProcessState::fixture()
 {
     QFETCH(qint64, pid);
     const ProcessState state = ProcessState::read(pid, treeRoot());
-    QVERIFY2(state.isValid(), qPrintable(state.errorString()));
-    QCOMPARE(state.error(), 0);
+    QVERIFY2(state.isValid(), qPrintable(state.error().message()));
+    QCOMPARE(state.error().code(), 0);
     QCOMPARE(state.pid(), pid);
     QTEST(state.name(), "name");
     QTEST(state.state(), "state");
@@ -103,8 +103,8 @@ void TestProcessState::fixtureMissingStat()
     const ProcessState state = ProcessState::read(104, treeRoot());
     QVERIFY(!state.isValid());
     QCOMPARE(state.activity(), Activity::Unknown);
-    QCOMPARE(state.error(), ENOENT);
-    QCOMPARE(state.errorString(), QStringLiteral("read %1/104/stat: No such file or directory").arg(treeRoot()));
+    QCOMPARE(state.error().code(), ENOENT);
+    QCOMPARE(state.error().message(), QStringLiteral("read %1/104/stat: No such file or directory").arg(treeRoot()));
 }
 
 void TestProcessState::parseTolerantTail()
@@ -118,7 +118,7 @@ void TestProcessState::parseTolerantTail()
     QCOMPARE(ProcessState::parse("9 (cat) Z", "0").activity(), Activity::Zombie);
     const ProcessState cut = ProcessState::parse("9 (cat)", {});
     QVERIFY(!cut.isValid());
-    QCOMPARE(cut.error(), EINVAL);
+    QCOMPARE(cut.error().code(), EINVAL);
     QCOMPARE(cut.activity(), Activity::Unknown);
     QCOMPARE(ProcessState::parse("9 (cat) S 1 2 3 0 -1 0 0 0 0 0 0 0 0 0 20 0 7 0 99", {}).stat().threads, 7);
 }
@@ -127,8 +127,8 @@ void TestProcessState::goneProcess()
 {
     const ProcessState state = ProcessState::read(999999999);
     QVERIFY(!state.isValid());
-    QCOMPARE(state.error(), ENOENT);
-    QCOMPARE(state.errorString(), QStringLiteral("read /proc/999999999/stat: No such file or directory"));
+    QCOMPARE(state.error().code(), ENOENT);
+    QCOMPARE(state.error().message(), QStringLiteral("read /proc/999999999/stat: No such file or directory"));
     QCOMPARE(state.state(), char(0));
 }
 

@@ -506,8 +506,8 @@ void TestProcParsers::scanFixtureTree()
     QCOMPARE(snapshot.skipped.size(), 2);
     for (const SkippedProcess &skipped : snapshot.skipped) {
         QVERIFY2(skipped.pid == 103 || skipped.pid == 104, qPrintable(QString::number(skipped.pid)));
-        QCOMPARE(skipped.error, ENOENT);
-        QCOMPARE(skipped.reason, QStringLiteral("exited during the scan"));
+        QCOMPARE(skipped.error.code(), ENOENT);
+        QCOMPARE(skipped.error.message(), QStringLiteral("exited during the scan"));
     }
     QCOMPARE(snapshot.fdsScanned, qint64(17));
     QCOMPARE(snapshot.processes.size(), 7);

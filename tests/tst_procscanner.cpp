@@ -407,8 +407,8 @@ void TestProcScanner::vanishingProcessesAreSkipped()
         QVERIFY(snapshot.process(churn)); // the loop's shell never exits, and holds our pipe
         QCOMPARE(snapshot.processesSkipped, int(snapshot.skipped.size()));
         for (const SkippedProcess &skipped : snapshot.skipped) {
-            QVERIFY2(skipped.error == ENOENT || skipped.error == ESRCH, qPrintable(skipped.reason));
-            QCOMPARE(skipped.reason, QStringLiteral("exited during the scan"));
+            QVERIFY2(skipped.error.code() == ENOENT || skipped.error.code() == ESRCH, qPrintable(skipped.error.message()));
+            QCOMPARE(skipped.error.message(), QStringLiteral("exited during the scan"));
             ++skippedTotal;
         }
         // A pipe is listed for the processes that hold it: one whose holders all vanished
@@ -539,7 +539,7 @@ void TestProcScanner::onlyTheGivenProcesses()
     QCOMPARE(snapshot.processes.keys(), QList<qint64> { reader });
     QCOMPARE(snapshot.skipped.size(), 1);
     QCOMPARE(snapshot.skipped.constFirst().pid, 999999999);
-    QCOMPARE(snapshot.skipped.constFirst().error, ENOENT);
+    QCOMPARE(snapshot.skipped.constFirst().error.code(), ENOENT);
     // Only the scanned holders are listed: neither `other` nor our write end.
     QCOMPARE(snapshot.pipeAt(reader, 0)->endpoints.size(), 1);
     QVERIFY(!snapshot.process(other));

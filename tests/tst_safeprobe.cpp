@@ -72,12 +72,12 @@ void TestSafeProbe::writeEndWithoutReaderIsRefused()
     QCOMPARE(result.refusal->writeEndHolders, QList<qint64> { ::getpid() });
     QVERIFY(result.refusal->blockedOpeners.isEmpty());
     QVERIFY2(result.refusal->reason.startsWith(u"no process holds the read end"), qPrintable(result.refusal->reason));
-    QVERIFY2(result.errorString.contains(QStringLiteral("/proc/%1/fd/%2: no process we can see holds its read end")
+    QVERIFY2(result.error.message().contains(QStringLiteral("/proc/%1/fd/%2: no process we can see holds its read end")
                                                  .arg(::getpid())
                                                  .arg(writer.get())),
-             qPrintable(result.errorString));
-    QVERIFY2(result.errorString.contains(u"holds its write end: while we held a read end its writes would not fail with EPIPE"),
-             qPrintable(result.errorString));
+             qPrintable(result.error.message()));
+    QVERIFY2(result.error.message().contains(u"holds its write end: while we held a read end its writes would not fail with EPIPE"),
+             qPrintable(result.error.message()));
     // Unchanged: the next write still fails with EPIPE.
     QCOMPARE(Sys::write(writer.get(), "x", 1), ssize_t(-1));
     QCOMPARE(errno, EPIPE);
@@ -99,8 +99,8 @@ void TestSafeProbe::fifoWithBlockedWriterIsRefused()
     QVERIFY(!result.sample.ok);
     QCOMPARE(result.refusal->blockedOpeners.size(), 1);
     QCOMPARE(result.refusal->blockedOpeners.first().pid, qint64(sh));
-    QVERIFY2(result.errorString.contains(QStringLiteral("`sh` (pid %1) is blocked in open() to write it").arg(sh)),
-             qPrintable(result.errorString));
+    QVERIFY2(result.error.message().contains(QStringLiteral("`sh` (pid %1) is blocked in open() to write it").arg(sh)),
+             qPrintable(result.error.message()));
     // Unchanged: the writer still waits in open(), and its line is whole for the reader that comes.
     QTest::qWait(100);
     QCOMPARE(activity(), ProcessState::Activity::WaitingForPartner);
@@ -122,10 +122,10 @@ void TestSafeProbe::ownFdAndNonPipesAreProbedDirectly()
     const SafeProbeResult notPipe = SafeProbe::probeTarget(PipeProbe::forProcessFd(::getpid(), null.get()));
     QVERIFY(!notPipe.refusal);
     QVERIFY(!notPipe.ok());
-    QVERIFY2(notPipe.errorString.contains(u"not a pipe"), qPrintable(notPipe.errorString));
+    QVERIFY2(notPipe.error.message().contains(u"not a pipe"), qPrintable(notPipe.error.message()));
     const SafeProbeResult gone = SafeProbe::probeTarget(PipeProbe::forProcessFd(999999999, 0));
     QVERIFY(!gone.refusal);
-    QCOMPARE(gone.sample.error, ESRCH);
+    QCOMPARE(gone.sample.error.code(), ESRCH);
 }
 
 QTEST_GUILESS_MAIN(TestSafeProbe)

@@ -171,7 +171,7 @@ void TestSystemMonitor::focusProbesWithAPeek()
     QTRY_VERIFY_WITH_TIMEOUT(probed.size() >= 2, 10000); // repeated on its own timer
     const SafeProbeResult result = probed.last().at(1).value<SafeProbeResult>();
     QCOMPARE(probed.last().at(0).value<PipeKey>(), key);
-    QVERIFY2(result.ok(), qPrintable(result.errorString));
+    QVERIFY2(result.ok(), qPrintable(result.error.message()));
     QCOMPARE(result.sample.queued, qint64(5000));
     QCOMPARE(*result.peeked, bytes.left(16));
     QCOMPARE(result.probe->pid(), qint64(pipe.reader)); // through the reader's own end
@@ -287,7 +287,7 @@ void TestSystemMonitor::resultsReachABusyThread()
     for (const QList<QVariant> &probe : std::as_const(probed)) {
         const SafeProbeResult result = probe.at(1).value<SafeProbeResult>();
         QCOMPARE(probe.at(0).value<PipeKey>(), key);
-        QVERIFY2(result.ok(), qPrintable(result.errorString));
+        QVERIFY2(result.ok(), qPrintable(result.error.message()));
         QCOMPARE(result.sample.queued, qint64(300));
         QCOMPARE(*result.peeked, pipe.bytes.left(8));
     }

@@ -333,17 +333,17 @@ void TestLessonsPanel::savesAWorksheetWithTheGraphs()
     QVERIFY(panel.selectLesson(QStringLiteral("stopped-reader")));
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    QString error;
+    Error error;
     QVERIFY(!panel.saveWorksheetButton()->isEnabled());
     QVERIFY(!panel.saveWorksheet(dir.filePath(QStringLiteral("none.html")), &error));
-    QCOMPARE(error, QStringLiteral("no step has run yet"));
+    QCOMPARE(error.message(), QStringLiteral("no step has run yet"));
 
     QTest::mouseClick(panel.runAllButton(), Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(panel.stepsRun(), 4, 20000);
     QTRY_VERIFY(!panel.isRunning());
     QVERIFY(panel.saveWorksheetButton()->isEnabled());
     const QString html = dir.filePath(QStringLiteral("sheet.html"));
-    QVERIFY2(panel.saveWorksheet(html, &error), qPrintable(error));
+    QVERIFY2(panel.saveWorksheet(html, &error), qPrintable(error.message()));
     QFile file(html);
     QVERIFY(file.open(QIODevice::ReadOnly));
     const QString text = QString::fromUtf8(file.readAll());
@@ -368,13 +368,13 @@ void TestLessonsPanel::savesAWorksheetWithTheGraphs()
     QVERIFY(pngs[0] != pngs[1]);
 
     const QString markdown = dir.filePath(QStringLiteral("sheet.md"));
-    QVERIFY2(panel.saveWorksheet(markdown, &error), qPrintable(error));
+    QVERIFY2(panel.saveWorksheet(markdown, &error), qPrintable(error.message()));
     QFile md(markdown);
     QVERIFY(md.open(QIODevice::ReadOnly));
     QCOMPARE(QString::fromUtf8(md.readAll()).count(QStringLiteral("](data:image/png;base64,")), pngs.size());
 
     QVERIFY(!panel.saveWorksheet(QStringLiteral("/nonexistent-dir/sheet.html"), &error));
-    QVERIFY2(error.contains(QStringLiteral("/nonexistent-dir/sheet.html")), qPrintable(error));
+    QVERIFY2(error.message().contains(QStringLiteral("/nonexistent-dir/sheet.html")), qPrintable(error.message()));
 }
 
 #include "tst_ui_lessonspanel.moc"

@@ -259,9 +259,9 @@ void TestUiMainWindow::timelineListsSignalsInOrder()
     QCOMPARE(m_window->timelinePanel()->proxy()->index(0, EventLogModel::EventColumn).data().toString(),
              QStringLiteral("readingPaused"));
     QTemporaryDir dir;
-    QString error;
+    Error error;
     const QString csv = dir.filePath(QStringLiteral("t.csv"));
-    QVERIFY2(m_window->timelinePanel()->exportTo(csv, true, &error), qPrintable(error));
+    QVERIFY2(m_window->timelinePanel()->exportTo(csv, true, &error), qPrintable(error.message()));
     QFile file(csv);
     QVERIFY(file.open(QIODevice::ReadOnly));
     const QByteArray text = file.readAll();

@@ -145,10 +145,10 @@ void MainWindow::askSaveLab()
 
 LabPipe *MainWindow::newAnonymousPipe()
 {
-    QString error;
+    PipeScope::Error error;
     LabPipe *pipe = m_lab->addAnonymousPipe({}, &error);
     if (!pipe)
-        showError(QStringLiteral("New pipe: %1").arg(error));
+        showError(QStringLiteral("New pipe: %1").arg(error.message()));
     else
         refresh(); // selects it now, not on the next timer tick
     return pipe;
@@ -156,10 +156,10 @@ LabPipe *MainWindow::newAnonymousPipe()
 
 LabPipe *MainWindow::newFifo(const QString &path, bool openReader, bool anyOwner)
 {
-    QString error;
+    PipeScope::Error error;
     LabPipe *pipe = m_lab->addFifo(path, openReader, &error, anyOwner);
     if (!pipe)
-        showError(QStringLiteral("New FIFO: %1").arg(error));
+        showError(QStringLiteral("New FIFO: %1").arg(error.message()));
     else
         refresh();
     return pipe;
@@ -167,10 +167,10 @@ LabPipe *MainWindow::newFifo(const QString &path, bool openReader, bool anyOwner
 
 LabChild *MainWindow::newChild(const QString &commandLine, ChildProcess::Stream stderrMode)
 {
-    QString error;
+    PipeScope::Error error;
     LabChild *child = m_lab->addChild(commandLine, stderrMode, &error);
     if (!child) {
-        showError(QStringLiteral("New child process: %1").arg(error));
+        showError(QStringLiteral("New child process: %1").arg(error.message()));
         return nullptr;
     }
     m_lastCommand = commandLine;
@@ -185,13 +185,13 @@ void MainWindow::removePipe(int id)
 
 bool MainWindow::openLab(const QString &path)
 {
-    QString error;
+    PipeScope::Error error;
     // A lab file may come from anyone: its commands run only once the user has read them.
     const bool ok = m_lab->load(path, &error, [this, path](const QStringList &commandLines) {
         return m_trustLabCommands || ChildApproval::ask(this, path, commandLines);
     });
     if (!ok)
-        showError(QStringLiteral("Open lab %1: %2").arg(path, error));
+        showError(QStringLiteral("Open lab %1: %2").arg(path, error.message()));
     else
         setWindowFilePath(path);
     updateTitle();
@@ -203,9 +203,9 @@ bool MainWindow::openLab(const QString &path)
 
 bool MainWindow::saveLab(const QString &path)
 {
-    QString error;
+    PipeScope::Error error;
     if (!m_lab->save(path, &error)) {
-        showError(QStringLiteral("Save lab: %1").arg(error));
+        showError(QStringLiteral("Save lab: %1").arg(error.message()));
         return false;
     }
     setWindowFilePath(path);

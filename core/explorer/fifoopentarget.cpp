@@ -39,8 +39,7 @@ QString shownPath(int procFd, const QByteArray &base, const QByteArray &path)
     if (path.startsWith('/'))
         return QDir::cleanPath(QFile::decodeName(path));
     char buffer[PATH_MAX];
-    int error = 0;
-    const ssize_t length = ProcDirectory::readLink(procFd, base.constData(), buffer, sizeof buffer, &error);
+    const ssize_t length = ProcDirectory::readLink(procFd, base.constData(), buffer, sizeof buffer, nullptr);
     const QString directory = length > 0 ? QFile::decodeName(QByteArray(buffer, length)) : QString();
     return QDir::cleanPath(directory + u'/' + QFile::decodeName(path));
 }
@@ -81,8 +80,7 @@ bool resolve(int procFd, const char *pid, const SyscallInfo &syscall, ThreadWait
         return false;
     const QByteArray base = baseOf(pid, *path, call->dirFd);
     struct stat status = {};
-    int error = 0;
-    if (!ProcDirectory::stat(procFd, (base + '/' + *path).constData(), true, &status, &error)
+    if (!ProcDirectory::stat(procFd, (base + '/' + *path).constData(), true, &status, nullptr)
         || !S_ISFIFO(status.st_mode))
         return false;
     wait->fifo = { PipeKind::Fifo, quint64(status.st_dev), quint64(status.st_ino) };

@@ -31,7 +31,7 @@ void MonitorScope::apply(SystemSnapshot &snapshot) const
     for (const PipeInfo &pipe : std::as_const(snapshot.pipes))
         holders.unite(SnapshotFormat::participants(pipe));
     snapshot.processes.removeIf([&](const auto &it) { return !holders.contains(it.key()); });
-    snapshot.skipped.removeIf([](const SkippedProcess &p) { return p.error == ENOENT || p.error == ESRCH; });
+    snapshot.skipped.removeIf([](const SkippedProcess &p) { return p.error.code() == ENOENT || p.error.code() == ESRCH; });
     snapshot.processesSkipped = int(snapshot.skipped.size());
 }
 

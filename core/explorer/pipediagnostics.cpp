@@ -56,7 +56,7 @@ Analysis::Analysis(const SystemSnapshot &snapshot, qint64 now)
     : m_snapshot(snapshot), m_now(now), m_graph(snapshot)
 {
     for (const SkippedProcess &skipped : snapshot.skipped)
-        m_permissionGaps = m_permissionGaps || skipped.error == EACCES || skipped.error == EPERM;
+        m_permissionGaps = m_permissionGaps || skipped.error.code() == EACCES || skipped.error.code() == EPERM;
 }
 
 QList<Diagnostic> Analysis::run()

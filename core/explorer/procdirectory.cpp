@@ -55,11 +55,11 @@ bool ProcDirectory::isProcfs(int dirFd)
 }
 
 std::optional<QByteArray> ProcDirectory::readFile(int dirFd, const char *name, qsizetype max,
-                                                  int *error)
+                                                  Error *error)
 {
     Fd fd(Sys::retryOnEintr([&] { return ::openat(dirFd, name, O_RDONLY | O_CLOEXEC); }));
     if (!fd) {
-        *error = errno;
+        Error::report(error, Error::fromErrno(errno));
         return std::nullopt;
     }
     // procfs fills the whole buffer in one read when it has that much (cmdline included), so
@@ -67,45 +67,45 @@ std::optional<QByteArray> ProcDirectory::readFile(int dirFd, const char *name, q
     QByteArray data(max, Qt::Uninitialized);
     const ssize_t n = Sys::read(fd.get(), data.data(), size_t(max));
     if (n < 0) {
-        *error = errno;
+        Error::report(error, Error::fromErrno(errno));
         return std::nullopt;
     }
     data.truncate(n);
     return data;
 }
 
-std::optional<QByteArray> ProcDirectory::readSmallFile(int dirFd, const char *name, int *error)
+std::optional<QByteArray> ProcDirectory::readSmallFile(int dirFd, const char *name, Error *error)
 {
     Fd fd(Sys::retryOnEintr([&] { return ::openat(dirFd, name, O_RDONLY | O_CLOEXEC); }));
     if (!fd) {
-        *error = errno;
+        Error::report(error, Error::fromErrno(errno));
         return std::nullopt;
     }
     char buffer[4096];
     const ssize_t n = Sys::read(fd.get(), buffer, sizeof buffer);
     if (n < 0) {
-        *error = errno;
+        Error::report(error, Error::fromErrno(errno));
         return std::nullopt;
     }
     return QByteArray(buffer, n);
 }
 
 ssize_t ProcDirectory::readLink(int dirFd, const char *name, char *buffer, size_t size,
-                                int *error)
+                                Error *error)
 {
     const ssize_t n = ::readlinkat(dirFd, name, buffer, size);
     if (n < 0)
-        *error = errno;
+        Error::report(error, Error::fromErrno(errno));
     return n;
 }
 
 bool ProcDirectory::stat(int dirFd, const char *name, bool follow, struct stat *status,
-                         int *error)
+                         Error *error)
 {
     const int flags = follow ? 0 : AT_SYMLINK_NOFOLLOW;
     if (Sys::retryOnEintr([&] { return ::fstatat(dirFd, name, status, flags); }) == 0)
         return true;
-    *error = errno;
+    Error::report(error, Error::fromErrno(errno));
     return false;
 }
 

@@ -86,26 +86,27 @@ ProcessControl::Plan ProcessControl::plan(const SystemSnapshot &snapshot, qint64
     return plan;
 }
 
-bool ProcessControl::send(const ProcessTarget &target, Action action, QString *error)
+bool ProcessControl::send(const ProcessTarget &target, Action action, Error *error)
 {
     return sendSignal(target, action == Action::Stop ? SIGSTOP : SIGCONT, error);
 }
 
-bool ProcessControl::sendSignal(const ProcessTarget &target, int signal, QString *error)
+bool ProcessControl::sendSignal(const ProcessTarget &target, int signal, Error *error)
 {
     const ProcessState state = ProcessState::read(target.pid, QStringLiteral("/proc"), ProcessState::Files::StatOnly);
     if (!state.isValid()) {
-        *error = QStringLiteral("process %1 is gone (%2)").arg(target.pid).arg(state.errorString());
-        return false;
+        return Error::report(error, Error(QStringLiteral("process %1 is gone (%2)").arg(target.pid).arg(state.error().message()),
+                                          state.error().code()));
     }
     if (target.startTime != 0 && state.stat().startTime != target.startTime) {
-        *error = QStringLiteral("pid %1 is now another process (`%2`): not signalled").arg(target.pid).arg(state.name());
-        return false;
+        return Error::report(error, Error(QStringLiteral("pid %1 is now another process (`%2`): not signalled")
+                                                  .arg(target.pid)
+                                                  .arg(state.name())));
     }
     if (::kill(pid_t(target.pid), signal) != 0) {
+        const int code = errno;
         const QString name = QStringLiteral("SIG%1").arg(QString::fromLatin1(sigabbrev_np(signal)));
-        *error = QStringLiteral("kill %1 %2: %3").arg(target.pid).arg(name, Sys::errorText(errno));
-        return false;
+        return Error::report(error, Error::fromErrno(code, QStringLiteral("kill %1 ").arg(target.pid) + name));
     }
     return true;
 }

@@ -62,9 +62,9 @@ public:
     static Plan plan(const SystemSnapshot &snapshot, qint64 pid, Action action);
     /// SIGSTOP or SIGCONT to \a target. False with \a error ("kill 812 SIGSTOP: Operation not
     /// permitted", "process 812 is gone", "pid 812 is now another process") on failure.
-    static bool send(const ProcessTarget &target, Action action, QString *error);
+    static bool send(const ProcessTarget &target, Action action, Error *error);
     /// Any \a signal to \a target, with the same checks (gone, pid reused) and messages.
-    static bool sendSignal(const ProcessTarget &target, int signal, QString *error);
+    static bool sendSignal(const ProcessTarget &target, int signal, Error *error);
     /// Blocks until /proc shows \a pid stopped (Stop) or not (Continue), at most \a timeoutMs
     /// (signals are delivered asynchronously). For command-line tools: the GUI rescans instead.
     static bool waitForState(qint64 pid, Action action, int timeoutMs,

@@ -64,9 +64,8 @@ void read(SystemSnapshot &snapshot, const QString &procRoot)
     if (!root)
         return;
     for (ProcessInfo &process : snapshot.processes) {
-        int error = 0;
         const QByteArray path = QByteArray::number(process.pid) + "/io";
-        if (const auto text = ProcDirectory::readSmallFile(root.get(), path.constData(), &error))
+        if (const auto text = ProcDirectory::readSmallFile(root.get(), path.constData(), nullptr))
             process.io = ProcParsers::parseIo(*text);
     }
 }

@@ -58,15 +58,14 @@ std::optional<EndpointMode> modeOf(const ProcessDir &dir, int fdDir, const char 
     // about 1 µs against 6 µs for fdinfo. A plain symlink (a fixture tree) is 0777, so then
     // fdinfo's flags decide.
     struct stat link = {};
-    int error = 0;
-    if (ProcDirectory::stat(fdDir, fdName, false, &link, &error)) {
+    if (ProcDirectory::stat(fdDir, fdName, false, &link, nullptr)) {
         if (auto mode = ProcParsers::modeFromLinkPermissions(link.st_mode))
             return mode;
     }
     char name[64];
     std::snprintf(name, sizeof name, "fdinfo/%s", fdName);
     const std::optional<QByteArray> text =
-            ProcDirectory::readSmallFile(dir.procFd, dir.path(name).data(), &error);
+            ProcDirectory::readSmallFile(dir.procFd, dir.path(name).data(), nullptr);
     const std::optional<FdInfo> info = text ? ProcParsers::parseFdInfo(*text) : std::nullopt;
     if (!info)
         return std::nullopt;
@@ -103,7 +102,7 @@ ProcessResult ProcessReader::read(int procFd, const char *name) const
     ProcessResult result;
     const qint64 pid = std::strtoll(name, nullptr, 10);
     const ProcessDir dir { procFd, name };
-    int error = 0;
+    Error error;
     if (!listEndpoints(dir, pid, &result, &error)) {
         result.skipped = skip(procFd, name, pid, error);
         result.skippedValid = true;
@@ -132,20 +131,19 @@ ProcessResult ProcessReader::read(int procFd, const char *name) const
 }
 
 bool ProcessReader::listEndpoints(const ProcessDir &dir, qint64 pid, ProcessResult *result,
-                                  int *error) const
+                                  Error *error) const
 {
     ProcDirectory fds(dir.procFd, dir.path("fd").data(),
                       m_procfs ? ProcDirectory::Listing::ShortReadEnds : ProcDirectory::Listing::UntilEmpty);
-    if (!fds.isValid()) {
-        *error = fds.error();
-        return false;
-    }
+    if (!fds.isValid())
+        return Error::report(error, fds.error());
     while (const char *fdName = fds.next()) {
         ++result->fds;
-        if (auto endpoint = endpointAt(dir, fds.fd(), fdName, pid, result, error))
+        Error failed;
+        if (auto endpoint = endpointAt(dir, fds.fd(), fdName, pid, result, &failed))
             result->endpoints << *endpoint;
-        else if (*error == EACCES || *error == EPERM)
-            return false; // the directory listed, but its links need ptrace access we lack
+        else if (failed.code() == EACCES || failed.code() == EPERM)
+            return Error::report(error, failed); // the directory listed, but its links need ptrace access we lack
     }
     return true;
 }
@@ -153,13 +151,12 @@ bool ProcessReader::listEndpoints(const ProcessDir &dir, qint64 pid, ProcessResu
 std::optional<FoundEndpoint> ProcessReader::endpointAt(const ProcessDir &dir, int fdDir,
                                                        const char *fdName,
                                                        qint64 pid, ProcessResult *result,
-                                                       int *error) const
+                                                       Error *error) const
 {
-    *error = 0;
     char buffer[4096];
     const ssize_t length = ProcDirectory::readLink(fdDir, fdName, buffer, sizeof buffer, error);
     if (length < 0) {
-        result->fdsVanished += isGone(*error);
+        result->fdsVanished += isGone(error->code());
         return std::nullopt;
     }
     // No copy: most links are parsed and dropped ("socket:[..]", "/dev/null").
@@ -174,8 +171,7 @@ std::optional<FoundEndpoint> ProcessReader::endpointAt(const ProcessDir &dir, in
     } else if (kind == FdTarget::Kind::Path && !cannotBeFifo(link)) {
         // Following the magic link stats the open file itself, whatever its path is now.
         struct stat status = {};
-        int statError = 0;
-        if (!ProcDirectory::stat(fdDir, fdName, true, &status, &statError) || !S_ISFIFO(status.st_mode))
+        if (!ProcDirectory::stat(fdDir, fdName, true, &status, nullptr) || !S_ISFIFO(status.st_mode))
             return std::nullopt;
         const FdTarget target = ProcParsers::parseFdTarget(link);
         found.key = { PipeKind::Fifo, quint64(status.st_dev), quint64(status.st_ino) };
@@ -195,14 +191,12 @@ std::optional<FoundEndpoint> ProcessReader::endpointAt(const ProcessDir &dir, in
     return found;
 }
 
-bool ProcessReader::readInfo(const ProcessDir &dir, qint64 pid, ProcessInfo *info, int *error) const
+bool ProcessReader::readInfo(const ProcessDir &dir, qint64 pid, ProcessInfo *info, Error *error) const
 {
     const ProcessState state = ProcessState::readAt(
             dir.procFd, dir.pid, m_options.states ? ProcessState::Files::Waits : ProcessState::Files::StatOnly);
-    if (!state.isValid() && state.error() != EINVAL) {
-        *error = state.error();
-        return false; // a malformed stat still lists the process, without its state
-    }
+    if (!state.isValid() && state.error().code() != EINVAL)
+        return Error::report(error, state.error()); // a malformed stat still lists the process, without its state
     info->pid = pid;
     if (state.isValid()) {
         const ProcStat &stat = state.stat();
@@ -215,9 +209,8 @@ bool ProcessReader::readInfo(const ProcessDir &dir, qint64 pid, ProcessInfo *inf
         info->threads = stat.threads;
         info->startTime = stat.startTime;
     }
-    int ignored = 0;
     if (const auto cmdline = ProcDirectory::readFile(dir.procFd, dir.path("cmdline").data(),
-                                                     MaxCmdline, &ignored))
+                                                     MaxCmdline, nullptr))
         info->arguments = ProcParsers::parseCmdline(*cmdline);
     info->command = ProcParsers::commandLine(info->arguments, info->comm);
     if (m_options.states && info->statKnown)
@@ -244,8 +237,7 @@ void ProcessReader::readWaits(const ProcessDir &dir, const ProcessState &state, 
 
 bool ProcessReader::isOpeningFifo(const ProcessDir &dir)
 {
-    int error = 0;
-    const std::optional<QByteArray> wchan = ProcDirectory::readSmallFile(dir.procFd, dir.path("wchan").data(), &error);
+    const std::optional<QByteArray> wchan = ProcDirectory::readSmallFile(dir.procFd, dir.path("wchan").data(), nullptr);
     return wchan && ProcParsers::classifyWchan(ProcParsers::parseWchan(*wchan)) == WaitKind::FifoOpen;
 }
 
@@ -258,30 +250,27 @@ void ProcessReader::readTaskWaits(const ProcessDir &dir, ProcessInfo *info) cons
             break;
         char path[96];
         std::snprintf(path, sizeof path, "task/%s/wchan", tid);
-        int error = 0;
-        const auto wchanText = ProcDirectory::readSmallFile(dir.procFd, dir.path(path).data(), &error);
+        const auto wchanText = ProcDirectory::readSmallFile(dir.procFd, dir.path(path).data(), nullptr);
         const QString wchan = wchanText ? ProcParsers::parseWchan(*wchanText) : QString();
         if (!isPipeWait(ProcParsers::classifyWchan(wchan)))
             continue;
         std::snprintf(path, sizeof path, "task/%s/syscall", tid);
         std::optional<SyscallInfo> syscall;
-        if (const auto text = ProcDirectory::readSmallFile(dir.procFd, dir.path(path).data(), &error))
+        if (const auto text = ProcDirectory::readSmallFile(dir.procFd, dir.path(path).data(), nullptr))
             syscall = ProcParsers::parseSyscall(*text);
         info->pipeWaits << taskWait(dir, std::strtoll(tid, nullptr, 10), 'S', wchan, syscall);
     }
 }
 
-SkippedProcess ProcessReader::skip(int procFd, const char *name, qint64 pid, int error)
+SkippedProcess ProcessReader::skip(int procFd, const char *name, qint64 pid, const Error &error)
 {
     SkippedProcess skipped;
     skipped.pid = pid;
-    skipped.error = error;
     struct stat owner = {};
-    int ignored = 0;
-    if (ProcDirectory::stat(procFd, name, true, &owner, &ignored))
+    if (ProcDirectory::stat(procFd, name, true, &owner, nullptr))
         skipped.uid = owner.st_uid;
     skipped.comm = ProcessState::readAt(procFd, name, ProcessState::Files::StatOnly).name();
-    skipped.reason = skipReason(error, skipped.uid);
+    skipped.error = Error(skipReason(error.code(), skipped.uid), error.code());
     return skipped;
 }
 

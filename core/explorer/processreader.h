@@ -57,15 +57,15 @@ public:
     ProcessResult read(int procFd, const char *name) const;
 
 private:
-    bool listEndpoints(const ProcessDir &dir, qint64 pid, ProcessResult *result, int *error) const;
+    bool listEndpoints(const ProcessDir &dir, qint64 pid, ProcessResult *result, Error *error) const;
     std::optional<FoundEndpoint> endpointAt(const ProcessDir &dir, int fdDir, const char *fdName,
-                                            qint64 pid, ProcessResult *result, int *error) const;
-    bool readInfo(const ProcessDir &dir, qint64 pid, ProcessInfo *info, int *error) const;
+                                            qint64 pid, ProcessResult *result, Error *error) const;
+    bool readInfo(const ProcessDir &dir, qint64 pid, ProcessInfo *info, Error *error) const;
     void readWaits(const ProcessDir &dir, const ProcessState &state, ProcessInfo *info) const;
     void readTaskWaits(const ProcessDir &dir, ProcessInfo *info) const;
     /// The main task sleeps in wait_for_partner (other tasks are read only for holders).
     static bool isOpeningFifo(const ProcessDir &dir);
-    static SkippedProcess skip(int procFd, const char *name, qint64 pid, int error);
+    static SkippedProcess skip(int procFd, const char *name, qint64 pid, const Error &error);
 
     ScanOptions m_options;
     bool m_procfs;

@@ -94,9 +94,8 @@ ProcessState::Activity ProcessState::activityOf(char state, WaitKind wait)
 ProcessState ProcessState::failed(int error, const QString &what)
 {
     ProcessState result;
-    result.m_error = error;
-    result.m_errorString = error == EINVAL ? QStringLiteral("malformed %1").arg(what)
-                                           : QStringLiteral("read %1: %2").arg(what, Sys::errorText(error));
+    result.m_error = error == EINVAL ? Error(QStringLiteral("malformed %1").arg(what), EINVAL)
+                                     : Error::fromErrno(error, QStringLiteral("read ") + what);
     return result;
 }
 
@@ -111,22 +110,22 @@ ProcessState ProcessState::read(qint64 pid, const QString &procRoot, Files files
 ProcessState ProcessState::readAt(int procFd, const char *pidName, Files files, const QString &procRoot)
 {
     const auto path = [pidName](const char *file) { return QByteArray(pidName) + '/' + file; };
-    int error = 0;
+    Error error;
     const std::optional<QByteArray> stat = ProcDirectory::readSmallFile(procFd, path("stat").constData(), &error);
     if (!stat)
-        return failed(error, procRoot + u'/' + QString::fromLatin1(path("stat")));
+        return failed(error.code(), procRoot + u'/' + QString::fromLatin1(path("stat")));
     const std::optional<ProcStat> parsed = ProcParsers::parseStat(*stat);
     if (!parsed)
         return failed(EINVAL, procRoot + u'/' + QString::fromLatin1(path("stat")));
     QByteArray wchan, syscall, status;
     if (files != Files::StatOnly && isSleepState(parsed->state)) {
         // Missing files leave the text empty: "hidden", which parse() treats as such.
-        wchan = ProcDirectory::readSmallFile(procFd, path("wchan").constData(), &error).value_or(QByteArray());
+        wchan = ProcDirectory::readSmallFile(procFd, path("wchan").constData(), nullptr).value_or(QByteArray());
         if (syscallMatters(ProcParsers::classifyWchan(ProcParsers::parseWchan(wchan))))
-            syscall = ProcDirectory::readSmallFile(procFd, path("syscall").constData(), &error).value_or(QByteArray());
+            syscall = ProcDirectory::readSmallFile(procFd, path("syscall").constData(), nullptr).value_or(QByteArray());
     }
     if (files == Files::WaitsAndStatus)
-        status = ProcDirectory::readSmallFile(procFd, path("status").constData(), &error).value_or(QByteArray());
+        status = ProcDirectory::readSmallFile(procFd, path("status").constData(), nullptr).value_or(QByteArray());
     return fromFiles(*parsed, wchan, syscall, status);
 }
 

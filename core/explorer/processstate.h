@@ -21,6 +21,7 @@
 ///   if (state.activity() == PipeScope::ProcessState::Activity::BlockedWriting) ...
 /// \endcode
 
+#include "error.h"
 #include "pipescopeexport.h"
 #include "procparsers.h"
 #include "systemsnapshot.h"
@@ -60,8 +61,8 @@ public:
     /// Empty \a syscall / \a status mean "not read".
     static ProcessState parse(const QByteArray &stat, const QByteArray &wchan,
                               const QByteArray &syscall = {}, const QByteArray &status = {});
-    /// Reads process \a pid under \a procRoot. On failure activity() is Unknown and error() /
-    /// errorString() say why ("read /proc/812/stat: No such file or directory").
+    /// Reads process \a pid under \a procRoot. On failure activity() is Unknown and error()
+    /// says why ("read /proc/812/stat: No such file or directory").
     static ProcessState read(qint64 pid, const QString &procRoot = QStringLiteral("/proc"),
                              Files files = Files::WaitsAndStatus);
     /// The same, for the scanner: \a pidName ("812") relative to the procfs directory fd
@@ -70,9 +71,9 @@ public:
                                const QString &procRoot = QStringLiteral("/proc"));
 
     bool isValid() const { return m_statKnown; }
-    /// errno of the failed read (ENOENT/ESRCH: gone, EACCES), EINVAL for a malformed stat, 0.
-    int error() const { return m_error; }
-    QString errorString() const { return m_errorString; }
+    /// Why the read failed, empty if it did not; its code is the errno (ENOENT/ESRCH: gone,
+    /// EACCES), EINVAL for a malformed stat.
+    const Error &error() const { return m_error; }
 
     Activity activity() const { return m_activity; }
     /// The stat fields (pid, name, ppid, pgrp, session, threads, start time).
@@ -125,8 +126,7 @@ private:
     ThreadWait m_mainWait;
     std::optional<SyscallInfo> m_syscall;
     std::optional<uint> m_uid;
-    int m_error = 0;
-    QString m_errorString;
+    Error m_error;
 };
 
 } // namespace PipeScope

@@ -100,12 +100,11 @@ SystemSnapshot ScanPass::run()
     ProcDirectory proc(AT_FDCWD, QFile::encodeName(m_root).constData());
     const bool procfs = proc.isValid() && ProcDirectory::isProcfs(proc.fd());
     if (!proc.isValid()) {
-        m_snapshot.rootError = proc.error();
-        qCWarning(lcExplorer, "open %s: %s", qPrintable(m_root), std::strerror(proc.error()));
+        m_snapshot.rootError = proc.error().code();
+        qCWarning(lcExplorer, "open %s: %s", qPrintable(m_root), std::strerror(proc.error().code()));
         return m_snapshot;
     }
-    int ignored = 0;
-    if (const auto status = ProcDirectory::readFile(proc.fd(), "self/status", 8192, &ignored))
+    if (const auto status = ProcDirectory::readFile(proc.fd(), "self/status", 8192, nullptr))
         m_snapshot.nestedPidNamespace = ProcParsers::pidNamespaceDepth(*status) > 1;
     // Where /proc was mounted inside the namespace (Docker, `unshare --pid --mount-proc`),
     // NSpid shows one level; the namespace's inode still tells it is not the initial one.
@@ -226,7 +225,7 @@ void samplePipe(PipeInfo &pipe, const QString &root)
         pipe.queued = result.sample.queued;
         pipe.capacity = result.sample.capacity;
     } else {
-        pipe.unreachableReason = result.errorString;
+        pipe.unreachableReason = result.error.message();
     }
 }
 

@@ -52,7 +52,7 @@ int deniedProcesses(const SystemSnapshot *snapshot)
     if (!snapshot)
         return 0;
     return int(std::count_if(snapshot->skipped.cbegin(), snapshot->skipped.cend(), [](const SkippedProcess &p) {
-        return p.error == EACCES || p.error == EPERM;
+        return p.error.code() == EACCES || p.error.code() == EPERM;
     }));
 }
 
@@ -68,7 +68,7 @@ void measure(SafeProbeResult &result, const PipeProbe &probe, const SafeProbe::O
     result.probe = probe;
     result.sample = sample;
     if (!sample.ok) {
-        result.errorString = sample.errorString;
+        result.error = sample.error;
         return;
     }
     if (options.peekBytes >= 0) {
@@ -132,7 +132,7 @@ SafeProbeResult SafeProbe::probe(const PipeInfo &pipe, const Options &options, c
 {
     SafeProbeResult result;
     if ((result.refusal = refusalFor(&pipe, snapshot))) {
-        result.errorString = result.refusal->reason;
+        result.error = Error(result.refusal->reason);
         return result;
     }
     for (const PipeEndpoint &endpoint : pipe.endpoints) {
@@ -146,12 +146,12 @@ SafeProbeResult SafeProbe::probe(const PipeInfo &pipe, const Options &options, c
             measure(result, probe, options, sample);
             return result;
         }
-        result.errorString = sample.ok ? QStringLiteral("fd %1 of process %2 was reused for another file")
+        result.error = sample.ok ? Error(QStringLiteral("fd %1 of process %2 was reused for another file")
                                                  .arg(endpoint.fd)
-                                                 .arg(endpoint.pid)
-                                       : sample.errorString;
+                                                 .arg(endpoint.pid))
+                                 : sample.error;
     }
-    result.sample.errorString = result.errorString;
+    result.sample.error = result.error;
     return result;
 }
 
@@ -182,7 +182,7 @@ SafeProbeResult SafeProbe::probeTarget(const PipeProbe &target, const Options &o
         result.refusal = refusalFor(nullptr, &snapshot);
     }
     if (result.refusal)
-        result.errorString = result.refusal->text(procLink ? path : target.fifoPath());
+        result.error = Error(result.refusal->text(procLink ? path : target.fifoPath()));
     return result;
 }
 

@@ -47,12 +47,12 @@ struct PIPESCOPE_CORE_EXPORT SafeProbeResult
 {
     /// The probe through the read end used (set unless refused or failed before one was found).
     std::optional<PipeProbe> probe;
-    PipeSample sample;                ///< the fill and capacity (sample.ok false: see errorString)
+    PipeSample sample;                ///< the fill and capacity (sample.ok false: see error)
     std::optional<QByteArray> peeked; ///< the first queued bytes, when a peek was asked for
-    QString peekError;                ///< why the peek failed, if it did
+    Error peekError;                  ///< why the peek failed, if it did
     std::optional<ProbeRefusal> refusal; ///< set: nothing was opened
     std::optional<PipeInfo> pipe;     ///< the pipe as scanned, when a scan was needed
-    QString errorString;              ///< refusal->reason, or the probe's error; empty on success
+    Error error;                      ///< refusal->reason, or the probe's error; empty on success
 
     bool ok() const { return !refusal && sample.ok; }
 };

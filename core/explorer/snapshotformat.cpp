@@ -23,12 +23,12 @@ QString kindName(PipeKind kind)
 
 QString skipCategory(const SkippedProcess &skipped)
 {
-    if (skipped.error == ENOENT || skipped.error == ESRCH)
+    if (skipped.error.code() == ENOENT || skipped.error.code() == ESRCH)
         return QStringLiteral("exited during the scan");
-    if (skipped.error == EACCES || skipped.error == EPERM)
+    if (skipped.error.code() == EACCES || skipped.error.code() == EPERM)
         return QStringLiteral("not ours (needs the same user, or root / CAP_SYS_PTRACE + "
                               "CAP_DAC_READ_SEARCH)");
-    return skipped.reason;
+    return skipped.error.message();
 }
 
 QString shortened(const QString &text, int maximum)

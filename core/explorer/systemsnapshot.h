@@ -4,6 +4,7 @@
 /// tracker, the CLI and the GUI models all share plain data that tests can also build by hand.
 /// The small structs live together here because they only make sense as parts of a snapshot.
 
+#include "error.h"
 #include "pipescopeexport.h"
 #include "procparsers.h"
 
@@ -171,10 +172,11 @@ struct PIPESCOPE_CORE_EXPORT PipeInfo
 struct PIPESCOPE_CORE_EXPORT SkippedProcess
 {
     qint64 pid = 0;
-    int error = 0;   ///< errno: EACCES/EPERM (not ours), ENOENT/ESRCH (exited meanwhile)
+    /// Why, in words, with what would grant access; its code is the errno: EACCES/EPERM (not
+    /// ours), ENOENT/ESRCH (exited meanwhile).
+    Error error;
     uint uid = 0;    ///< owner of /proc/PID, when known
     QString comm;    ///< from /proc/PID/stat, which anyone may read; may be empty
-    QString reason;  ///< in words, with what would grant access
 };
 
 struct PIPESCOPE_CORE_EXPORT SystemSnapshot

@@ -23,13 +23,12 @@ bool isPermissionError(int error)
     return error == EACCES || error == EPERM;
 }
 
-/// The link's text, or an empty string with *error set.
-QString readLink(const QString &path, int *error)
+/// The link's text, or an empty string if it cannot be read.
+QString readLink(const QString &path)
 {
     char buffer[PATH_MAX];
     const ssize_t length = Sys::readlink(QFile::encodeName(path).constData(), buffer,
                                          sizeof buffer);
-    *error = length < 0 ? errno : 0;
     return length < 0 ? QString() : QFile::decodeName(QByteArray(buffer, length));
 }
 
@@ -65,8 +64,7 @@ QString targetOf(const QString &link, const struct stat &status)
 {
     if (S_ISFIFO(status.st_mode) && quint64(status.st_dev) == PipeHandle::pipefsDevice())
         return QStringLiteral("pipe:[%1]").arg(quint64(status.st_ino));
-    int error = 0;
-    return readLink(link, &error);
+    return readLink(link);
 }
 
 } // namespace
@@ -90,8 +88,7 @@ PipeHandle &PipeHandle::fail(int error, const QString &message)
 {
     m_owned.close();
     m_fd = -1;
-    m_error = error;
-    m_errorString = message;
+    m_error = Error(message, error);
     return *this;
 }
 
@@ -195,9 +192,9 @@ PipeHandle PipeHandle::forProcessFd(qint64 pid, int fd, const QString &procRoot)
 {
     PipeHandle handle(QStringLiteral("%1/%2/fd/%3").arg(procRoot).arg(pid).arg(fd));
     handle.checkProcessFd(pid, fd, procRoot);
-    if (handle.m_error != 0)
+    if (handle.m_error)
         return handle;
-    if (!handle.openVerified(handle.m_name, foreignPermissionHint) && handle.m_error == ENOENT)
+    if (!handle.openVerified(handle.m_name, foreignPermissionHint) && handle.m_error.code() == ENOENT)
         handle.failMissing(pid, fd, procRoot, ENOENT); // the process closed it meanwhile
     return handle;
 }

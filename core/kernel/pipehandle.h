@@ -6,6 +6,7 @@
 /// it longer would hide SIGPIPE from the writer (docs/kernel-behaviour.md §3), so callers keep it for one
 /// query only.
 
+#include "error.h"
 #include "fd.h"
 
 #include <QString>
@@ -36,8 +37,8 @@ public:
 
     bool isValid() const { return m_fd >= 0; }
     int fd() const { return m_fd; }
-    int error() const { return m_error; }
-    QString errorString() const { return m_errorString; }
+    /// Why the handle is not valid; empty when it is.
+    const Error &error() const { return m_error; }
     /// What the fd shows in /proc: "pipe:[INODE]", or a FIFO's path (" (deleted)" once unlinked).
     QString target() const { return m_target; }
     const struct stat &status() const { return m_status; }
@@ -58,8 +59,7 @@ private:
 
     Fd m_owned;
     int m_fd = -1;
-    int m_error = 0;
-    QString m_errorString;
+    Error m_error;
     QString m_target;
     QString m_name;
     struct stat m_status = {};

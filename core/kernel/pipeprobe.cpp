@@ -17,18 +17,16 @@ namespace {
 
 
 template<typename T>
-std::optional<T> failure(QString *error, const QString &message)
+std::optional<T> failure(Error *error, const Error &failed)
 {
-    if (error)
-        *error = message;
+    Error::report(error, failed);
     return std::nullopt;
 }
 
-PipeSample failedSample(int error, const QString &message)
+PipeSample failedSample(const Error &error)
 {
     PipeSample sample;
     sample.error = error;
-    sample.errorString = message;
     return sample;
 }
 
@@ -40,11 +38,11 @@ bool isFifo(const PipeHandle &handle)
     return !handle.target().startsWith(QLatin1String("pipe:["));
 }
 
-QString syntaxError(const QString &spec, const QString &why)
+Error syntaxError(const QString &spec, const QString &why)
 {
-    return QStringLiteral("bad pipe '%1': %2 (expected FD, PID:FD or a FIFO path; "
+    return Error(QStringLiteral("bad pipe '%1': %2 (expected FD, PID:FD or a FIFO path; "
                           "write ./%1 for a FIFO in the current directory)")
-            .arg(spec, why);
+                         .arg(spec, why));
 }
 
 } // namespace
@@ -70,10 +68,10 @@ PipeProbe PipeProbe::forFifo(const QString &path)
     return PipeProbe(Target::FifoPath, -1, -1, path);
 }
 
-std::optional<PipeProbe> PipeProbe::fromSpec(const QString &spec, QString *error)
+std::optional<PipeProbe> PipeProbe::fromSpec(const QString &spec, Error *error)
 {
     if (spec.isEmpty())
-        return failure<PipeProbe>(error, QStringLiteral("empty pipe: expected FD, PID:FD or a FIFO path"));
+        return failure<PipeProbe>(error, Error(QStringLiteral("empty pipe: expected FD, PID:FD or a FIFO path")));
     if (spec.contains(u'/'))
         return forFifo(spec);
     // [0-9], not \\d (which also matches other scripts' digits).
@@ -136,7 +134,7 @@ PipeSample PipeProbe::sample() const
 {
     const PipeHandle handle = open(false);
     if (!handle.isValid())
-        return failedSample(handle.error(), handle.errorString());
+        return failedSample(handle.error());
     PipeSample sample;
     sample.inode = quint64(handle.status().st_ino);
     sample.device = quint64(handle.status().st_dev);
@@ -150,42 +148,42 @@ PipeSample PipeProbe::sample() const
     }
     sample.queued = Sys::queuedBytes(handle.fd());
     if (sample.queued < 0) {
-        return failedSample(errno, QStringLiteral("ioctl FIONREAD on %1: %2")
-                                           .arg(handle.name(), Sys::errorText(errno)));
+        const int code = errno;
+        return failedSample(Error::fromErrno(code, QStringLiteral("ioctl FIONREAD on ") + handle.name()));
     }
     sample.capacity = Sys::fcntl(handle.fd(), F_GETPIPE_SZ);
     if (sample.capacity < 0) {
-        return failedSample(errno, QStringLiteral("fcntl F_GETPIPE_SZ on %1: %2")
-                                           .arg(handle.name(), Sys::errorText(errno)));
+        const int code = errno;
+        return failedSample(Error::fromErrno(code, QStringLiteral("fcntl F_GETPIPE_SZ on ") + handle.name()));
     }
     sample.ok = true;
     return sample;
 }
 
-std::optional<QByteArray> PipeProbe::peek(qsizetype n, QString *error) const
+std::optional<QByteArray> PipeProbe::peek(qsizetype n, Error *error) const
 {
     if (n < 0) {
-        return failure<QByteArray>(error, QStringLiteral("peek %1: byte count %2 is negative")
-                                                  .arg(describe())
-                                                  .arg(n));
+        return failure<QByteArray>(error, Error(QStringLiteral("peek %1: byte count %2 is negative")
+                                                        .arg(describe())
+                                                        .arg(n)));
     }
     const PipeHandle handle = open(true);
     if (!handle.isValid())
-        return failure<QByteArray>(error, handle.errorString());
+        return failure<QByteArray>(error, handle.error());
     const int capacity = Sys::fcntl(handle.fd(), F_GETPIPE_SZ);
     if (capacity < 0) {
-        return failure<QByteArray>(error, QStringLiteral("fcntl F_GETPIPE_SZ on %1: %2")
-                                                  .arg(handle.name(), Sys::errorText(errno)));
+        const int code = errno;
+        return failure<QByteArray>(error, Error::fromErrno(code, QStringLiteral("fcntl F_GETPIPE_SZ on ") + handle.name()));
     }
     return PipeTee::peek(handle.fd(), n, capacity, handle.name(), error);
 }
 
-std::optional<int> PipeProbe::setCapacity(int bytes, QString *error) const
+std::optional<int> PipeProbe::setCapacity(int bytes, Error *error) const
 {
     // Either end may resize (docs/kernel-behaviour.md §2), so the read-only handle is enough.
     const PipeHandle handle = open(false);
     if (!handle.isValid())
-        return failure<int>(error, handle.errorString());
+        return failure<int>(error, handle.error());
     const int set = Sys::fcntl(handle.fd(), F_SETPIPE_SZ, bytes);
     if (set >= 0)
         return set;
@@ -197,7 +195,7 @@ std::optional<int> PipeProbe::setCapacity(int bytes, QString *error) const
                               .arg(handle.name(), Sys::errorText(setError));
     if (!why.isEmpty())
         message += QLatin1String(": ") + why;
-    return failure<int>(error, message);
+    return failure<int>(error, Error(message, setError));
 }
 
 } // namespace PipeScope

@@ -15,6 +15,7 @@
 /// may then die of SIGPIPE on its first write after we close. Probe a FIFO only when a reader
 /// already holds it (the explorer checks this). Anonymous pipes have no such effect.
 
+#include "error.h"
 #include "pipescopeexport.h"
 
 #include <QByteArray>
@@ -29,9 +30,12 @@ class PipeHandle;
 /// One reading of a pipe's kernel state.
 struct PIPESCOPE_CORE_EXPORT PipeSample
 {
-    bool ok = false;      ///< false: see error / errorString, the other fields are unset
-    int error = 0;        ///< errno of the failure (ESRCH: no such process, EINVAL: not a pipe)
-    QString errorString;  ///< e.g. "open /proc/812/fd/3: Permission denied (needs ...)"
+    /// true: the pipe was sampled. false: see error, the other fields are unset (a
+    /// default-constructed sample was never taken, so it is not ok either, and has no error).
+    bool ok = false;
+    /// Empty on success; else e.g. "open /proc/812/fd/3: Permission denied (needs ...)", with
+    /// its errno (ESRCH: no such process, EINVAL: not a pipe).
+    Error error;
     quint64 inode = 0;
     quint64 device = 0;   ///< st_dev: pipefs for anonymous pipes, the filesystem for FIFOs
     bool isFifo = false;  ///< a FIFO (named pipe) rather than an anonymous pipe
@@ -56,7 +60,7 @@ public:
     static PipeProbe forFifo(const QString &path);
     /// "FD", "PID:FD" or a FIFO path (anything with a '/', or a name that is not a number).
     /// nullopt and *error on bad syntax ("12:", "-3", "3x", "").
-    static std::optional<PipeProbe> fromSpec(const QString &spec, QString *error);
+    static std::optional<PipeProbe> fromSpec(const QString &spec, Error *error);
 
     Target target() const { return m_target; }
     qint64 pid() const { return m_pid; } ///< -1 unless ProcessFd
@@ -72,12 +76,12 @@ public:
     /// blocks. Fewer than min(n, queued) bytes only if the private pipe could not be grown
     /// (per-user pipe page limit) or the real reader consumed some meanwhile.
     /// nullopt + *error on failure.
-    std::optional<QByteArray> peek(qsizetype n, QString *error = nullptr) const;
+    std::optional<QByteArray> peek(qsizetype n, Error *error = nullptr) const;
     /// F_SETPIPE_SZ: returns the capacity the kernel set (\a bytes rounded up to a
     /// power-of-two number of pages), or nullopt with *error explaining EPERM (above
     /// /proc/sys/fs/pipe-max-size without CAP_SYS_RESOURCE, or the per-user page limit) and
     /// EBUSY (the queued bytes occupy more page slots than the new size has).
-    std::optional<int> setCapacity(int bytes, QString *error = nullptr) const;
+    std::optional<int> setCapacity(int bytes, Error *error = nullptr) const;
 
 private:
     PipeProbe(Target target, qint64 pid, int fd, const QString &path,

@@ -14,11 +14,16 @@ namespace {
 constexpr qint64 maxPrivateCapacity = 1024 * 1024;
 
 
-std::optional<QByteArray> failure(QString *error, const QString &message)
+std::optional<QByteArray> failure(Error *error, const Error &failed)
 {
-    if (error)
-        *error = message;
+    Error::report(error, failed);
     return std::nullopt;
+}
+
+/// "<what>: <strerror(code)>" for the errno \a code a failed syscall left.
+std::optional<QByteArray> failure(Error *error, int code, const QString &what)
+{
+    return failure(error, Error::fromErrno(code, what));
 }
 
 /// Capacity the private pipe needs so that one tee(2) sees \a n bytes: a tee copies whole
@@ -51,15 +56,17 @@ void growPrivatePipe(int fd, qint64 capacity)
 } // namespace
 
 std::optional<QByteArray> PipeTee::peek(int source, qsizetype n, int sourceCapacity,
-                                        const QString &name, QString *error)
+                                        const QString &name, Error *error)
 {
     if (n < 0)
-        return failure(error, QStringLiteral("peek %1: byte count %2 is negative").arg(name).arg(n));
+        return failure(error, Error(QStringLiteral("peek %1: byte count %2 is negative").arg(name).arg(n)));
     if (n == 0)
         return QByteArray();
     int fds[2];
-    if (Sys::pipe2(fds, O_NONBLOCK) != 0)
-        return failure(error, QStringLiteral("pipe2 for peeking %1: %2").arg(name, Sys::errorText(errno)));
+    if (Sys::pipe2(fds, O_NONBLOCK) != 0) {
+        const int code = errno;
+        return failure(error, code, QStringLiteral("pipe2 for peeking ") + name);
+    }
     const Fd privateRead(fds[0]);
     const Fd privateWrite(fds[1]);
     growPrivatePipe(privateWrite.get(), neededCapacity(n, sourceCapacity));
@@ -70,16 +77,19 @@ std::optional<QByteArray> PipeTee::peek(int source, qsizetype n, int sourceCapac
     const ssize_t copied = Sys::tee(source, privateWrite.get(), size_t(n), SPLICE_F_NONBLOCK);
     if (copied < 0 && errno == EAGAIN)
         return QByteArray();
-    if (copied < 0)
-        return failure(error, QStringLiteral("tee from %1: %2").arg(name, Sys::errorText(errno)));
+    if (copied < 0) {
+        const int code = errno;
+        return failure(error, code, QStringLiteral("tee from ") + name);
+    }
 
     QByteArray bytes(qsizetype(copied), Qt::Uninitialized);
     qsizetype done = 0;
     while (done < bytes.size()) {
         const ssize_t got = Sys::read(privateRead.get(), bytes.data() + done, size_t(bytes.size() - done));
-        if (got <= 0)
-            return failure(error, QStringLiteral("read of the private peek pipe for %1: %2")
-                                          .arg(name, Sys::errorText(got < 0 ? errno : EIO)));
+        if (got <= 0) {
+            const int code = got < 0 ? errno : EIO;
+            return failure(error, code, QStringLiteral("read of the private peek pipe for ") + name);
+        }
         done += got;
     }
     return bytes;

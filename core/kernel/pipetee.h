@@ -2,6 +2,8 @@
 /// \file pipetee.h
 /// Internal to PipeProbe: copies the head of a pipe's queue without consuming it.
 
+#include "error.h"
+
 #include <QByteArray>
 #include <QString>
 
@@ -18,7 +20,7 @@ public:
     /// An empty pipe gives an empty QByteArray at once. \a sourceCapacity is the source's
     /// F_GETPIPE_SZ; \a name names the source in messages. nullopt + *error on failure.
     static std::optional<QByteArray> peek(int source, qsizetype n, int sourceCapacity,
-                                          const QString &name, QString *error);
+                                          const QString &name, Error *error);
 };
 
 } // namespace PipeScope

@@ -71,7 +71,7 @@ void Lab::adopt(LabPipe *pipe)
     Q_EMIT pipeAdded(pipe);
 }
 
-LabPipe *Lab::addAnonymousPipe(const QString &name, QString *error)
+LabPipe *Lab::addAnonymousPipe(const QString &name, Error *error)
 {
     if (!LabFileCheck::checkName(name, error))
         return nullptr;
@@ -84,7 +84,7 @@ LabPipe *Lab::addAnonymousPipe(const QString &name, QString *error)
     return pipe;
 }
 
-LabPipe *Lab::addFifo(const QString &path, bool openReader, QString *error, bool anyOwner)
+LabPipe *Lab::addFifo(const QString &path, bool openReader, Error *error, bool anyOwner)
 {
     if (!LabFileCheck::checkFifoPath(path, error))
         return nullptr;
@@ -98,7 +98,7 @@ LabPipe *Lab::addFifo(const QString &path, bool openReader, QString *error, bool
     return pipe;
 }
 
-LabChild *Lab::addChild(const QString &commandLine, ChildProcess::Stream stderrMode, QString *error)
+LabChild *Lab::addChild(const QString &commandLine, ChildProcess::Stream stderrMode, Error *error)
 {
     if (!LabFileCheck::checkCommand(commandLine, error))
         return nullptr;
@@ -282,21 +282,21 @@ QJsonObject Lab::toJson() const
     return json;
 }
 
-bool Lab::fromJson(const QJsonObject &json, QString *error, const ChildApproval &approve)
+bool Lab::fromJson(const QJsonObject &json, Error *error, const ChildApproval &approve)
 {
     if (!LabJson::checkHeader(json, error))
         return false;
     // Checked as a whole first: a file with a wrong value leaves the current lab as it is.
     if (const QStringList problems = LabFileCheck::check(json); !problems.isEmpty()) {
         if (error)
-            *error = problems.join(u'\n');
+            *error = Error(problems.join(u'\n'));
         return false;
     }
     clear();
     QStringList errors;
     for (const QJsonValue &value : json.value(QStringLiteral("pipes")).toArray()) {
         const QJsonObject entry = value.toObject();
-        QString problem;
+        Error problem;
         LabPipe *pipe = entry.value(QStringLiteral("kind")).toString() == u"fifo"
                 ? addFifo(entry.value(QStringLiteral("path")).toString(),
                           entry.value(QStringLiteral("openReader")).toBool(true), &problem)
@@ -304,7 +304,7 @@ bool Lab::fromJson(const QJsonObject &json, QString *error, const ChildApproval 
         if (pipe)
             LabJson::applyPipeSettings(pipe, entry, &errors);
         else
-            errors.append(problem);
+            errors.append(problem.message());
     }
     const QJsonArray children = json.value(QStringLiteral("children")).toArray();
     QStringList commands;
@@ -318,13 +318,13 @@ bool Lab::fromJson(const QJsonObject &json, QString *error, const ChildApproval 
     }
     for (const QJsonValue &value : approved ? children : QJsonArray()) {
         const QJsonObject entry = value.toObject();
-        QString problem;
+        Error problem;
         const ChildProcess::Stream stderrMode =
                 LabChild::stderrModeFromName(entry.value(QStringLiteral("stderr")).toString(QStringLiteral("terminal")))
                         .value_or(ChildProcess::Stream::Inherit); // LabFileCheck refused any other
         LabChild *child = addChild(entry.value(QStringLiteral("command")).toString(), stderrMode, &problem);
         if (!child) {
-            errors.append(problem);
+            errors.append(problem.message());
             continue;
         }
         for (LabPipe *pipe : pipesOf(child))
@@ -333,44 +333,44 @@ bool Lab::fromJson(const QJsonObject &json, QString *error, const ChildApproval 
     for (const QString &problem : std::as_const(errors))
         qCWarning(lcLab, "loading a lab: %s", qUtf8Printable(problem));
     if (!errors.isEmpty() && error)
-        *error = errors.join(u'\n');
+        *error = Error(errors.join(u'\n'));
     return errors.isEmpty();
 }
 
-bool Lab::save(const QString &path, QString *error) const
+bool Lab::save(const QString &path, Error *error) const
 {
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly)) {
         if (error)
-            *error = QStringLiteral("open %1: %2").arg(path, file.errorString());
+            *error = Error(QStringLiteral("open %1: %2").arg(path, file.errorString()));
         return false;
     }
     file.write(QJsonDocument(toJson()).toJson(QJsonDocument::Indented));
     if (!file.commit()) {
         if (error)
-            *error = QStringLiteral("write %1: %2").arg(path, file.errorString());
+            *error = Error(QStringLiteral("write %1: %2").arg(path, file.errorString()));
         return false;
     }
     return true;
 }
 
-bool Lab::load(const QString &path, QString *error, const ChildApproval &approve)
+bool Lab::load(const QString &path, Error *error, const ChildApproval &approve)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         if (error)
-            *error = QStringLiteral("open %1: %2").arg(path, file.errorString());
+            *error = Error(QStringLiteral("open %1: %2").arg(path, file.errorString()));
         return false;
     }
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &parseError);
     if (!document.isObject()) {
         if (error)
-            *error = QStringLiteral("%1 is not a lab file: %2 at offset %3")
+            *error = Error(QStringLiteral("%1 is not a lab file: %2 at offset %3")
                              .arg(path, parseError.error == QJsonParseError::NoError
                                                 ? QStringLiteral("not a JSON object")
                                                 : parseError.errorString())
-                             .arg(parseError.offset);
+                             .arg(parseError.offset));
         return false;
     }
     return fromJson(document.object(), error, approve);

@@ -42,18 +42,18 @@ public:
 
     /// A new anonymous pipe; \a name defaults to "pipe N". A name longer than
     /// LabFileCheck::MaxNameLength or with a control character is refused.
-    LabPipe *addAnonymousPipe(const QString &name = {}, QString *error = nullptr);
+    LabPipe *addAnonymousPipe(const QString &name = {}, Error *error = nullptr);
     /// A FIFO at \a path (created if missing; anything else there is an error, and so is a
     /// path with a NUL or of PATH_MAX bytes or more). Its writer waits for a reader;
     /// \a openReader opens the lab's own reader at once.
     /// \a anyOwner: the user chose an existing FIFO and may use it whoever owns it (see
     /// LabPipe::FifoAccess); a lab file never sets it.
-    LabPipe *addFifo(const QString &path, bool openReader, QString *error = nullptr, bool anyOwner = false);
+    LabPipe *addFifo(const QString &path, bool openReader, Error *error = nullptr, bool anyOwner = false);
     /// Starts \a commandLine with its stdin and stdout as two new lab pipes; its stderr goes
     /// where \a stderrMode says (ChildProcess::Stream::Pipe: a third lab pipe, "NAME stderr",
     /// so a program's complaints show in the lab rather than in PipeScope's terminal).
-    LabChild *addChild(const QString &commandLine, ChildProcess::Stream stderrMode, QString *error = nullptr);
-    LabChild *addChild(const QString &commandLine, QString *error = nullptr)
+    LabChild *addChild(const QString &commandLine, ChildProcess::Stream stderrMode, Error *error = nullptr);
+    LabChild *addChild(const QString &commandLine, Error *error = nullptr)
     {
         return addChild(commandLine, ChildProcess::Stream::Inherit, error);
     }
@@ -82,9 +82,9 @@ public:
     /// the lab left as it was; on another error the lab holds what could be built and \a error
     /// lists what could not. Children start only if \a approve says so (no \a approve: they
     /// start, for programs and tests that made the file themselves).
-    bool fromJson(const QJsonObject &json, QString *error, const ChildApproval &approve = {});
-    bool save(const QString &path, QString *error) const;
-    bool load(const QString &path, QString *error, const ChildApproval &approve = {});
+    bool fromJson(const QJsonObject &json, Error *error, const ChildApproval &approve = {});
+    bool save(const QString &path, Error *error) const;
+    bool load(const QString &path, Error *error, const ChildApproval &approve = {});
 
     /// Stops and restarts the timer, e.g. for a test that drives tick() itself.
     void setTicking(bool ticking);

@@ -26,12 +26,12 @@ bool LabChild::needsShell(const QString &commandLine)
     return commandLine.contains(shellSyntax);
 }
 
-bool LabChild::start(QString *error)
+bool LabChild::start(Error *error)
 {
     bool ok = false;
     if (m_commandLine.isEmpty()) {
         if (error)
-            *error = QStringLiteral("empty command line");
+            *error = Error(QStringLiteral("empty command line"));
         return false;
     }
     m_process->setStderrMode(m_stderrMode);
@@ -43,7 +43,7 @@ bool LabChild::start(QString *error)
         ok = m_process->start(program, words);
     }
     if (!ok && error)
-        *error = m_process->errorString();
+        *error = m_process->lastError();
     return ok;
 }
 

@@ -28,7 +28,7 @@ public:
 
     /// Runs the command line: directly (PATH lookup, so a missing program is reported at
     /// once) unless it uses shell syntax (| ; & < > $ ` quotes...), then through /bin/sh -c.
-    bool start(QString *error);
+    bool start(Error *error);
     /// True if \a commandLine needs /bin/sh to run.
     static bool needsShell(const QString &commandLine);
 

@@ -155,18 +155,18 @@ QByteArray LabEventLog::toCsv() const
     return out;
 }
 
-bool LabEventLog::exportTo(const QString &path, bool csv, QString *error) const
+bool LabEventLog::exportTo(const QString &path, bool csv, Error *error) const
 {
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly)) {
         if (error)
-            *error = QStringLiteral("open %1: %2").arg(path, file.errorString());
+            *error = Error(QStringLiteral("open %1: %2").arg(path, file.errorString()));
         return false;
     }
     file.write(csv ? toCsv() : toJsonLines());
     if (!file.commit()) {
         if (error)
-            *error = QStringLiteral("write %1: %2").arg(path, file.errorString());
+            *error = Error(QStringLiteral("write %1: %2").arg(path, file.errorString()));
         return false;
     }
     return true;

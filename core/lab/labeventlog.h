@@ -7,6 +7,8 @@
 /// flush() (the lab calls it a few times a second) or just before the next event, so the
 /// entries stay in time order. The log keeps the newest MaxEntries.
 
+#include "error.h"
+
 #include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
@@ -58,7 +60,7 @@ public:
     /// RFC 4180 CSV with a header row.
     QByteArray toCsv() const;
     /// Writes toJsonLines() (\a csv false) or toCsv() to \a path; false with \a error on failure.
-    bool exportTo(const QString &path, bool csv, QString *error) const;
+    bool exportTo(const QString &path, bool csv, Error *error) const;
 
 Q_SIGNALS:
     /// Entries were appended or trimmed (emitted once per append/flush, not per data chunk).

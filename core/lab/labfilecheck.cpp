@@ -14,10 +14,10 @@ namespace PipeScope {
 
 namespace {
 
-bool fail(QString *error, const QString &message)
+bool fail(Error *error, const QString &message)
 {
     if (error)
-        *error = message;
+        *error = Error(message);
     return false;
 }
 
@@ -72,11 +72,11 @@ public:
                              .arg(maximum));
     }
 
-    void text(const QJsonObject &object, const QString &key, bool (*valid)(const QString &, QString *)) const
+    void text(const QJsonObject &object, const QString &key, bool (*valid)(const QString &, Error *)) const
     {
-        QString problem;
+        Error problem;
         if (has(object, key, QJsonValue::String, "a string") && !valid(object.value(key).toString(), &problem))
-            complain(problem);
+            complain(problem.message());
     }
 
     void oneOf(const QJsonObject &object, const QString &key, const QStringList &allowed) const
@@ -169,7 +169,7 @@ void checkList(const QJsonObject &json, const QString &key, void (*each)(const C
 
 } // namespace
 
-bool LabFileCheck::checkName(const QString &name, QString *error)
+bool LabFileCheck::checkName(const QString &name, Error *error)
 {
     if (name.size() > MaxNameLength)
         return fail(error, QStringLiteral("name is %1 characters long; at most %2 are allowed")
@@ -181,7 +181,7 @@ bool LabFileCheck::checkName(const QString &name, QString *error)
     return true;
 }
 
-bool LabFileCheck::checkFifoPath(const QString &path, QString *error)
+bool LabFileCheck::checkFifoPath(const QString &path, Error *error)
 {
     if (path.isEmpty())
         return fail(error, QStringLiteral("no FIFO path given"));
@@ -197,7 +197,7 @@ bool LabFileCheck::checkFifoPath(const QString &path, QString *error)
     return true;
 }
 
-bool LabFileCheck::checkCommand(const QString &command, QString *error)
+bool LabFileCheck::checkCommand(const QString &command, Error *error)
 {
     if (command.trimmed().isEmpty())
         return fail(error, QStringLiteral("empty command line"));

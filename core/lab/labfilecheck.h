@@ -6,6 +6,8 @@
 /// does not fit is an error naming where it is ("pipes[2] capacity: 4294971392 is out of range
 /// 1 to 2147483647"), and the file is refused before the current lab is touched.
 
+#include "error.h"
+
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
@@ -24,12 +26,12 @@ public:
     static constexpr qint64 MaxRate = qint64(1) << 30;
 
     /// A pipe name: at most MaxNameLength characters, no NUL or other control character.
-    static bool checkName(const QString &name, QString *error);
+    static bool checkName(const QString &name, Error *error);
     /// A FIFO path: not empty, no NUL (the kernel would see a shorter path), and shorter than
     /// PATH_MAX bytes once encoded.
-    static bool checkFifoPath(const QString &path, QString *error);
+    static bool checkFifoPath(const QString &path, Error *error);
     /// A child's command line: not empty, no NUL, at most MaxCommandLength characters.
-    static bool checkCommand(const QString &command, QString *error);
+    static bool checkCommand(const QString &command, Error *error);
 
     /// Every problem in the pipes and children of a lab file whose header is valid; empty if
     /// Lab::fromJson() can build all of it as written.

@@ -39,9 +39,9 @@ void applyWriter(LabPipe *pipe, const QJsonObject &writer, QStringList *errors)
         return;
     const qint64 high = writer.value(QStringLiteral("highWater")).toInteger(-1);
     const qint64 low = writer.value(QStringLiteral("lowWater")).toInteger(-1);
-    QString error;
+    Error error;
     if ((high >= 0 || low >= 0) && !pipe->setWriteBufferLimits(high, low, &error))
-        errors->append(QStringLiteral("%1: water marks: %2").arg(pipe->name(), error));
+        errors->append(QStringLiteral("%1: water marks: %2").arg(pipe->name(), error.message()));
     const QJsonValue generator = writer.value(QStringLiteral("generator"));
     if (generator.isObject())
         applyGenerator(pipe->generator(), generator.toObject());
@@ -83,26 +83,26 @@ QJsonObject LabJson::pipeSettings(const LabPipe *pipe)
 void LabJson::applyPipeSettings(LabPipe *pipe, const QJsonObject &settings, QStringList *errors)
 {
     const qint64 capacity = settings.value(QStringLiteral("capacity")).toInteger(-1);
-    QString error;
+    Error error;
     if (capacity > 0 && !pipe->setCapacity(int(capacity), &error))
-        errors->append(QStringLiteral("%1: capacity %2: %3").arg(pipe->name()).arg(capacity).arg(error));
+        errors->append(QStringLiteral("%1: capacity %2: %3").arg(pipe->name()).arg(capacity).arg(error.message()));
     applyWriter(pipe, settings.value(QStringLiteral("writer")).toObject(), errors);
     applyReader(pipe, settings.value(QStringLiteral("reader")).toObject());
 }
 
-bool LabJson::checkHeader(const QJsonObject &json, QString *error)
+bool LabJson::checkHeader(const QJsonObject &json, Error *error)
 {
     if (json.value(QStringLiteral("format")).toString() != formatName()) {
         if (error)
-            *error = QStringLiteral("not a PipeScope lab file (no \"format\": \"%1\")").arg(formatName());
+            *error = Error(QStringLiteral("not a PipeScope lab file (no \"format\": \"%1\")").arg(formatName()));
         return false;
     }
     const int version = json.value(QStringLiteral("version")).toInt();
     if (version < 1 || version > Version) {
         if (error)
-            *error = QStringLiteral("lab file version %1 is not supported (this PipeScope reads %2)")
+            *error = Error(QStringLiteral("lab file version %1 is not supported (this PipeScope reads %2)")
                              .arg(version)
-                             .arg(Version);
+                             .arg(Version));
         return false;
     }
     return true;

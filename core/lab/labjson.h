@@ -15,6 +15,8 @@
 /// \endcode
 /// Only settings are saved, not bytes: a loaded lab starts with empty pipes.
 
+#include "error.h"
+
 #include <QJsonObject>
 #include <QStringList>
 
@@ -33,7 +35,7 @@ public:
     /// Applies what pipeSettings() saved; problems are appended to \a errors.
     static void applyPipeSettings(LabPipe *pipe, const QJsonObject &settings, QStringList *errors);
     /// Checks "format" and "version"; false with \a error if this is not a lab file.
-    static bool checkHeader(const QJsonObject &json, QString *error);
+    static bool checkHeader(const QJsonObject &json, Error *error);
     static QJsonObject header();
 };
 

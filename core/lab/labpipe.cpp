@@ -144,19 +144,19 @@ void LabPipe::onDataReceived(const QByteArray &data)
     }
 }
 
-bool LabPipe::openAnonymous(QString *error)
+bool LabPipe::openAnonymous(Error *error)
 {
     return Openers::openAnonymousPipe(m_reader, m_writer, error);
 }
 
-bool LabPipe::adoptChildFd(int fd, LabChild *child, QString *error)
+bool LabPipe::adoptChildFd(int fd, LabChild *child, Error *error)
 {
     m_child = child;
     PipeTransport *ours = m_kind == Kind::ChildStdin ? static_cast<PipeTransport *>(m_writer)
                                                      : static_cast<PipeTransport *>(m_reader);
     if (!ours || !ours->open(fd)) {
         if (error)
-            *error = ours ? ours->errorString() : QStringLiteral("not a child pipe");
+            *error = ours ? ours->lastError() : Error(QStringLiteral("not a child pipe"));
         return false;
     }
     return true;
@@ -186,13 +186,13 @@ void LabPipe::abortWriter()
         m_writer->abort();
 }
 
-bool LabPipe::setWriteBufferLimits(qint64 high, qint64 low, QString *error)
+bool LabPipe::setWriteBufferLimits(qint64 high, qint64 low, Error *error)
 {
     if (!m_writer)
         return false;
     if (!m_writer->setWriteBufferLimits(high, low)) {
         if (error)
-            *error = m_writer->errorString();
+            *error = m_writer->lastError();
         return false;
     }
     return true;
@@ -239,30 +239,31 @@ int LabPipe::kernelFd() const
     return m_writer ? m_writer->fd() : -1;
 }
 
-std::optional<int> LabPipe::setCapacity(int bytes, QString *error)
+std::optional<int> LabPipe::setCapacity(int bytes, Error *error)
 {
     const int fd = kernelFd();
     if (fd < 0) {
         if (error)
-            *error = QStringLiteral("%1: no end of this pipe is open in the lab").arg(m_name);
+            *error = Error(QStringLiteral("%1: no end of this pipe is open in the lab").arg(m_name));
         return std::nullopt;
     }
-    QString problem;
-    const std::optional<int> set = PipeProbe::forFd(fd).setCapacity(bytes, &problem);
+    Error failed;
+    const std::optional<int> set = PipeProbe::forFd(fd).setCapacity(bytes, &failed);
+    const QString problem = failed.message();
     log(QStringLiteral("pipe"), QStringLiteral("F_SETPIPE_SZ"),
         set ? QStringLiteral("asked %1, capacity now %2").arg(bytes).arg(*set)
             : QStringLiteral("asked %1, refused: %2").arg(bytes).arg(problem));
     if (!set && error)
-        *error = problem;
+        *error = failed;
     return set;
 }
 
-std::optional<QByteArray> LabPipe::peek(qsizetype n, QString *error) const
+std::optional<QByteArray> LabPipe::peek(qsizetype n, Error *error) const
 {
     const int fd = kernelFd();
     if (fd < 0) {
         if (error)
-            *error = QStringLiteral("no end of this pipe is open in the lab");
+            *error = Error(QStringLiteral("no end of this pipe is open in the lab"));
         return std::nullopt;
     }
     return PipeProbe::forFd(fd).peek(n, error);

@@ -7,6 +7,8 @@
 /// signal goes to the lab's LabEventLog. Views poll snapshot() on a timer (10-30 Hz); a
 /// LabPipe never pushes a change per read.
 
+#include "error.h"
+
 #include <QByteArray>
 #include <QObject>
 #include <QPointer>
@@ -85,17 +87,17 @@ public:
     static QString kindName(Kind kind);
 
     /// Opens both ends on a new anonymous pipe.
-    bool openAnonymous(QString *error);
+    bool openAnonymous(Error *error);
     /// Creates the FIFO at \a path if needed (see FifoAccess for what may already be there),
     /// starts the writer's open (it waits for a reader) and opens the lab's reader if
     /// \a openReader. Both ends are checked to be the FIFO that was checked at the path, so
     /// one swapped in meanwhile is refused, not written to.
-    bool openFifo(const QString &path, bool openReader, QString *error,
+    bool openFifo(const QString &path, bool openReader, Error *error,
                   FifoAccess access = FifoAccess::OursOnly);
     /// FIFO only: opens the lab's read end now (the waiting writer then connects).
-    bool openFifoReader(QString *error);
+    bool openFifoReader(Error *error);
     /// Child pipes: our end, from ChildProcess::takeStdinFd()/takeStdoutFd().
-    bool adoptChildFd(int fd, LabChild *child, QString *error);
+    bool adoptChildFd(int fd, LabChild *child, Error *error);
 
     WritePipeTransport *writer() const { return m_writer; }
     ReadPipeTransport *reader() const { return m_reader; }
@@ -113,13 +115,13 @@ public:
     /// writeBufferSize: they are in user space, waiting).
     qsizetype pendingUntilOpen() const { return m_pendingUntilOpen.size(); }
     /// "de ad be ef", "deadbeef", "0x41,0x42": false with \a error naming the bad token.
-    bool sendHex(const QString &hex, QString *error);
-    bool sendFile(const QString &path, QString *error);
-    static std::optional<QByteArray> parseHex(const QString &hex, QString *error);
+    bool sendHex(const QString &hex, Error *error);
+    bool sendFile(const QString &path, Error *error);
+    static std::optional<QByteArray> parseHex(const QString &hex, Error *error);
     void writeEof();
     void closeWriter();
     void abortWriter();
-    bool setWriteBufferLimits(qint64 high, qint64 low, QString *error);
+    bool setWriteBufferLimits(qint64 high, qint64 low, Error *error);
 
     // Reader side.
     void pauseReading();
@@ -132,9 +134,9 @@ public:
     /// An fd we hold on this pipe (the reader's, else the writer's), or -1.
     int kernelFd() const;
     /// F_SETPIPE_SZ; the capacity set, or nullopt and \a error with the kernel's refusal.
-    std::optional<int> setCapacity(int bytes, QString *error);
+    std::optional<int> setCapacity(int bytes, Error *error);
     /// The first \a n bytes still queued in the kernel, not consumed (tee).
-    std::optional<QByteArray> peek(qsizetype n, QString *error) const;
+    std::optional<QByteArray> peek(qsizetype n, Error *error) const;
 
     /// The last ReceivedTailSize bytes read, and the stream offset of their first byte.
     QByteArray receivedTail() const { return m_received; }
@@ -162,8 +164,8 @@ private:
     void connectWriter();
     void connectReader();
     void connectFifoOpener();
-    bool checkFifoAtPath(FifoAccess access, QString *error);
-    bool isCheckedFifo(int fd, QString *error) const;
+    bool checkFifoAtPath(FifoAccess access, Error *error);
+    bool isCheckedFifo(int fd, Error *error) const;
     void writePending();
     void onDataReceived(const QByteArray &data);
     void applyReading();

@@ -26,10 +26,10 @@ void LabPipe::connectFifoOpener()
             QStringLiteral("open(O_WRONLY) of %1 waits until a reader opens it").arg(m_fifoPath));
     });
     connect(m_fifoOpener, &FifoWriterOpener::connected, this, [this, end](int fd) {
-        QString problem;
+        Error problem;
         if (!isCheckedFifo(fd, &problem)) {
-            qCWarning(lcLab, "%s: %s", qUtf8Printable(m_name), qUtf8Printable(problem));
-            log(end, QStringLiteral("error"), problem);
+            qCWarning(lcLab, "%s: %s", qUtf8Printable(m_name), qUtf8Printable(problem.message()));
+            log(end, QStringLiteral("error"), problem.message());
             Sys::close(fd);
         } else if (!m_writer->open(fd)) {
             log(end, QStringLiteral("error"), m_writer->errorString());
@@ -44,7 +44,7 @@ void LabPipe::connectFifoOpener()
     });
 }
 
-bool LabPipe::checkFifoAtPath(FifoAccess access, QString *error)
+bool LabPipe::checkFifoAtPath(FifoAccess access, Error *error)
 {
     if (access == FifoAccess::OursOnly && !Openers::makeFifo(m_fifoPath, error))
         return false;
@@ -52,13 +52,12 @@ bool LabPipe::checkFifoAtPath(FifoAccess access, QString *error)
     const QByteArray native = QFile::encodeName(m_fifoPath);
     const int result = access == FifoAccess::OursOnly ? ::lstat(native.constData(), &st)
                                                       : ::stat(native.constData(), &st);
-    if (result != 0 || !S_ISFIFO(st.st_mode)
-        || (access == FifoAccess::OursOnly && st.st_uid != ::geteuid())) {
-        if (error)
-            *error = result != 0 ? QStringLiteral("stat %1: %2").arg(m_fifoPath, Sys::errorText(errno))
-                                 : QStringLiteral("%1 changed while it was checked: refusing it").arg(m_fifoPath);
-        return false;
+    if (result != 0) {
+        const int code = errno;
+        return Error::report(error, Error::fromErrno(code, QStringLiteral("stat ") + m_fifoPath));
     }
+    if (!S_ISFIFO(st.st_mode) || (access == FifoAccess::OursOnly && st.st_uid != ::geteuid()))
+        return Error::report(error, Error(QStringLiteral("%1 changed while it was checked: refusing it").arg(m_fifoPath)));
     m_fifoDevice = quint64(st.st_dev);
     m_fifoInode = quint64(st.st_ino);
     if (st.st_uid != ::geteuid())
@@ -67,20 +66,20 @@ bool LabPipe::checkFifoAtPath(FifoAccess access, QString *error)
     return true;
 }
 
-bool LabPipe::isCheckedFifo(int fd, QString *error) const
+bool LabPipe::isCheckedFifo(int fd, Error *error) const
 {
     struct stat st {};
     if (::fstat(fd, &st) == 0 && quint64(st.st_dev) == m_fifoDevice && quint64(st.st_ino) == m_fifoInode)
         return true;
     if (error)
-        *error = QStringLiteral("%1 was replaced after it was checked (now inode %2, was %3): not using it")
+        *error = Error(QStringLiteral("%1 was replaced after it was checked (now inode %2, was %3): not using it")
                          .arg(m_fifoPath)
                          .arg(quint64(st.st_ino))
-                         .arg(m_fifoInode);
+                         .arg(m_fifoInode));
     return false;
 }
 
-bool LabPipe::openFifo(const QString &path, bool openReader, QString *error, FifoAccess access)
+bool LabPipe::openFifo(const QString &path, bool openReader, Error *error, FifoAccess access)
 {
     m_fifoPath = path;
     if (!checkFifoAtPath(access, error))
@@ -88,17 +87,17 @@ bool LabPipe::openFifo(const QString &path, bool openReader, QString *error, Fif
     connectFifoOpener();
     if (!m_fifoOpener->start(path)) {
         if (error)
-            *error = m_fifoOpener->errorString();
+            *error = m_fifoOpener->lastError();
         return false;
     }
     return !openReader || openFifoReader(error);
 }
 
-bool LabPipe::openFifoReader(QString *error)
+bool LabPipe::openFifoReader(Error *error)
 {
     if (m_kind != Kind::Fifo || m_reader->isOpen() || m_reader->isLost()) {
         if (error)
-            *error = QStringLiteral("the lab's reader of %1 is already open or was closed").arg(m_name);
+            *error = Error(QStringLiteral("the lab's reader of %1 is already open or was closed").arg(m_name));
         return false;
     }
     const int fd = Openers::openFifoReader(m_fifoPath, error);
@@ -110,7 +109,7 @@ bool LabPipe::openFifoReader(QString *error)
     }
     if (!m_reader->open(fd)) {
         if (error)
-            *error = m_reader->errorString();
+            *error = m_reader->lastError();
         Sys::close(fd);
         return false;
     }

@@ -50,7 +50,7 @@ void LabPipe::writePending()
         m_log->noteData(m_id, m_name, QStringLiteral("writer"), QStringLiteral("write"), pending.size());
 }
 
-bool LabPipe::sendHex(const QString &hex, QString *error)
+bool LabPipe::sendHex(const QString &hex, Error *error)
 {
     const std::optional<QByteArray> bytes = parseHex(hex, error);
     if (!bytes)
@@ -59,7 +59,7 @@ bool LabPipe::sendHex(const QString &hex, QString *error)
     return true;
 }
 
-bool LabPipe::sendFile(const QString &path, QString *error)
+bool LabPipe::sendFile(const QString &path, Error *error)
 {
     const QFileInfo info(path);
     QString problem;
@@ -74,14 +74,14 @@ bool LabPipe::sendFile(const QString &path, QString *error)
         problem = QStringLiteral("open %1: %2").arg(path, file.errorString());
     if (!problem.isEmpty()) {
         if (error)
-            *error = problem;
+            *error = Error(problem);
         return false;
     }
     send(file.readAll());
     return true;
 }
 
-std::optional<QByteArray> LabPipe::parseHex(const QString &hex, QString *error)
+std::optional<QByteArray> LabPipe::parseHex(const QString &hex, Error *error)
 {
     QByteArray out;
     const QStringList tokens = hex.split(QRegularExpression(QStringLiteral("[\\s,:;]+")), Qt::SkipEmptyParts);
@@ -94,14 +94,14 @@ std::optional<QByteArray> LabPipe::parseHex(const QString &hex, QString *error)
                 && token.contains(QRegularExpression(QStringLiteral("^[0-9a-fA-F]+$")));
         if (!valid) {
             if (error)
-                *error = QStringLiteral("invalid hex \"%1\": use pairs of 0-9 a-f, e.g. \"de ad be ef\"").arg(original);
+                *error = Error(QStringLiteral("invalid hex \"%1\": use pairs of 0-9 a-f, e.g. \"de ad be ef\"").arg(original));
             return std::nullopt;
         }
         out += decoded;
     }
     if (out.isEmpty()) {
         if (error)
-            *error = QStringLiteral("no hex bytes given");
+            *error = Error(QStringLiteral("no hex bytes given"));
         return std::nullopt;
     }
     return out;

@@ -30,7 +30,7 @@ constexpr int LargeRounds = 3;
 constexpr qint64 LargeRecord = 65536;
 
 /// A file of \a size bytes of \a letter in the context's directory; empty path on failure.
-QString letterFile(LessonContext &context, char letter, QString *error)
+QString letterFile(LessonContext &context, char letter, Error *error)
 {
     const QString path
         = context.tempDir() + QStringLiteral("/writer-%1").arg(QChar::fromLatin1(letter));
@@ -39,7 +39,7 @@ QString letterFile(LessonContext &context, char letter, QString *error)
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly)
         || file.write(QByteArray(BytesPerWriter, letter)) != BytesPerWriter) {
-        *error = QStringLiteral("write %1: %2").arg(path, file.errorString());
+        *error = Error(QStringLiteral("write %1: %2").arg(path, file.errorString()));
         return {};
     }
     return path;
@@ -62,7 +62,7 @@ struct Race {
 /// Two `dd` writers into one pipe (blocking, as a pipeline's pipes are: O_NONBLOCK on the
 /// write end would reach dd too), each writing records of \a record bytes of its own letter;
 /// false with *error if one cannot start.
-bool startWriters(LessonContext &context, qint64 record, Race &race, QString *error)
+bool startWriters(LessonContext &context, qint64 record, Race &race, Error *error)
 {
     auto pipe = context.makePipe(error);
     if (!pipe || !T::setNonBlocking(pipe->read))
@@ -92,9 +92,9 @@ bool startWriters(LessonContext &context, qint64 record, Race &race, QString *er
 void race(LessonContext &context, qint64 record, const RaceDone &next)
 {
     auto r = std::make_shared<Race>();
-    QString error;
+    Error error;
     if (!startWriters(context, record, *r, &error))
-        return next({}, error);
+        return next({}, error.message());
     r->data.reserve(2 * BytesPerWriter);
     r->notifier = new QSocketNotifier(r->readFd, QSocketNotifier::Read, &context);
     QObject::connect(r->notifier, &QSocketNotifier::activated, r->notifier,

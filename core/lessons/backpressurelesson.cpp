@@ -94,11 +94,11 @@ Observation pipeFull(const State &state, const Blocked &seen)
 void writerBlocks(LessonContext &context, const StepDone &done)
 {
     State &state = context.state<State>();
-    QString error;
+    Error error;
     // Plain `yes` writes "y\n" lines in 8192-byte write() calls: two whole pages each.
     state.writer = context.startChild(QStringLiteral("yes"), {}, &error);
     if (!state.writer)
-        return done(Observation::failure(error));
+        return done(Observation::failure(error.message()));
     state.readFd = context.adoptFd(state.writer->takeStdoutFd());
     T::setNonBlocking(state.readFd);
     state.capacity = T::capacity(state.readFd);

@@ -25,17 +25,17 @@ int pageSize()
 }
 
 /// A new empty non-blocking pipe, or nullopt with *error.
-std::optional<PipeFds> newPipe(LessonContext &context, QString *error)
+std::optional<PipeFds> newPipe(LessonContext &context, Error *error)
 {
     return context.makePipe(error, O_NONBLOCK);
 }
 
 Observation defaultCapacity(LessonContext &context)
 {
-    QString error;
+    Error error;
     const auto pipe = newPipe(context, &error);
     if (!pipe)
-        return Observation::failure(error);
+        return Observation::failure(error.message());
     const int capacity = T::capacity(pipe->read);
     Observation o = Observation::check(capacity == DefaultCapacity,
                                        QStringLiteral("F_GETPIPE_SZ = %1").arg(T::bytes(capacity)));
@@ -58,10 +58,10 @@ Observation defaultCapacity(LessonContext &context)
 
 Observation fillUntilEagain(LessonContext &context)
 {
-    QString error;
+    Error error;
     const auto pipe = newPipe(context, &error);
     if (!pipe)
-        return Observation::failure(error);
+        return Observation::failure(error.message());
     const int capacity = T::capacity(pipe->read);
     const T::FillResult fill = T::fill(pipe->write, pageSize());
     const int queued = Sys::queuedBytes(pipe->read);
@@ -87,10 +87,10 @@ Observation fillUntilEagain(LessonContext &context)
 
 Observation pagesNotBytes(LessonContext &context)
 {
-    QString error;
+    Error error;
     const auto pipe = newPipe(context, &error);
     if (!pipe)
-        return Observation::failure(error);
+        return Observation::failure(error.message());
     const int capacity = T::capacity(pipe->read);
     const int record = pageSize() / 2 + 1; // 2049: two never share a page
     const T::FillResult fill = T::fill(pipe->write, record);
@@ -121,7 +121,7 @@ Observation pagesNotBytes(LessonContext &context)
 
 Observation rounding(LessonContext &context)
 {
-    QString error;
+    Error error;
     QVariantMap values;
     QStringList parts;
     bool all = true;
@@ -130,7 +130,7 @@ Observation rounding(LessonContext &context)
     for (const auto &[request, expected] : cases) {
         const auto pipe = newPipe(context, &error);
         if (!pipe)
-            return Observation::failure(error);
+            return Observation::failure(error.message());
         const int got = T::setCapacity(pipe->write, request);
         const QString result = got < 0 ? T::errnoName(errno) : QString::number(got);
         parts << QStringLiteral("%1 → %2").arg(request).arg(result);
@@ -157,10 +157,10 @@ Observation maxSize(LessonContext &context)
     if (max <= 0)
         return Observation::failure(QStringLiteral("cannot read /proc/sys/fs/pipe-max-size"));
     const bool privileged = T::hasCapability(CAP_SYS_RESOURCE);
-    QString error;
+    Error error;
     const auto pipe = newPipe(context, &error);
     if (!pipe)
-        return Observation::failure(error);
+        return Observation::failure(error.message());
     const int atMax = T::setCapacity(pipe->write, int(max));
     const int atMaxErrno = atMax < 0 ? errno : 0;
     const int above = T::setCapacity(pipe->write, int(max + 1));
@@ -202,10 +202,10 @@ Observation maxSize(LessonContext &context)
 
 Observation shrinkBusy(LessonContext &context)
 {
-    QString error;
+    Error error;
     const auto pipe = newPipe(context, &error);
     if (!pipe)
-        return Observation::failure(error);
+        return Observation::failure(error.message());
     // The experiment needs 8 slots; a pipe made over the per-user limit has only 2.
     const int needed = 8 * pageSize();
     if (T::capacity(pipe->write) < needed && T::setCapacity(pipe->write, needed) < 0) {

@@ -68,10 +68,10 @@ Observation writeAll(State &state)
 void bufferMore(LessonContext &context, const StepDone &done)
 {
     State &state = context.state<State>();
-    QString error;
+    Error error;
     auto pipe = context.makePipe(&error);
     if (!pipe)
-        return done(Observation::failure(error));
+        return done(Observation::failure(error.message()));
     state.readFd = pipe->read;
     T::setNonBlocking(state.readFd);
     state.writer = std::make_unique<WritePipeTransport>();

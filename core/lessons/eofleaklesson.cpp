@@ -39,7 +39,7 @@ struct State {
     LessonProcess *holder = nullptr;
 };
 
-bool startReading(LessonContext &context, Reading &reading, int fd, QString *error)
+bool startReading(LessonContext &context, Reading &reading, int fd, Error *error)
 {
     reading.reader = std::make_unique<ReadPipeTransport>();
     ReadPipeTransport *reader = reading.reader.get();
@@ -50,7 +50,7 @@ bool startReading(LessonContext &context, Reading &reading, int fd, QString *err
         reading.eofAfterUs = reading.clock.nsecsElapsed() / 1000;
     });
     if (!reader->open(context.releaseFd(fd))) {
-        *error = reader->errorString();
+        *error = reader->lastError();
         return false;
     }
     return true;
@@ -83,10 +83,10 @@ Observation controlSawEof(const Reading &r)
 void controlEof(LessonContext &context, const StepDone &done)
 {
     State &state = context.state<State>();
-    QString error;
+    Error error;
     auto pipe = context.makePipe(&error);
     if (!pipe || !startReading(context, state.control, pipe->read, &error))
-        return done(Observation::failure(error));
+        return done(Observation::failure(error.message()));
     Sys::write(pipe->write, Message.constData(), size_t(Message.size()));
     state.control.clock.start();
     context.closeFd(pipe->write);
@@ -126,10 +126,10 @@ Observation stillNoEof(const State &state, quint64 inode)
 void leakedWriteEnd(LessonContext &context, const StepDone &done)
 {
     State &state = context.state<State>();
-    QString error;
+    Error error;
     auto pipe = context.makePipe(&error);
     if (!pipe)
-        return done(Observation::failure(error));
+        return done(Observation::failure(error.message()));
     // What a pipe made without O_CLOEXEC before fork+exec does: the child keeps the write end
     // under the same number.
     LessonProcess::Spec spec;
@@ -138,12 +138,12 @@ void leakedWriteEnd(LessonContext &context, const StepDone &done)
     spec.fds = {{pipe->write, pipe->write}};
     state.holder = context.spawn(spec, &error);
     if (!state.holder)
-        return done(Observation::failure(error));
+        return done(Observation::failure(error.message()));
     state.childFd = pipe->write;
     state.readFd = pipe->read;
     const quint64 inode = T::inode(pipe->read);
     if (!startReading(context, state.leaked, pipe->read, &error))
-        return done(Observation::failure(error));
+        return done(Observation::failure(error.message()));
     Sys::write(pipe->write, Message.constData(), size_t(Message.size()));
     context.closeFd(pipe->write);
     // The prediction is that nothing comes: wait the whole HangMs unless EOF does come.

@@ -58,7 +58,7 @@ struct Served {
 
 /// The second pipe: a 10 ms timer writes a page into it, a notifier reads it back.
 void serveSecondPipe(LessonContext &context, const std::shared_ptr<Served> &served,
-                     QTimer **timer, QSocketNotifier **notifier, QString *error)
+                     QTimer **timer, QSocketNotifier **notifier, Error *error)
 {
     const auto pipe = context.makePipe(error, O_NONBLOCK);
     if (!pipe)
@@ -129,10 +129,10 @@ Observation loopKeptServing(const LessonContext &context, const State &state, co
 void openOnWorker(LessonContext &context, const StepDone &done)
 {
     State &state = context.state<State>();
-    QString error;
+    Error error;
     state.path = context.tempDir() + QStringLiteral("/thread.fifo");
     if (context.tempDir().isEmpty() || !Openers::makeFifo(state.path, &error))
-        return done(Observation::failure(error.isEmpty() ? QStringLiteral("no temp dir") : error));
+        return done(Observation::failure(error ? error.message() : QStringLiteral("no temp dir")));
     context.noteFifo(state.path);
     startWorker(state);
     auto served = std::make_shared<Served>();
@@ -140,7 +140,7 @@ void openOnWorker(LessonContext &context, const StepDone &done)
     QSocketNotifier *notifier = nullptr;
     serveSecondPipe(context, served, &timer, &notifier, &error);
     if (!timer)
-        return done(Observation::failure(error));
+        return done(Observation::failure(error.message()));
     const auto asleep = [&state, served] {
         const pid_t tid = state.open->threadId();
         served->worker = tid ? ProcessActivity::of(tid) : ProcessActivity();
@@ -207,9 +207,9 @@ void writerReleasesIt(LessonContext &context, const StepDone &done)
         return done(Observation::failure(QStringLiteral("the previous step did not run")));
     state.opener = std::make_unique<FifoWriterOpener>();
     state.writer = std::make_unique<WritePipeTransport>();
-    QString error;
+    Error error;
     if (!T::writeWhenFifoOpens(state.path, Greeting, *state.opener, *state.writer, &error))
-        return done(Observation::failure(error));
+        return done(Observation::failure(error.message()));
     context.when([&state] { return state.returned; }, WaitMs, [&context, &state, done](bool) {
                readHandedFd(context, state, done);
            }).recheckOn(state.open.get(), &BlockingFifoOpen::opened);

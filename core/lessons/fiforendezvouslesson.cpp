@@ -36,14 +36,14 @@ struct State {
 };
 
 /// The lesson's FIFO, made on first use.
-QString fifoPath(LessonContext &context, QString *error)
+QString fifoPath(LessonContext &context, Error *error)
 {
     State &state = context.state<State>();
     if (!state.path.isEmpty())
         return state.path;
     const QString dir = context.tempDir();
     if (dir.isEmpty()) {
-        *error = QStringLiteral("cannot create a temporary directory");
+        *error = Error(QStringLiteral("cannot create a temporary directory"));
         return {};
     }
     const QString path = dir + QStringLiteral("/lesson.fifo");
@@ -80,10 +80,10 @@ QString openText(const TimedOpen &open)
 
 Observation readerOpensAtOnce(LessonContext &context)
 {
-    QString error;
+    Error error;
     const QString path = fifoPath(context, &error);
     if (path.isEmpty())
-        return Observation::failure(error);
+        return Observation::failure(error.message());
     const TimedOpen open = timedOpen(path, O_RDONLY | O_NONBLOCK);
     Observation o = Observation::check(
         open.fd >= 0, QStringLiteral("open(O_RDONLY|O_NONBLOCK): %1").arg(openText(open)));
@@ -95,10 +95,10 @@ Observation readerOpensAtOnce(LessonContext &context)
 
 Observation writerGetsEnxio(LessonContext &context)
 {
-    QString error;
+    Error error;
     const QString path = fifoPath(context, &error);
     if (path.isEmpty())
-        return Observation::failure(error);
+        return Observation::failure(error.message());
     const TimedOpen open = timedOpen(path, O_WRONLY | O_NONBLOCK);
     Observation o
         = Observation::check(open.fd < 0 && open.error == ENXIO,
@@ -112,10 +112,10 @@ Observation writerGetsEnxio(LessonContext &context)
 
 Observation readWriteNeverBlocks(LessonContext &context)
 {
-    QString error;
+    Error error;
     const QString path = fifoPath(context, &error);
     if (path.isEmpty())
-        return Observation::failure(error);
+        return Observation::failure(error.message());
     QElapsedTimer clock;
     clock.start();
     const int both = Sys::open(QFile::encodeName(path).constData(), O_RDWR);
@@ -181,13 +181,13 @@ Observation catSleepsInOpen(const LessonContext &context, const State &state,
 void blockingOpenWaits(LessonContext &context, const StepDone &done)
 {
     State &state = context.state<State>();
-    QString error;
+    Error error;
     const QString path = fifoPath(context, &error);
     if (path.isEmpty())
-        return done(Observation::failure(error));
+        return done(Observation::failure(error.message()));
     state.cat = context.startChild(QStringLiteral("cat"), {path}, &error);
     if (!state.cat)
-        return done(Observation::failure(error));
+        return done(Observation::failure(error.message()));
     auto activity = std::make_shared<ProcessActivity>();
     whenWaitingForPartner(context, state.cat->pid(), activity,
                           [&context, &state, activity, done](bool) {
@@ -224,9 +224,9 @@ void writerArrives(LessonContext &context, const StepDone &done)
         return done(Observation::failure(output->errorString()));
     state.opener = std::make_unique<FifoWriterOpener>();
     state.writer = std::make_unique<WritePipeTransport>();
-    QString error;
+    Error error;
     if (!T::writeWhenFifoOpens(state.path, Greeting, *state.opener, *state.writer, &error))
-        return done(Observation::failure(error));
+        return done(Observation::failure(error.message()));
     const auto finished = [&state] {
         return state.eof && state.cat->state() == ChildProcess::State::Exited;
     };
@@ -264,10 +264,10 @@ Observation shellReleased(const Reverse &r)
 void openReaderAndRead(LessonContext &context, const std::shared_ptr<Reverse> &r,
                        const QString &path, const StepDone &done)
 {
-    QString error;
+    Error error;
     r->fd = context.adoptFd(Openers::openFifoReader(path, &error));
     if (r->fd < 0)
-        return done(Observation::failure(error));
+        return done(Observation::failure(error.message()));
     const auto readAll = [r] {
         T::drain(r->fd, &r->got, &r->eof);
         return r->eof && !r->got.isEmpty();
@@ -279,17 +279,17 @@ void openReaderAndRead(LessonContext &context, const std::shared_ptr<Reverse> &r
 
 void blockedWriterReleased(LessonContext &context, const StepDone &done)
 {
-    QString error;
+    Error error;
     const QString path = fifoPath(context, &error);
     if (path.isEmpty())
-        return done(Observation::failure(error));
+        return done(Observation::failure(error.message()));
     LessonProcess::Spec spec;
     spec.program = QStringLiteral("sh");
     spec.arguments = {QStringLiteral("-c"), QStringLiteral("echo hi > \"$0\""), path};
     auto r = std::make_shared<Reverse>();
     r->writer = context.spawn(spec, &error);
     if (!r->writer)
-        return done(Observation::failure(error));
+        return done(Observation::failure(error.message()));
     auto activity = std::make_shared<ProcessActivity>();
     whenWaitingForPartner(context, r->writer->pid(), activity,
                           [&context, r, activity, path, done](bool) {

@@ -136,12 +136,12 @@ void waitFrom(const File &file, int stepIndex, int waitIndex, LessonContext &con
 
 /// Starts the step's commands and sends its signals; false with *error if one failed.
 bool startAndSignal(const LessonFile &file, int stepIndex, LessonContext &context,
-                    Progress &progress, QString *error)
+                    Progress &progress, Error *error)
 {
     const LessonFileStep &step = file.steps.at(stepIndex);
     RunState &state = context.state<RunState>();
     if (state.commands.size() != commandsBefore(file, stepIndex)) {
-        *error = QStringLiteral("the previous steps did not run");
+        *error = Error(QStringLiteral("the previous steps did not run"));
         return false;
     }
     for (const QString &text : step.commands) {
@@ -171,9 +171,9 @@ StepRun stepRun(const File &file, int stepIndex)
 {
     return [file, stepIndex](LessonContext &context, const StepDone &done) {
         auto progress = std::make_shared<Progress>();
-        QString error;
+        Error error;
         if (!startAndSignal(*file, stepIndex, context, *progress, &error)) {
-            done(Observation::failure(error));
+            done(Observation::failure(error.message()));
             return;
         }
         waitFrom(file, stepIndex, 0, context, progress, done);

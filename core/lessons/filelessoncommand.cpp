@@ -34,12 +34,12 @@ bool endpointOf(const PipeInfo &pipe, qint64 pid, bool writes)
 
 } // namespace
 
-bool Command::start(LessonContext &context, const QString &text, QString *error)
+bool Command::start(LessonContext &context, const QString &text, Error *error)
 {
     m_text = text;
     const SplitPipeline split = PipelineSplitter::split(text);
     if (!split.ok()) {
-        *error = QStringLiteral("`%1`: %2").arg(text, split.error);
+        *error = Error(QStringLiteral("`%1`: %2").arg(text, split.error.message()));
         return false;
     }
     const QString directory = context.tempDir();
@@ -89,7 +89,7 @@ void Command::meter(LessonContext &context)
     m_meter = meter;
 }
 
-bool Command::sendSignal(int signal, QString *error) const
+bool Command::sendSignal(int signal, Error *error) const
 {
     for (const Stage &stage : m_stages) {
         if (stage.process && stage.process->isRunning()
@@ -178,32 +178,32 @@ std::optional<int> Command::exitSignal() const
     return m_stages.last().process->exitSignal();
 }
 
-std::optional<double> Command::rate(QString *why) const
+std::optional<double> Command::rate(Error *error) const
 {
     if (!m_meter) {
-        *why = m_meterError.isEmpty() ? QStringLiteral("no meter on this command") : m_meterError;
+        *error = Error(m_meterError.isEmpty() ? QStringLiteral("no meter on this command") : m_meterError);
         return std::nullopt;
     }
     const MeterSnapshot snapshot = m_meter->lastSnapshot();
     if (snapshot.pipes.isEmpty() || snapshot.pipes.first().rate < 0) {
-        *why = QStringLiteral("the meter has no full 1 s window yet (%1 s metered)").arg(snapshot.t, 0, 'f', 1);
+        *error = Error(QStringLiteral("the meter has no full 1 s window yet (%1 s metered)").arg(snapshot.t, 0, 'f', 1));
         return std::nullopt;
     }
     return snapshot.pipes.first().rate;
 }
 
-std::optional<double> Command::bottleneck(QString *why, QString *verdict) const
+std::optional<double> Command::bottleneck(QString *verdict, Error *error) const
 {
     if (!m_meter) {
-        *why = m_meterError.isEmpty() ? QStringLiteral("no meter on this command") : m_meterError;
+        *error = Error(m_meterError.isEmpty() ? QStringLiteral("no meter on this command") : m_meterError);
         return std::nullopt;
     }
     const MeterSnapshot snapshot = m_meter->lastSnapshot();
     const Bottleneck &found = snapshot.bottleneck;
     if (found.stage < 0) {
-        *why = found.text.isEmpty()
+        *error = Error(found.text.isEmpty()
                 ? QStringLiteral("the meter has no verdict yet (%1 s metered)").arg(snapshot.t, 0, 'f', 1)
-                : QStringLiteral("the meter names no stage: %1").arg(found.text);
+                : QStringLiteral("the meter names no stage: %1").arg(found.text));
         return std::nullopt;
     }
     *verdict = found.text;

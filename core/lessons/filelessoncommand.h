@@ -31,14 +31,14 @@ public:
     /// Splits \a text at its unquoted `|` and starts the stages in the context's temp dir.
     /// False with *error if it does not split or a stage does not start (the stages already
     /// started stay the context's and go at its cleanup).
-    bool start(LessonContext &context, const QString &text, QString *error);
+    bool start(LessonContext &context, const QString &text, Error *error);
     /// Attaches the pipeline meter (owned by the context), for `rate` and `bottleneck`.
     void meter(LessonContext &context);
 
     QString text() const { return m_text; }
     const QList<Stage> &stages() const { return m_stages; }
     /// Sends \a signal to every stage still running, with ProcessControl's checks.
-    bool sendSignal(int signal, QString *error) const;
+    bool sendSignal(int signal, Error *error) const;
     /// Whether `wait: CONDITION` holds now (for pipe-full, \a snapshot is the lesson's pipes).
     bool holds(const QString &condition, const LessonContext &context) const;
     /// "yes (pid 812): blocked writing: its output pipe is full; sleep (pid 813): sleeping".
@@ -54,12 +54,13 @@ public:
     /// The signal that ended the last stage (0 if it exited), nullopt while it runs.
     std::optional<int> exitSignal() const;
     /// Bytes/s through the command's first pipe over the meter's last >= 1 s window; nullopt
-    /// and *why while unknown.
-    std::optional<double> rate(QString *why) const;
+    /// and *error (why, code 0) while unknown.
+    std::optional<double> rate(Error *error) const;
     /// The stage (1-based) the meter names as the bottleneck over its last window, with the
     /// meter's sentence ("gzip -9 (stage 3 of 4) holds the pipeline back: ...") in *verdict;
-    /// nullopt and *why while unknown (no window yet) or when the pipeline is balanced.
-    std::optional<double> bottleneck(QString *why, QString *verdict) const;
+    /// nullopt and *error (why, code 0) while unknown (no window yet) or when the pipeline is
+    /// balanced.
+    std::optional<double> bottleneck(QString *verdict, Error *error) const;
 
 private:
     QString m_text;

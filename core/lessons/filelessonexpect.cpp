@@ -73,14 +73,14 @@ Operand valueOf(const QString &text, const QList<const Command *> &commands, con
         return fromExit(command->exitSignal(), *command);
     if (name == QLatin1String("diagnostics"))
         return {double(diagnosticsOf(*command, snapshot)), {}};
-    QString why;
+    Error why;
     if (name == QLatin1String("bottleneck")) {
         QString verdict;
-        const std::optional<double> stage = command->bottleneck(&why, &verdict);
-        return {stage, why, verdict};
+        const std::optional<double> stage = command->bottleneck(&verdict, &why);
+        return {stage, why.message(), verdict};
     }
     const std::optional<double> rate = command->rate(&why); // "rate"
-    return {rate, why, {}};
+    return {rate, why.message(), {}};
 }
 
 bool holds(double left, const QString &op, double right)

@@ -40,13 +40,13 @@ QList<LessonFile> filesIn(const QString &directory, QStringList reserved, QStrin
     QList<LessonFile> files;
     const QDir dir(directory);
     for (const QString &name : dir.entryList({QStringLiteral("*.lesson")}, QDir::Files, QDir::Name)) {
-        QString error;
+        Error error;
         const QString path = dir.filePath(name);
         std::optional<LessonFile> file = LessonFile::load(path, &error, reserved);
         if (file && reserved.contains(file->id))
-            error = QStringLiteral("%1: the id '%2' is taken by another lesson").arg(path, file->id);
-        if (!error.isEmpty()) {
-            *errors << error;
+            error = Error(QStringLiteral("%1: the id '%2' is taken by another lesson").arg(path, file->id));
+        if (error) {
+            *errors << error.message();
             continue;
         }
         reserved << file->id;

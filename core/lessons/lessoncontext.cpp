@@ -49,11 +49,11 @@ LessonWait &LessonContext::whenExited(LessonProcess *process, int timeoutMs,
         .recheckOn(process, &LessonProcess::finished);
 }
 
-std::optional<PipeFds> LessonContext::makePipe(QString *error, int flags)
+std::optional<PipeFds> LessonContext::makePipe(Error *error, int flags)
 {
     int fds[2];
     if (Sys::pipe2(fds, flags) != 0) {
-        *error = QStringLiteral("pipe2: %1").arg(Sys::errorText(errno));
+        *error = Error::fromErrno(errno, QStringLiteral("pipe2"));
         return std::nullopt;
     }
     m_fds << fds[0] << fds[1];
@@ -85,7 +85,7 @@ int LessonContext::releaseFd(int fd)
     return fd;
 }
 
-LessonProcess *LessonContext::spawn(const LessonProcess::Spec &spec, QString *error)
+LessonProcess *LessonContext::spawn(const LessonProcess::Spec &spec, Error *error)
 {
     auto *process = new LessonProcess(this);
     if (!process->start(spec, error)) {
@@ -98,11 +98,11 @@ LessonProcess *LessonContext::spawn(const LessonProcess::Spec &spec, QString *er
 }
 
 ChildProcess *LessonContext::startChild(const QString &program, const QStringList &arguments,
-                                        QString *error)
+                                        Error *error)
 {
     auto *child = new ChildProcess(this);
     if (!child->start(program, arguments)) {
-        *error = child->errorString();
+        *error = child->lastError();
         delete child;
         return nullptr;
     }

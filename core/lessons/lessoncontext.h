@@ -61,7 +61,7 @@ public:
 
     /// A new anonymous pipe (O_CLOEXEC, plus \a flags such as O_NONBLOCK) whose fds the
     /// context owns until closeFd() or cleanup(). nullopt and *error on failure.
-    std::optional<PipeFds> makePipe(QString *error, int flags = 0);
+    std::optional<PipeFds> makePipe(Error *error, int flags = 0);
     /// The context closes \a fd at cleanup unless closeFd() closed it first. A pipe or FIFO
     /// adopted here becomes one of the lesson's pipes (see scanPipes()).
     int adoptFd(int fd);
@@ -75,9 +75,9 @@ public:
 
     /// Starts a child with exactly the fds in \a spec; the context kills and reaps it at
     /// cleanup. nullptr and *error on failure.
-    LessonProcess *spawn(const LessonProcess::Spec &spec, QString *error);
+    LessonProcess *spawn(const LessonProcess::Spec &spec, Error *error);
     /// A ChildProcess (stdin/stdout pipes) owned by the context, started with \a program.
-    ChildProcess *startChild(const QString &program, const QStringList &arguments, QString *error);
+    ChildProcess *startChild(const QString &program, const QStringList &arguments, Error *error);
     /// Pids of every child started so far (also those already reaped).
     QList<qint64> startedPids() const { return m_pids; }
     /// Pids of the children not reaped yet (running, or exited and still a zombie): their

@@ -10,6 +10,7 @@
 /// parse() validates everything it can without running anything, and refuses a bad file
 /// with the first problem and its line number; it never crashes on hostile input.
 
+#include "error.h"
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -58,13 +59,13 @@ struct LessonFile {
     /// Parses \a text; nullopt and *error ("line 7: unknown key 'expct' (known: ...)") when
     /// it is not a valid lesson.
     /// An id of a built-in lesson (LessonCatalog::builtInIds()) is refused.
-    static std::optional<LessonFile> parse(const QString &text, QString *error);
+    static std::optional<LessonFile> parse(const QString &text, Error *error);
     /// The same, refusing the ids in \a reservedIds instead.
-    static std::optional<LessonFile> parse(const QString &text, QString *error,
+    static std::optional<LessonFile> parse(const QString &text, Error *error,
                                            const QStringList &reservedIds);
     /// Reads and parses \a path; *error starts with the path ("lesson.txt:7: ...").
-    static std::optional<LessonFile> load(const QString &path, QString *error);
-    static std::optional<LessonFile> load(const QString &path, QString *error,
+    static std::optional<LessonFile> load(const QString &path, Error *error);
+    static std::optional<LessonFile> load(const QString &path, Error *error,
                                           const QStringList &reservedIds);
     /// Whether a command line's \a name is a lesson file rather than a catalog id: it has a
     /// '/', ends in ".lesson" or is an existing file.

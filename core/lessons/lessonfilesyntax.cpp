@@ -18,14 +18,14 @@ QString excerpt(const QString &line)
 
 namespace {
 
-bool badCharacter(const QString &line, int number, QString *error)
+bool badCharacter(const QString &line, int number, Error *error)
 {
     for (const QChar c : line) {
         if ((c.unicode() < 0x20 && c != u'\t') || c == QChar::ReplacementCharacter) {
-            *error = at(number, c == QChar::ReplacementCharacter
+            *error = Error(at(number, c == QChar::ReplacementCharacter
                                     ? QStringLiteral("not UTF-8 text")
                                     : QStringLiteral("control character U+%1")
-                                          .arg(c.unicode(), 4, 16, QLatin1Char('0')));
+                                          .arg(c.unicode(), 4, 16, QLatin1Char('0'))));
             return true;
         }
     }
@@ -34,7 +34,7 @@ bool badCharacter(const QString &line, int number, QString *error)
 
 } // namespace
 
-std::optional<QList<Entry>> entriesOf(const QString &text, QString *error)
+std::optional<QList<Entry>> entriesOf(const QString &text, Error *error)
 {
     QList<Entry> entries;
     const QStringList lines = text.split(u'\n');
@@ -50,8 +50,8 @@ std::optional<QList<Entry>> entriesOf(const QString &text, QString *error)
             continue;
         if (line.at(0).isSpace()) {
             if (entries.isEmpty()) {
-                *error = at(number, QStringLiteral("an indented line continues the value above "
-                                                   "it, but there is none"));
+                *error = Error(at(number, QStringLiteral("an indented line continues the value above "
+                                                   "it, but there is none")));
                 return std::nullopt;
             }
             entries.last().value += (entries.last().value.isEmpty() ? QString() : QStringLiteral(" ")) + trimmed;
@@ -60,7 +60,7 @@ std::optional<QList<Entry>> entriesOf(const QString &text, QString *error)
         const qsizetype colon = line.indexOf(u':');
         const QString key = colon > 0 ? line.left(colon).trimmed().toLower() : QString();
         if (key.isEmpty() || key.contains(QRegularExpression(QStringLiteral("\\s")))) {
-            *error = at(number, QStringLiteral("expected 'key: value', got '%1'").arg(excerpt(trimmed)));
+            *error = Error(at(number, QStringLiteral("expected 'key: value', got '%1'").arg(excerpt(trimmed))));
             return std::nullopt;
         }
         entries.append({key, line.mid(colon + 1).trimmed(), number});

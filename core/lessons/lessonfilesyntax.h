@@ -3,6 +3,7 @@
 /// Internal to LessonFile: the layer below its keys -- a lesson file's text as `key: value`
 /// entries with line numbers, the "line N: ..." messages, and signal names.
 
+#include "error.h"
 #include <QList>
 #include <QString>
 
@@ -22,7 +23,7 @@ QString at(int line, const QString &message);
 QString excerpt(const QString &line);
 /// `key: value` lines, with indented continuation lines joined to their value; comments (#)
 /// and blank lines skipped. Refuses control characters and text that was not UTF-8.
-std::optional<QList<Entry>> entriesOf(const QString &text, QString *error);
+std::optional<QList<Entry>> entriesOf(const QString &text, Error *error);
 /// SIGSTOP for "STOP" or "sigstop" (the signals a lesson may send), 0 for anything else.
 int signalNumber(QString name);
 

@@ -98,12 +98,12 @@ LessonProcess::~LessonProcess()
     Sys::close(m_pidfd);
 }
 
-bool LessonProcess::start(const Spec &spec, QString *error)
+bool LessonProcess::start(const Spec &spec, Error *error)
 {
     m_program = spec.program;
     const QString path = QStandardPaths::findExecutable(spec.program);
     if (path.isEmpty()) {
-        *error = QStringLiteral("cannot run %1: not found in PATH").arg(spec.program);
+        *error = Error(QStringLiteral("cannot run %1: not found in PATH").arg(spec.program));
         return false;
     }
     QList<QByteArray> argv {QFile::encodeName(spec.program)};
@@ -155,7 +155,7 @@ bool LessonProcess::start(const Spec &spec, QString *error)
     const int rc = ::posix_spawn(&m_pid, file.constData(), &setup.actions, &setup.attributes,
                                  args.data(), environ);
     if (rc != 0) {
-        *error = QStringLiteral("cannot run %1: %2").arg(spec.program, Sys::errorText(rc));
+        *error = Error::fromErrno(rc, QStringLiteral("cannot run ") + spec.program);
         m_pid = -1;
         return false;
     }

@@ -66,7 +66,7 @@ public:
     ~LessonProcess() override;
 
     /// False with *error ("cannot run nosuchcmd: No such file or directory") on failure.
-    bool start(const Spec &spec, QString *error);
+    bool start(const Spec &spec, Error *error);
 
     pid_t pid() const { return m_pid; }
     QString program() const { return m_program; }

@@ -85,7 +85,7 @@ QuietWrite writeWithoutSigpipe(int fd, const void *data, size_t size)
 }
 
 bool writeWhenFifoOpens(const QString &path, const QByteArray &data, FifoWriterOpener &opener,
-                        WritePipeTransport &writer, QString *error)
+                        WritePipeTransport &writer, Error *error)
 {
     QObject::connect(&opener, &FifoWriterOpener::connected, &writer, [&writer, data](int fd) {
         if (writer.open(fd)) {
@@ -97,7 +97,7 @@ bool writeWhenFifoOpens(const QString &path, const QByteArray &data, FifoWriterO
     });
     if (opener.start(path))
         return true;
-    *error = opener.errorString();
+    *error = opener.lastError();
     return false;
 }
 

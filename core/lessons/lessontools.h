@@ -3,6 +3,7 @@
 /// Small kernel experiments the lessons share: fill a pipe, read its capacity, name an errno.
 /// Private to core/lessons.
 
+#include "error.h"
 #include <QByteArray>
 #include <QString>
 
@@ -44,7 +45,7 @@ QuietWrite writeWithoutSigpipe(int fd, const void *data, size_t size);
 /// Once a reader has the FIFO at \a path open, \a writer writes \a data, then EOF; \a opener
 /// waits for that reader without blocking. False with *error if the opener cannot start.
 bool writeWhenFifoOpens(const QString &path, const QByteArray &data, FifoWriterOpener &opener,
-                        WritePipeTransport &writer, QString *error);
+                        WritePipeTransport &writer, Error *error);
 
 /// "EAGAIN", "EPIPE"... (strerrorname_np), or the number.
 QString errnoName(int error);

@@ -42,10 +42,10 @@ QVariant resultValue(qint64 result)
 
 Observation eagainWhenFull(LessonContext &context)
 {
-    QString error;
+    Error error;
     const auto pipe = context.makePipe(&error, O_NONBLOCK);
     if (!pipe)
-        return Observation::failure(error);
+        return Observation::failure(error.message());
     const T::FillResult fill = T::fill(pipe->write, pageSize());
     const qint64 one = writeOnce(pipe->write, 1);
     Observation o = Observation::check(
@@ -61,10 +61,10 @@ Observation eagainWhenFull(LessonContext &context)
 
 Observation partialBigWrite(LessonContext &context)
 {
-    QString error;
+    Error error;
     const auto pipe = context.makePipe(&error, O_NONBLOCK);
     if (!pipe)
-        return Observation::failure(error);
+        return Observation::failure(error.message());
     const int capacity = T::capacity(pipe->write);
     const qint64 size = capacity + 4464; // 70000 with the default capacity
     const qint64 written = writeOnce(pipe->write, size);
@@ -83,7 +83,7 @@ Observation partialBigWrite(LessonContext &context)
 }
 
 /// A pipe holding every slot but the last full, plus 100 bytes in the last one.
-std::optional<PipeFds> almostFullPipe(LessonContext &context, qint64 *queued, QString *error)
+std::optional<PipeFds> almostFullPipe(LessonContext &context, qint64 *queued, Error *error)
 {
     const auto pipe = context.makePipe(error, O_NONBLOCK);
     if (!pipe)
@@ -97,11 +97,11 @@ std::optional<PipeFds> almostFullPipe(LessonContext &context, qint64 *queued, QS
 
 Observation smallWritesAllOrNothing(LessonContext &context)
 {
-    QString error;
+    Error error;
     qint64 queued = 0;
     const auto pipe = almostFullPipe(context, &queued, &error);
     if (!pipe)
-        return Observation::failure(error);
+        return Observation::failure(error.message());
     const int room = pageSize() - 100; // what the last page still takes: 3996
     const qint64 tooBig = writeOnce(pipe->write, room + 1);
     const qint64 fits = writeOnce(pipe->write, room);
@@ -130,10 +130,10 @@ Observation smallWritesAllOrNothing(LessonContext &context)
 
 Observation bigWriteShort(LessonContext &context)
 {
-    QString error;
+    Error error;
     const auto pipe = context.makePipe(&error, O_NONBLOCK);
     if (!pipe)
-        return Observation::failure(error);
+        return Observation::failure(error.message());
     const int slots = T::capacity(pipe->write) / pageSize();
     T::fill(pipe->write, pageSize(), qint64(slots - 1) * pageSize());
     const qint64 queued = Sys::queuedBytes(pipe->read);

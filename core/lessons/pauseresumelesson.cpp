@@ -98,9 +98,9 @@ void kernelFillsFirst(LessonContext &context, const StepDone &done)
     state.reader = std::make_unique<ReadPipeTransport>();
     state.writer = std::make_unique<WritePipeTransport>();
     connectSignals(state);
-    QString error;
+    Error error;
     if (!Openers::openAnonymousPipe(state.reader.get(), state.writer.get(), &error))
-        return done(Observation::failure(error));
+        return done(Observation::failure(error.message()));
     state.reader->pauseReading();
     context.when([&state] { return state.made; }, 1000, [&state, done](bool) {
                done(fillKernel(state));

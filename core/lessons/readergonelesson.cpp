@@ -55,10 +55,10 @@ Observation epipeSeen(bool gotIt, int lost)
 
 Observation rawEpipe(LessonContext &context)
 {
-    QString error;
+    Error error;
     auto pipe = context.makePipe(&error);
     if (!pipe)
-        return Observation::failure(error);
+        return Observation::failure(error.message());
     context.closeFd(pipe->read);
     const T::QuietWrite w = T::writeWithoutSigpipe(pipe->write, "x", 1);
     Observation o = Observation::check(
@@ -81,10 +81,10 @@ Observation rawEpipe(LessonContext &context)
 
 void transportEpipe(LessonContext &context, const StepDone &done)
 {
-    QString error;
+    Error error;
     auto pipe = context.makePipe(&error);
     if (!pipe)
-        return done(Observation::failure(error));
+        return done(Observation::failure(error.message()));
     State &state = context.state<State>();
     state.writer = std::make_unique<WritePipeTransport>();
     QObject::connect(state.writer.get(), &PipeTransport::connectionLost, state.writer.get(),
@@ -103,7 +103,7 @@ void transportEpipe(LessonContext &context, const StepDone &done)
 
 /// Starts `yes` writing into a pipe whose read end is already closed.
 LessonProcess *yesIntoNothing(LessonContext &context, bool defaultSigpipe, int stderrFd,
-                              QString *error)
+                              Error *error)
 {
     auto pipe = context.makePipe(error);
     if (!pipe)
@@ -137,10 +137,10 @@ Observation killedBySigpipe(LessonProcess *child, bool ended)
 
 void childKilledBySigpipe(LessonContext &context, const StepDone &done)
 {
-    QString error;
+    Error error;
     LessonProcess *child = yesIntoNothing(context, true, -1, &error);
     if (!child)
-        return done(Observation::failure(error));
+        return done(Observation::failure(error.message()));
     context.whenExited(child, ChildTimeoutMs,
                        [child, done](bool ended) { done(killedBySigpipe(child, ended)); });
 }
@@ -166,13 +166,13 @@ Observation survivedWithEpipe(LessonProcess *child, bool ended, int stderrFd)
 
 void childInheritsIgnore(LessonContext &context, const StepDone &done)
 {
-    QString error;
+    Error error;
     const auto errPipe = context.makePipe(&error, O_NONBLOCK);
     if (!errPipe)
-        return done(Observation::failure(error));
+        return done(Observation::failure(error.message()));
     LessonProcess *child = yesIntoNothing(context, false, errPipe->write, &error);
     if (!child)
-        return done(Observation::failure(error));
+        return done(Observation::failure(error.message()));
     const int stderrFd = errPipe->read;
     context.whenExited(child, ChildTimeoutMs, [child, stderrFd, done](bool ended) {
         done(survivedWithEpipe(child, ended, stderrFd));

@@ -119,10 +119,10 @@ Observation nothingMoves(State &state, Stuck &seen)
 void bothBlock(LessonContext &context, const StepDone &done)
 {
     State &state = context.state<State>();
-    QString error;
+    Error error;
     state.cat = context.startChild(QStringLiteral("cat"), {}, &error);
     if (!state.cat)
-        return done(Observation::failure(error));
+        return done(Observation::failure(error.message()));
     state.inFd = context.adoptFd(state.cat->takeStdinFd());
     state.outFd = context.adoptFd(state.cat->takeStdoutFd());
     // Our side non-blocking, so the lesson itself cannot hang: EAGAIN stands for "a blocking
@@ -160,7 +160,7 @@ std::optional<Diagnostic> deadlockOf(const SystemSnapshot &snapshot, const QSet<
 /// `head -c 1 MiB` writes into cat's stdin with blocking writes and holds cat's stdout as its
 /// fd 3 without reading it: a parent making the classic mistake, in a process the explorer can
 /// see blocked.
-bool startDeadlockedPair(LessonContext &context, State &state, QString *error)
+bool startDeadlockedPair(LessonContext &context, State &state, Error *error)
 {
     std::optional<PipeFds> toCat = context.makePipe(error);
     std::optional<PipeFds> fromCat = toCat ? context.makePipe(error) : std::nullopt;
@@ -222,9 +222,9 @@ Observation deadlockNamed(const State &state, const Diagnosis &seen)
 void explorerNamesIt(LessonContext &context, const StepDone &done)
 {
     State &state = context.state<State>();
-    QString error;
+    Error error;
     if (!startDeadlockedPair(context, state, &error))
-        return done(Observation::failure(error));
+        return done(Observation::failure(error.message()));
     const QSet<qint64> pair {state.parent->pid(), state.child->pid()};
     auto seen = std::make_shared<Diagnosis>();
     const auto diagnosed = [&context, &state, pair, seen] {

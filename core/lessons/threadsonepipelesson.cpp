@@ -39,10 +39,10 @@ struct Race {
 /// \a next gets the count once both are done and EOF came.
 void race(LessonContext &context, qint64 record, const RaceDone &next)
 {
-    QString error;
+    Error error;
     const auto pipe = context.makePipe(&error); // blocking: the threads' writes sleep when full
     if (!pipe || !T::setNonBlocking(pipe->read))
-        return next({}, error);
+        return next({}, error.message());
     auto r = std::make_shared<Race>();
     r->writers = new ThreadedWriters(context.releaseFd(pipe->read), context.releaseFd(pipe->write),
                                      &context);

@@ -53,10 +53,10 @@ QByteArray bytesFrom(qsizetype offset, qsizetype size)
 void openTrial(LessonContext &context, Trial &trial, const StepDone &done,
                std::function<void()> next)
 {
-    QString error;
+    Error error;
     const auto pipe = context.makePipe(&error);
     if (!pipe || !T::setNonBlocking(pipe->read))
-        return done(Observation::failure(error));
+        return done(Observation::failure(error.message()));
     trial.readFd = pipe->read;
     trial.capacity = T::capacity(pipe->read);
     trial.writer = std::make_unique<WritePipeTransport>();

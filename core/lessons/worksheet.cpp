@@ -157,12 +157,12 @@ QString Worksheet::html() const
     return text + QStringLiteral("</body>\n</html>\n");
 }
 
-bool Worksheet::write(const QString &path, QString *error) const
+bool Worksheet::write(const QString &path, Error *error) const
 {
     QSaveFile file(path);
     const QByteArray bytes = text(formatFor(path)).toUtf8();
     if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
-        *error = QStringLiteral("write %1: %2").arg(path, file.errorString());
+        *error = Error(QStringLiteral("write %1: %2").arg(path, file.errorString()));
         return false;
     }
     return true;

@@ -13,6 +13,7 @@
 ///   if (!sheet.write(QStringLiteral("capacity.html"), &error)) ...
 /// \endcode
 
+#include "error.h"
 #include "lesson.h"
 
 #include <QByteArray>
@@ -42,7 +43,7 @@ public:
     QString text(Format format) const { return format == Format::Html ? html() : markdown(); }
     /// Writes the format formatFor(\a path) picks, atomically (QSaveFile). False with *error
     /// ("write /x/y.md: Permission denied") on failure.
-    bool write(const QString &path, QString *error) const;
+    bool write(const QString &path, Error *error) const;
 
 private:
     QString markdownStep(int index) const;

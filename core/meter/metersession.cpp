@@ -23,7 +23,7 @@ MeterSession::MeterSession()
 {
 }
 
-std::unique_ptr<MeterSession> MeterSession::launch(const QStringList &stages, bool inheritStdio, QString *error)
+std::unique_ptr<MeterSession> MeterSession::launch(const QStringList &stages, bool inheritStdio, Error *error)
 {
     std::unique_ptr<MeterSession> session(new MeterSession);
     QStringList scripts;
@@ -41,11 +41,11 @@ std::unique_ptr<MeterSession> MeterSession::launch(const QStringList &stages, bo
     return session;
 }
 
-std::unique_ptr<MeterSession> MeterSession::attach(const DiscoveredPipeline &pipeline, QString *error)
+std::unique_ptr<MeterSession> MeterSession::attach(const DiscoveredPipeline &pipeline, Error *error)
 {
     std::unique_ptr<MeterSession> session(new MeterSession);
     if (!session->m_procFd) {
-        *error = QStringLiteral("open /proc: %1").arg(Sys::errorText(errno));
+        Error::report(error, Error::fromErrno(errno, QStringLiteral("open /proc")));
         return nullptr;
     }
     const int count = int(pipeline.stages.size());
@@ -108,16 +108,14 @@ void MeterSession::terminate(double t)
     }
 }
 
-bool MeterSession::signalStage(int index, int signal, QString *error)
+bool MeterSession::signalStage(int index, int signal, Error *error)
 {
-    if (index < 0 || index >= int(m_stages.size()) || m_stages[index].hasEnded()) {
-        *error = QStringLiteral("stage %1 has ended").arg(index + 1);
-        return false;
-    }
+    if (index < 0 || index >= int(m_stages.size()) || m_stages[index].hasEnded())
+        return Error::report(error, Error(QStringLiteral("stage %1 has ended").arg(index + 1)));
     for (qint64 pid : m_stages[index].pids()) {
         if (::kill(pid_t(pid), signal) != 0) {
-            *error = QStringLiteral("kill %1 %2: %3").arg(pid).arg(signal).arg(Sys::errorText(errno));
-            return false;
+            const int code = errno;
+            return Error::report(error, Error::fromErrno(code, QStringLiteral("kill %1 %2").arg(pid).arg(signal)));
         }
     }
     return true;

@@ -23,9 +23,9 @@ class MeterSession
 {
 public:
     /// Starts \a stages (texts split from the pipeline). nullptr and *error on failure.
-    static std::unique_ptr<MeterSession> launch(const QStringList &stages, bool inheritStdio, QString *error);
+    static std::unique_ptr<MeterSession> launch(const QStringList &stages, bool inheritStdio, Error *error);
     /// Meters a pipeline found by PipelineDiscovery.
-    static std::unique_ptr<MeterSession> attach(const DiscoveredPipeline &pipeline, QString *error);
+    static std::unique_ptr<MeterSession> attach(const DiscoveredPipeline &pipeline, Error *error);
 
     bool isLaunched() const { return m_launcher != nullptr; }
     /// Every stage has ended (launched: and was reaped).
@@ -34,7 +34,7 @@ public:
     MeterSnapshot tick(double t);
     /// A launched pipeline: SIGTERM now, SIGKILL after 1 s of ticks. Marks the run interrupted.
     void terminate(double t);
-    bool signalStage(int index, int signal, QString *error);
+    bool signalStage(int index, int signal, Error *error);
     /// Launched: one pidfd per stage (see PipelineLauncher::exitNotifyFd), -1 where none;
     /// attached: empty (not our children).
     QList<int> exitNotifyFds() const;

@@ -201,8 +201,7 @@ void MeterStage::followExec()
     // Read again at every rescan (once a second, beside the fd listings): the name seen
     // at discovery may be a shell's that has exec'd since, and comparing names would miss
     // an exec that happened between discovery and the first reading.
-    int error = 0;
-    const auto text = ProcDirectory::readFile(m_procFd, (QByteArray::number(m_mainPid) + "/cmdline").constData(), 4096, &error);
+    const auto text = ProcDirectory::readFile(m_procFd, (QByteArray::number(m_mainPid) + "/cmdline").constData(), 4096, nullptr);
     if (text && !text->isEmpty())
         m_command = ProcParsers::commandLine(ProcParsers::parseCmdline(*text), m_processes.front().last.stat.comm);
 }
@@ -218,8 +217,7 @@ MeterStage::FdLinks MeterStage::fdLinks(qint64 pid)
     }
     while (const char *name = listing.next()) {
         char link[4096];
-        int error = 0;
-        const ssize_t n = ProcDirectory::readLink(m_procFd, (dir + '/' + name).constData(), link, sizeof link, &error);
+        const ssize_t n = ProcDirectory::readLink(m_procFd, (dir + '/' + name).constData(), link, sizeof link, nullptr);
         if (n > 0)
             links.targets.insert(QByteArray(name).toInt(), QByteArray(link, int(n)));
     }
@@ -228,7 +226,7 @@ MeterStage::FdLinks MeterStage::fdLinks(qint64 pid)
 
 void MeterStage::scanFds(qint64 pid, const FdLinks &own, const std::function<QByteArray(int)> &parentLink)
 {
-    if (own.error == EACCES || own.error == EPERM)
+    if (own.error.code() == EACCES || own.error.code() == EPERM)
         m_noAccess = true;
     const QByteArray dir = QByteArray::number(pid) + "/fd/";
     for (auto it = own.targets.cbegin(); it != own.targets.cend(); ++it) {
@@ -251,8 +249,7 @@ void MeterStage::scanFds(qint64 pid, const FdLinks &own, const std::function<QBy
         if (fd == 2 || text.startsWith("anon_inode:") || parentLink(fd) == text)
             continue;
         struct stat status;
-        int error = 0;
-        if (!ProcDirectory::stat(m_procFd, (dir + QByteArray::number(fd)).constData(), false, &status, &error))
+        if (!ProcDirectory::stat(m_procFd, (dir + QByteArray::number(fd)).constData(), false, &status, nullptr))
             continue;
         const auto mode = ProcParsers::modeFromLinkPermissions(status.st_mode);
         m_readsElsewhere = m_readsElsewhere || (mode && *mode != EndpointMode::Write && fd != 1);
@@ -264,10 +261,9 @@ QList<qint64> MeterStage::childrenOf(qint64 pid) const
 {
     // The main thread's children file lists the children it forked (threads fork rarely in a
     // pipeline stage; a missed child only makes live counters lag until it is reaped).
-    int error = 0;
     const QByteArray path = QByteArray::number(pid) + "/task/" + QByteArray::number(pid) + "/children";
     QList<qint64> children;
-    const auto text = ProcDirectory::readFile(m_procFd, path.constData(), 65536, &error);
+    const auto text = ProcDirectory::readFile(m_procFd, path.constData(), 65536, nullptr);
     for (const QByteArray &field : text.value_or(QByteArray()).simplified().split(' ')) {
         bool ok = false;
         const qint64 child = field.toLongLong(&ok);

@@ -87,11 +87,11 @@ private:
 
     void addProcess(qint64 pid);
     void retire(const Process &process);
-    /// A process's fd links by number; error is the listing's errno.
+    /// A process's fd links by number; error is the listing's (errno only).
     struct FdLinks
     {
         QHash<int, QByteArray> targets;
-        int error = 0;
+        Error error;
     };
     FdLinks fdLinks(qint64 pid);
     /// \a parentLink(fd): what the parent holds on fd (read only when asked: most stages hold

@@ -17,18 +17,18 @@ PipeLevel read(int procFd, qint64 pid, int fd, quint64 inode)
     const Fd end(Sys::retryOnEintr(
             [&] { return ::openat(procFd, path.constData(), O_RDONLY | O_NONBLOCK | O_CLOEXEC); }));
     if (!end) {
-        level.error = errno;
+        level.error = Error::fromErrno(errno);
         return level;
     }
     struct stat status;
     if (Sys::fstat(end.get(), &status) != 0 || !S_ISFIFO(status.st_mode) || quint64(status.st_ino) != inode) {
-        level.error = ESTALE; // the process put something else on that fd meanwhile
+        level.error = Error::fromErrno(ESTALE); // the process put something else on that fd meanwhile
         return level;
     }
     const int queued = Sys::queuedBytes(end.get());
     const int capacity = Sys::fcntl(end.get(), F_GETPIPE_SZ);
     if (queued < 0 || capacity < 0) {
-        level.error = errno;
+        level.error = Error::fromErrno(errno);
         return level;
     }
     level.queued = queued;

@@ -6,13 +6,15 @@
 
 #include <QtGlobal>
 
+#include "error.h"
+
 namespace PipeScope {
 
 struct PipeLevel
 {
     qint64 queued = -1;   ///< FIONREAD
     qint64 capacity = -1; ///< F_GETPIPE_SZ
-    int error = 0;        ///< errno of the failure; ESTALE: the fd is no longer that pipe
+    Error error;          ///< errno only; ESTALE: the fd is no longer that pipe
     bool ok() const { return queued >= 0; }
 };
 

@@ -54,7 +54,7 @@ public:
 private:
     void scanParents();
     Candidate readFds(qint64 pid) const;
-    quint64 pipeOn(qint64 pid, int fd, EndpointMode wanted, int *error) const;
+    quint64 pipeOn(qint64 pid, int fd, EndpointMode wanted, Error *error) const;
     Chain chainFrom(const QList<const Candidate *> &members, qint64 parent) const;
     void extendWithHidden(Chain &chain, const QList<Candidate> &candidates, qint64 parent) const;
 
@@ -72,8 +72,7 @@ void Finder::scanParents()
     while (const char *name = listing.next()) {
         if (*name < '0' || *name > '9')
             continue;
-        int error = 0;
-        const auto text = ProcDirectory::readSmallFile(m_procFd, (QByteArray(name) + "/stat").constData(), &error);
+        const auto text = ProcDirectory::readSmallFile(m_procFd, (QByteArray(name) + "/stat").constData(), nullptr);
         const auto stat = text ? ProcParsers::parseStat(*text) : std::nullopt;
         if (!stat)
             continue; // gone meanwhile
@@ -83,7 +82,7 @@ void Finder::scanParents()
     }
 }
 
-quint64 Finder::pipeOn(qint64 pid, int fd, EndpointMode wanted, int *error) const
+quint64 Finder::pipeOn(qint64 pid, int fd, EndpointMode wanted, Error *error) const
 {
     const QByteArray path = QByteArray::number(pid) + "/fd/" + QByteArray::number(fd);
     char link[64];
@@ -106,9 +105,9 @@ Candidate Finder::readFds(qint64 pid) const
     Candidate candidate;
     candidate.pid = pid;
     candidate.ppid = m_ppid.value(pid);
-    int error = 0;
+    Error error;
     candidate.in = pipeOn(pid, 0, EndpointMode::Read, &error);
-    candidate.noAccess = error == EACCES || error == EPERM;
+    candidate.noAccess = error.code() == EACCES || error.code() == EPERM;
     candidate.out = pipeOn(pid, 1, EndpointMode::Write, &error);
     return candidate;
 }
@@ -131,8 +130,7 @@ QList<Candidate> Finder::family(qint64 parent) const
 
 QString Finder::command(qint64 pid) const
 {
-    int error = 0;
-    const auto text = ProcDirectory::readFile(m_procFd, (QByteArray::number(pid) + "/cmdline").constData(), 4096, &error);
+    const auto text = ProcDirectory::readFile(m_procFd, (QByteArray::number(pid) + "/cmdline").constData(), 4096, nullptr);
     return ProcParsers::commandLine(ProcParsers::parseCmdline(text.value_or(QByteArray())), m_comm.value(pid));
 }
 
@@ -274,19 +272,20 @@ Fd openRoot(const QString &procRoot)
 
 } // namespace
 
-std::optional<DiscoveredPipeline> PipelineDiscovery::find(qint64 pid, Failure *failure, QString *error,
+std::optional<DiscoveredPipeline> PipelineDiscovery::find(qint64 pid, Failure *failure, Error *error,
                                                          const QString &procRoot)
 {
     const Fd procFd = openRoot(procRoot);
     if (!procFd) {
+        const int code = errno;
         *failure = Failure::NoSuchProcess;
-        *error = QStringLiteral("open %1: %2").arg(procRoot, Sys::errorText(errno));
+        Error::report(error, Error::fromErrno(code, QStringLiteral("open ") + procRoot));
         return std::nullopt;
     }
     const Finder finder(procFd.get(), procRoot);
     if (!finder.exists(pid)) {
         *failure = Failure::NoSuchProcess;
-        *error = QStringLiteral("no process %1 (%2/%1 does not exist)").arg(pid).arg(procRoot);
+        Error::report(error, Error(QStringLiteral("no process %1 (%2/%1 does not exist)").arg(pid).arg(procRoot)));
         return std::nullopt;
     }
     // As a stage: the pipeline among its siblings. As the shell: among its children.
@@ -299,21 +298,22 @@ std::optional<DiscoveredPipeline> PipelineDiscovery::find(qint64 pid, Failure *f
                 return DiscoveredPipeline { parent, chain.stages, chain.pipes };
         }
     }
-    int readError = 0;
+    Error readError;
     char link[64];
     ProcDirectory::readLink(procFd.get(), (QByteArray::number(pid) + "/fd/0").constData(), link, sizeof link, &readError);
     const QString name = finder.name(pid);
-    if (readError == EACCES || readError == EPERM) {
+    if (readError.code() == EACCES || readError.code() == EPERM) {
         *failure = Failure::AccessDenied;
-        *error = QStringLiteral("readlink %1/%2/fd/0: %3 (process %2 (%4) belongs to another user or is not "
-                                "dumpable, and no readable neighbour leads to it)")
-                         .arg(procRoot).arg(pid).arg(Sys::errorText(readError), name);
+        Error::report(error, Error(QStringLiteral("readlink %1/%2/fd/0: %3 (process %2 (%4) belongs to another user or is "
+                                                  "not dumpable, and no readable neighbour leads to it)")
+                                           .arg(procRoot).arg(pid).arg(readError.message(), name),
+                                   readError.code()));
         return std::nullopt;
     }
     *failure = Failure::NotAPipeline;
-    *error = QStringLiteral("process %1 (%2) is not in a pipeline: no other process shares a pipe on its "
-                            "fds 0 and 1, and none of its children form one")
-                     .arg(pid).arg(name);
+    Error::report(error, Error(QStringLiteral("process %1 (%2) is not in a pipeline: no other process shares a pipe on "
+                                              "its fds 0 and 1, and none of its children form one")
+                                       .arg(pid).arg(name)));
     return std::nullopt;
 }
 

@@ -12,6 +12,7 @@
 /// an end of the chain whose pipe has no known process on the other side, ordered by PID (a
 /// shell starts stages left to right), with noAccess set.
 
+#include "error.h"
 #include "pipescopeexport.h"
 
 #include <QList>
@@ -42,7 +43,7 @@ public:
 
     /// The pipeline of \a pid. nullopt with \a failure and \a error ("no process 812",
     /// "process 812 (sleep) is not in a pipeline: ...") when there is none.
-    static std::optional<DiscoveredPipeline> find(qint64 pid, Failure *failure, QString *error,
+    static std::optional<DiscoveredPipeline> find(qint64 pid, Failure *failure, Error *error,
                                                   const QString &procRoot = QStringLiteral("/proc"));
 };
 

@@ -68,16 +68,14 @@ PipelineLauncher::~PipelineLauncher()
     killAndReapAll();
 }
 
-bool PipelineLauncher::start(const QStringList &scripts, bool inheritStdio, QString *error)
+bool PipelineLauncher::start(const QStringList &scripts, bool inheritStdio, Error *error)
 {
     const int count = int(scripts.size());
     std::vector<Fd> readEnds, writeEnds; // pipe K: writeEnds[K] -> readEnds[K]
     for (int k = 0; k + 1 < count; ++k) {
         int fds[2];
-        if (Sys::pipe2(fds, 0) != 0) {
-            *error = QStringLiteral("pipe2: %1").arg(Sys::errorText(errno));
-            return false;
-        }
+        if (Sys::pipe2(fds, 0) != 0)
+            return Error::report(error, Error::fromErrno(errno, QStringLiteral("pipe2")));
         readEnds.emplace_back(fds[0]);
         writeEnds.emplace_back(fds[1]);
         m_pipeInodes << inodeOf(fds[0]);
@@ -98,7 +96,7 @@ bool PipelineLauncher::start(const QStringList &scripts, bool inheritStdio, QStr
         pid_t pid = 0;
         const int rc = posix_spawn(&pid, "/bin/sh", &setup.actions, &setup.attributes, argv, environ);
         if (rc != 0) {
-            *error = QStringLiteral("posix_spawn /bin/sh for stage %1: %2").arg(k + 1).arg(Sys::errorText(rc));
+            Error::report(error, Error::fromErrno(rc, QStringLiteral("posix_spawn /bin/sh for stage %1").arg(k + 1)));
             killAndReapAll();
             return false;
         }

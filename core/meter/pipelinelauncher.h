@@ -9,6 +9,7 @@
 /// SIGPIPE back at its default (Qt ignores it in this process; an ignored signal would stay
 /// ignored across exec and `yes | head` would end with "Broken pipe" instead of quietly).
 
+#include "error.h"
 #include "fd.h"
 
 #include <QList>
@@ -38,7 +39,7 @@ public:
 
     /// Starts one process per entry of \a scripts. false and *error on failure, with the
     /// stages already started killed and reaped.
-    bool start(const QStringList &scripts, bool inheritStdio, QString *error);
+    bool start(const QStringList &scripts, bool inheritStdio, Error *error);
 
     int stageCount() const { return int(m_pids.size()); }
     qint64 pid(int stage) const { return m_pids.value(stage); }

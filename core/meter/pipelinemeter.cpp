@@ -34,21 +34,21 @@ void PipelineMeter::setInheritStdio(bool inherit)
     m_inheritStdio = inherit;
 }
 
-bool PipelineMeter::fail(Error error, const QString &message)
+bool PipelineMeter::fail(Error error, const PipeScope::Error &failure)
 {
     m_error = error;
-    m_errorString = message;
+    m_failure = failure;
     return false;
 }
 
 bool PipelineMeter::run(const QString &pipeline)
 {
     if (isActive())
-        return fail(Error::AlreadyActive, QStringLiteral("a pipeline is being metered already"));
+        return fail(Error::AlreadyActive, PipeScope::Error(QStringLiteral("a pipeline is being metered already")));
     const SplitPipeline split = PipelineSplitter::split(pipeline);
     if (!split.ok())
         return fail(Error::EmptyPipeline, split.error);
-    QString error;
+    PipeScope::Error error;
     std::unique_ptr<MeterSession> session = MeterSession::launch(split.stages, m_inheritStdio, &error);
     if (!session)
         return fail(Error::SpawnFailed, error);
@@ -58,9 +58,9 @@ bool PipelineMeter::run(const QString &pipeline)
 bool PipelineMeter::attach(qint64 pid)
 {
     if (isActive())
-        return fail(Error::AlreadyActive, QStringLiteral("a pipeline is being metered already"));
+        return fail(Error::AlreadyActive, PipeScope::Error(QStringLiteral("a pipeline is being metered already")));
     PipelineDiscovery::Failure failure = PipelineDiscovery::Failure::None;
-    QString error;
+    PipeScope::Error error;
     const std::optional<DiscoveredPipeline> pipeline = PipelineDiscovery::find(pid, &failure, &error);
     if (!pipeline) {
         return fail(failure == PipelineDiscovery::Failure::NoSuchProcess ? Error::NoSuchProcess
@@ -78,7 +78,7 @@ bool PipelineMeter::start(std::unique_ptr<MeterSession> session)
 {
     m_session = std::move(session);
     m_error = Error::NoError;
-    m_errorString.clear();
+    m_failure = PipeScope::Error();
     m_lastSnapshot = {};
     m_summary = m_session->summary();
     m_clock.start();
@@ -174,9 +174,9 @@ MeterSummary PipelineMeter::summary() const
 
 bool PipelineMeter::signalStage(int index, int signal)
 {
-    QString error;
+    PipeScope::Error error;
     if (!m_session || !m_session->signalStage(index, signal, &error)) {
-        m_errorString = m_session ? error : QStringLiteral("no pipeline is being metered");
+        m_failure = m_session ? error : PipeScope::Error(QStringLiteral("no pipeline is being metered"));
         return false;
     }
     return true;
@@ -189,7 +189,7 @@ PipelineMeter::Error PipelineMeter::error() const
 
 QString PipelineMeter::errorString() const
 {
-    return m_errorString;
+    return m_failure.message();
 }
 
 } // namespace PipeScope

@@ -23,6 +23,7 @@
 ///       qWarning() << meter.errorString();
 /// \endcode
 
+#include "error.h"
 #include "pipescopeexport.h"
 #include "metersnapshot.h"
 #include "metersummary.h"
@@ -116,7 +117,7 @@ protected:
 
 private:
     void tick();
-    bool fail(Error error, const QString &message);
+    bool fail(Error error, const PipeScope::Error &failure);
     bool start(std::unique_ptr<MeterSession> session);
     void finish();
     void watchExits();
@@ -130,7 +131,7 @@ private:
     int m_intervalMs = DefaultIntervalMs;
     bool m_inheritStdio = true;
     Error m_error = Error::NoError;
-    QString m_errorString;
+    PipeScope::Error m_failure; ///< what errorString() says (this class's Error is the enum above)
 };
 
 } // namespace PipeScope

@@ -20,7 +20,7 @@ struct Scanner
     bool failAt(int offset, const QString &message)
     {
         result.stages.clear();
-        result.error = message;
+        result.error = Error(message);
         result.errorOffset = offset;
         return false;
     }

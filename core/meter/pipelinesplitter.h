@@ -7,6 +7,7 @@
 /// backquotes, `(...)` subshells and `{ ...; }` groups. `||` is not a pipe: it makes the text one
 /// stage (run by /bin/sh, which gives it its meaning). `|&` is refused (not POSIX sh).
 
+#include "error.h"
 #include "pipescopeexport.h"
 
 #include <QString>
@@ -18,9 +19,9 @@ struct PIPESCOPE_CORE_EXPORT SplitPipeline
 {
     QStringList stages;     ///< each stage's text without the white space around it (but an
                             ///< escaped trailing blank, `echo a \ `); empty on error
-    QString error;          ///< empty on success: "empty stage 2 (between two |)"...
+    Error error;            ///< empty on success: "empty stage 2 (between two |)"... (code 0)
     int errorOffset = -1;   ///< character offset of the problem in the input, or -1
-    bool ok() const { return error.isEmpty(); }
+    bool ok() const { return !error; }
 };
 
 namespace PipelineSplitter {

@@ -17,14 +17,14 @@ int openIn(int procFd, qint64 pid, const char *file)
 }
 
 /// One pread at offset 0: procfs fills the buffer in one call for these one-record files.
-std::optional<QByteArray> readAtStart(const Fd &fd, int *error)
+std::optional<QByteArray> readAtStart(const Fd &fd, Error *error)
 {
     if (!fd)
         return std::nullopt;
     char buffer[1024];
     const ssize_t n = Sys::pread(fd.get(), buffer, sizeof buffer, 0);
     if (n < 0) {
-        *error = errno;
+        Error::report(error, Error::fromErrno(errno));
         return std::nullopt;
     }
     return QByteArray(buffer, int(n));
@@ -54,11 +54,11 @@ ProcessSampler::ProcessSampler(int procFd, qint64 pid)
 ProcessReading ProcessSampler::read() const
 {
     ProcessReading reading;
-    int error = 0;
+    Error error;
     const std::optional<QByteArray> stat = readAtStart(m_stat, &error);
     const std::optional<ProcStat> parsed = stat ? ProcParsers::parseStat(*stat) : std::nullopt;
     if (!parsed) {
-        reading.error = stat ? EINVAL : (error ? error : m_openError);
+        reading.error = Error::fromErrno(stat ? EINVAL : (error ? error.code() : m_openError));
         return reading;
     }
     reading.ok = true;

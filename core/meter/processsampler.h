@@ -8,6 +8,7 @@
 ///
 /// Parsing is core/explorer's (ProcParsers); this class only does the reading.
 
+#include "error.h"
 #include "pipescopeexport.h"
 #include "fd.h"
 #include "procparsers.h"
@@ -21,8 +22,10 @@ namespace PipeScope {
 /// One read of a process.
 struct PIPESCOPE_CORE_EXPORT ProcessReading
 {
-    bool ok = false;     ///< stat was read; false once the process is gone (error ESRCH/ENOENT)
-    int error = 0;
+    /// stat was read; false once the process is gone (error ESRCH/ENOENT), and in a reading
+    /// not taken yet (which has no error).
+    bool ok = false;
+    Error error;         ///< errno only (message() gives strerror): the scan reads thousands
     ProcStat stat;
     QString wchan;       ///< where it sleeps, compiler suffixes (".constprop.0") stripped; empty
                          ///< while it runs or when hidden (another user's process reads "0")

@@ -24,15 +24,13 @@ namespace {
 
 /// An fd above 2 for \a fd (which it replaces), so that no dup2 onto 0, 1 or 2 can clobber it
 /// before it is copied: only a process started with a standard stream closed has such fds.
-bool moveAboveStdio(Fd *fd, QString *error)
+bool moveAboveStdio(Fd *fd, Error *error)
 {
     if (!fd->isValid() || fd->get() > STDERR_FILENO)
         return true;
     const int copy = Sys::fcntl(fd->get(), F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
-    if (copy < 0) {
-        *error = QStringLiteral("fcntl F_DUPFD_CLOEXEC: %1").arg(Sys::errorText(errno));
-        return false;
-    }
+    if (copy < 0)
+        return Error::report(error, Error::fromErrno(errno, QStringLiteral("fcntl F_DUPFD_CLOEXEC")));
     fd->reset(copy);
     return true;
 }
@@ -45,14 +43,14 @@ struct ChildStdio
     Fd ours[3];  ///< our end of stream i when it is a Pipe
     bool mergeStderr = false;
 
-    bool prepare(const ChildProcess::Stream (&modes)[3], int stdinSource, QString *error)
+    bool prepare(const ChildProcess::Stream (&modes)[3], int stdinSource, Error *error)
     {
         if (stdinSource >= 0) {
             // A copy, so the dup2 in the child cannot be clobbered and ours stays open.
             child[0].reset(Sys::fcntl(stdinSource, F_DUPFD_CLOEXEC, STDERR_FILENO + 1));
             if (!child[0]) {
-                *error = QStringLiteral("stdin fd %1: %2").arg(stdinSource).arg(Sys::errorText(errno));
-                return false;
+                const int code = errno;
+                return Error::report(error, Error::fromErrno(code, QStringLiteral("stdin fd %1").arg(stdinSource)));
             }
         }
         for (int stream = stdinSource >= 0 ? 1 : 0; stream < 3; ++stream) {
@@ -66,7 +64,7 @@ struct ChildStdio
         return true;
     }
 
-    bool prepareStream(int stream, ChildProcess::Stream mode, QString *error)
+    bool prepareStream(int stream, ChildProcess::Stream mode, Error *error)
     {
         switch (mode) {
         case ChildProcess::Stream::Pipe: {
@@ -81,7 +79,7 @@ struct ChildStdio
         case ChildProcess::Stream::Null:
             child[stream].reset(Sys::open("/dev/null", stream == STDIN_FILENO ? O_RDONLY : O_WRONLY));
             if (!child[stream])
-                *error = QStringLiteral("open /dev/null: %1").arg(Sys::errorText(errno));
+                Error::report(error, Error::fromErrno(errno, QStringLiteral("open /dev/null")));
             return child[stream].isValid();
         case ChildProcess::Stream::MergeWithStdout:
             mergeStderr = true;
@@ -166,30 +164,34 @@ bool ChildProcess::startShell(const QString &commandLine)
     return spawn("/bin/sh", { "sh", "-c", commandLine.toLocal8Bit() });
 }
 
-QString ChildProcess::refusal() const
+Error ChildProcess::refusal() const
 {
     if (m_state != State::NotStarted)
-        return QStringLiteral("child process already started");
+        return Error(QStringLiteral("child process already started"));
     if (m_modes[0] == Stream::MergeWithStdout || m_modes[1] == Stream::MergeWithStdout)
-        return QStringLiteral("MergeWithStdout applies to stderr only");
-    if (m_stdinSource >= 0 && Sys::fcntl(m_stdinSource, F_GETFD) < 0)
-        return QStringLiteral("stdin fd %1: %2").arg(m_stdinSource).arg(Sys::errorText(errno));
+        return Error(QStringLiteral("MergeWithStdout applies to stderr only"));
+    if (m_stdinSource >= 0 && Sys::fcntl(m_stdinSource, F_GETFD) < 0) {
+        const int code = errno;
+        return Error::fromErrno(code, QStringLiteral("stdin fd %1").arg(m_stdinSource));
+    }
     for (const int fd : m_passFds) {
         if (fd <= STDERR_FILENO)
-            return QStringLiteral("cannot pass fd %1: 0, 1 and 2 are set by the stream modes").arg(fd);
-        if (Sys::fcntl(fd, F_GETFD) < 0)
-            return QStringLiteral("cannot pass fd %1: %2").arg(fd).arg(Sys::errorText(errno));
+            return Error(QStringLiteral("cannot pass fd %1: 0, 1 and 2 are set by the stream modes").arg(fd));
+        if (Sys::fcntl(fd, F_GETFD) < 0) {
+            const int code = errno;
+            return Error::fromErrno(code, QStringLiteral("cannot pass fd %1").arg(fd));
+        }
     }
-    return QString();
+    return Error();
 }
 
 bool ChildProcess::spawn(const QByteArray &file, const QList<QByteArray> &argv)
 {
-    m_errorString = refusal();
-    if (!m_errorString.isEmpty())
+    m_error = refusal();
+    if (m_error)
         return false;
     ChildStdio stdio;
-    if (!stdio.prepare(m_modes, m_stdinSource, &m_errorString))
+    if (!stdio.prepare(m_modes, m_stdinSource, &m_error))
         return false;
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
@@ -205,7 +207,7 @@ bool ChildProcess::spawn(const QByteArray &file, const QList<QByteArray> &argv)
     posix_spawnattr_destroy(&attributes);
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0) {
-        m_errorString = QStringLiteral("cannot run %1: %2").arg(QString::fromLocal8Bit(argv.first()), Sys::errorText(rc));
+        m_error = Error::fromErrno(rc, QStringLiteral("cannot run ") + QString::fromLocal8Bit(argv.first()));
         return false;
     }
     m_pid = pid;
@@ -248,7 +250,8 @@ void ChildProcess::reap(int options)
     if (m_exitNotifier)
         m_exitNotifier->setEnabled(false);
     if (rc < 0) {
-        m_errorString = QStringLiteral("waitpid %1: %2").arg(m_pid).arg(Sys::errorText(errno));
+        const int code = errno;
+        m_error = Error::fromErrno(code, QStringLiteral("waitpid %1").arg(m_pid));
     } else if (WIFSIGNALED(status)) {
         m_exitSignal = WTERMSIG(status);
     } else {

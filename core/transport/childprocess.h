@@ -10,6 +10,7 @@
 /// create_subprocess_exec and libuv's uv_spawn. Every other fd is closed in the child except
 /// those passed with setPassFds(). Exit is noticed through a pidfd, without a SIGCHLD handler.
 
+#include "error.h"
 #include "pipescopeexport.h"
 
 #include <QObject>
@@ -80,7 +81,9 @@ public:
     int exitSignal() const { return m_exitSignal; }
     /// "exited with status 0", "killed by signal 13 (Broken pipe)", "running".
     QString statusText() const;
-    QString errorString() const { return m_errorString; }
+    QString errorString() const { return m_error.message(); }
+    /// The last failure (errorString() and its errno); empty if none.
+    const Error &lastError() const { return m_error; }
 
     bool sendSignal(int signal);
 
@@ -89,7 +92,7 @@ Q_SIGNALS:
 
 private:
     bool spawn(const QByteArray &file, const QList<QByteArray> &argv);
-    QString refusal() const;
+    Error refusal() const;
     void watchExit();
     void reap(int options);
 
@@ -105,7 +108,7 @@ private:
     int m_exitCode = -1;
     int m_exitSignal = 0;
     QString m_program;
-    QString m_errorString;
+    Error m_error;
     QSocketNotifier *m_exitNotifier = nullptr;
 };
 

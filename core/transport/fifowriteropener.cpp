@@ -22,14 +22,15 @@ bool FifoWriterOpener::start(const QString &path)
 {
     cancel();
     m_path = path;
-    m_errorString.clear();
+    m_error = Error();
     struct stat st {};
     if (::stat(QFile::encodeName(path).constData(), &st) != 0) {
-        m_errorString = QStringLiteral("stat %1: %2").arg(path, Sys::errorText(errno));
+        const int code = errno;
+        m_error = Error::fromErrno(code, QStringLiteral("stat ") + path);
         return false;
     }
     if (!S_ISFIFO(st.st_mode)) {
-        m_errorString = QStringLiteral("%1 is not a FIFO").arg(path);
+        m_error = Error(QStringLiteral("%1 is not a FIFO").arg(path));
         return false;
     }
     m_waiting = true;
@@ -70,8 +71,8 @@ void FifoWriterOpener::tryOpen()
     }
     m_waiting = false;
     m_retry.stop();
-    m_errorString = QStringLiteral("open %1: %2").arg(m_path, Sys::errorText(err));
-    Q_EMIT failed(m_errorString);
+    m_error = Error::fromErrno(err, QStringLiteral("open ") + m_path);
+    Q_EMIT failed(m_error.message());
 }
 
 } // namespace PipeScope

@@ -6,6 +6,7 @@
 /// fails with ENXIO while there is none (fifo(7)). This class tries the non-blocking open,
 /// and on ENXIO keeps trying from the event loop until a reader appears or cancel().
 
+#include "error.h"
 #include "pipescopeexport.h"
 
 #include <QObject>
@@ -31,7 +32,9 @@ public:
     void cancel();
     bool isWaiting() const { return m_waiting; }
     QString path() const { return m_path; }
-    QString errorString() const { return m_errorString; }
+    QString errorString() const { return m_error.message(); }
+    /// The last failure (errorString() and its errno); empty if none.
+    const Error &lastError() const { return m_error; }
 
 Q_SIGNALS:
     /// No reader yet: the writer waits, exactly like a blocking open() would.
@@ -46,7 +49,7 @@ private:
     void tryOpen();
 
     QString m_path;
-    QString m_errorString;
+    Error m_error;
     QTimer m_retry;
     bool m_waiting = false;
     bool m_announcedWaiting = false;

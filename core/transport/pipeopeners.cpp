@@ -14,41 +14,28 @@
 
 namespace PipeScope::Openers {
 
-namespace {
-
-
-void report(QString *error, const QString &message)
-{
-    if (error)
-        *error = message;
-}
-
-} // namespace
-
-std::optional<PipeFds> anonymousPipe(QString *error)
+std::optional<PipeFds> anonymousPipe(Error *error)
 {
     int fds[2];
     if (Sys::pipe2(fds, 0) != 0) {
-        report(error, QStringLiteral("pipe2: %1").arg(Sys::errorText(errno)));
+        Error::report(error, Error::fromErrno(errno, QStringLiteral("pipe2")));
         return std::nullopt;
     }
     return PipeFds { fds[0], fds[1] };
 }
 
-bool openAnonymousPipe(ReadPipeTransport *reader, WritePipeTransport *writer, QString *error)
+bool openAnonymousPipe(ReadPipeTransport *reader, WritePipeTransport *writer, Error *error)
 {
     const std::optional<PipeFds> fds = anonymousPipe(error);
     if (!fds)
         return false;
     Fd readEnd(fds->read);
     Fd writeEnd(fds->write);
-    if (!reader->open(readEnd.get())) {
-        report(error, reader->errorString());
-        return false;
-    }
+    if (!reader->open(readEnd.get()))
+        return Error::report(error, reader->lastError());
     readEnd.release();
     if (!writer->open(writeEnd.get())) {
-        report(error, writer->errorString());
+        Error::report(error, writer->lastError());
         reader->abort();
         return false;
     }
@@ -56,7 +43,7 @@ bool openAnonymousPipe(ReadPipeTransport *reader, WritePipeTransport *writer, QS
     return true;
 }
 
-bool makeFifo(const QString &path, QString *error, int mode)
+bool makeFifo(const QString &path, Error *error, int mode)
 {
     const QByteArray native = QFile::encodeName(path);
     if (::mkfifo(native.constData(), mode_t(mode)) == 0)
@@ -64,24 +51,21 @@ bool makeFifo(const QString &path, QString *error, int mode)
     const int err = errno;
     struct stat st {};
     // lstat: a symlink is not followed to whatever FIFO it names.
-    if (err != EEXIST || ::lstat(native.constData(), &st) != 0) {
-        report(error, QStringLiteral("mkfifo %1: %2").arg(path, Sys::errorText(err)));
-        return false;
-    }
+    if (err != EEXIST || ::lstat(native.constData(), &st) != 0)
+        return Error::report(error, Error::fromErrno(err, QStringLiteral("mkfifo ") + path));
+    // EEXIST with something else there: refusals of our own (code 0).
     if (S_ISLNK(st.st_mode)) {
-        report(error, QStringLiteral("mkfifo %1: exists and is a symbolic link of %2; refusing to follow it")
-                              .arg(path, ownerName(st.st_uid)));
-        return false;
+        return Error::report(error, Error(QStringLiteral("mkfifo %1: exists and is a symbolic link of %2; "
+                                                         "refusing to follow it")
+                                                  .arg(path, ownerName(st.st_uid))));
     }
-    if (!S_ISFIFO(st.st_mode)) {
-        report(error, QStringLiteral("mkfifo %1: exists and is not a FIFO").arg(path));
-        return false;
-    }
+    if (!S_ISFIFO(st.st_mode))
+        return Error::report(error, Error(QStringLiteral("mkfifo %1: exists and is not a FIFO").arg(path)));
     if (st.st_uid != ::geteuid()) {
-        report(error, QStringLiteral("mkfifo %1: exists and is a FIFO of %2, not ours: whoever owns it "
-                                     "reads what we write; open it as an existing FIFO to use it anyway")
-                              .arg(path, ownerName(st.st_uid)));
-        return false;
+        return Error::report(error, Error(QStringLiteral("mkfifo %1: exists and is a FIFO of %2, not ours: whoever "
+                                                         "owns it reads what we write; open it as an existing "
+                                                         "FIFO to use it anyway")
+                                                  .arg(path, ownerName(st.st_uid))));
     }
     return true;
 }
@@ -96,18 +80,19 @@ QString ownerName(uint uid)
     return QStringLiteral("uid %1").arg(uid);
 }
 
-int openFifoReader(const QString &path, QString *error)
+int openFifoReader(const QString &path, Error *error)
 {
     const QByteArray native = QFile::encodeName(path);
     // O_NONBLOCK: a blocking O_RDONLY open waits until a writer opens (fifo(7)).
     Fd fd(Sys::open(native.constData(), O_RDONLY | O_NONBLOCK));
     if (!fd) {
-        report(error, QStringLiteral("open %1: %2").arg(path, Sys::errorText(errno)));
+        const int code = errno;
+        Error::report(error, Error::fromErrno(code, QStringLiteral("open ") + path));
         return -1;
     }
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0 || !S_ISFIFO(st.st_mode)) {
-        report(error, QStringLiteral("%1 is not a FIFO").arg(path));
+        Error::report(error, Error(QStringLiteral("%1 is not a FIFO").arg(path)));
         return -1;
     }
     return fd.release();

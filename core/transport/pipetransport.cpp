@@ -99,8 +99,7 @@ bool PipeTransport::open(int fd)
         return false;
     ignoreSigpipeOnce();
     m_fd = fd;
-    m_error = 0;
-    m_errorString.clear();
+    m_error = Error();
     m_readNotifier = new TransportNotifier(fd, QSocketNotifier::Read, this, &PipeTransport::onReadActivated);
     m_readNotifier->setEnabled(false);
     if (m_direction == Direction::Write) {
@@ -193,7 +192,7 @@ void PipeTransport::closeWithError(int error)
         return;
     m_closing = true;
     m_lostQueued = true;
-    if (error != 0 && m_error == 0)
+    if (error != 0 && m_error.code() == 0)
         setError(error, QStringLiteral("fd %1: %2").arg(m_fd).arg(Sys::errorText(error)));
     aboutToClose();
     // Notifiers off before close(): a closed fd left in the poll set is reported as POLLNVAL.
@@ -220,8 +219,7 @@ void PipeTransport::disableNotifiers()
 
 void PipeTransport::setError(int error, const QString &message)
 {
-    m_error = error;
-    m_errorString = message;
+    m_error = Error(message, error);
 }
 
 } // namespace PipeScope

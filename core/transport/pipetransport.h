@@ -10,6 +10,7 @@
 /// O_NONBLOCK is set on the open file description, which a child sharing the fd sees too
 /// (as with asyncio); it is not restored.
 
+#include "error.h"
 #include "pipescopeexport.h"
 
 #include <QObject>
@@ -47,8 +48,10 @@ public:
     bool isLost() const { return m_lost; }
     /// The errno of the last failure, 0 if none: an open() refusal, the connection's loss, or
     /// (WritePipeTransport) refused write-buffer limits, which leave the transport working.
-    int error() const { return m_error; }
-    QString errorString() const { return m_errorString; }
+    int error() const { return m_error.code(); }
+    QString errorString() const { return m_error.message(); }
+    /// The last failure, as error() and errorString() give it; empty if none.
+    const Error &lastError() const { return m_error; }
 
     /// Ends the transport; see the derived classes for what happens to buffered bytes.
     /// Idempotent, fine after the end, never emits synchronously.
@@ -99,8 +102,7 @@ private:
     bool m_lostQueued = false;
     bool m_lost = false;
     bool m_made = false;
-    int m_error = 0;
-    QString m_errorString;
+    Error m_error;
     QSocketNotifier *m_readNotifier = nullptr;
     QSocketNotifier *m_writeNotifier = nullptr;
     std::vector<std::function<void()>> m_signalsAfterMade;

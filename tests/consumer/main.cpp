@@ -30,10 +30,10 @@ bool check(bool ok, const char *what)
 bool observeOwnPipe()
 {
     using namespace PipeScope;
-    QString error;
+    Error error;
     const std::optional<PipeFds> fds = Openers::anonymousPipe(&error);
     if (!fds)
-        return check(false, qPrintable(error));
+        return check(false, qPrintable(error.message()));
     const bool written = ::write(fds->write, "hello", 5) == 5;
     const PipeSample sample = PipeProbe::forFd(fds->read).sample();
     ScanOptions options;
@@ -58,9 +58,9 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     PipeScope::ReadPipeTransport reader;
     PipeScope::WritePipeTransport writer;
-    QString error;
+    PipeScope::Error error;
     if (!PipeScope::Openers::openAnonymousPipe(&reader, &writer, &error)) {
-        std::fprintf(stderr, "%s\n", qPrintable(error));
+        std::fprintf(stderr, "%s\n", qPrintable(error.message()));
         return 1;
     }
     const QByteArray sent(200000, 'p');

@@ -45,7 +45,7 @@ QJsonObject loadedAndSaved(const QJsonObject &json, bool *ok)
 {
     Lab lab;
     lab.setTicking(false);
-    QString error;
+    Error error;
     *ok = lab.fromJson(json, &error);
     QCoreApplication::sendPostedEvents();
     return lab.toJson();

@@ -92,11 +92,11 @@ void checkAccepted(const QString &text, const LessonFile &lesson)
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const QString text = QString::fromUtf8(reinterpret_cast<const char *>(data), qsizetype(size));
-    QString error;
+    Error error;
     const std::optional<LessonFile> lesson = LessonFile::parse(text, &error);
     if (lesson)
         checkAccepted(text, *lesson);
     else
-        checkRefusal(text, error);
+        checkRefusal(text, error.message());
     return 0;
 }

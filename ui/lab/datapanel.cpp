@@ -47,13 +47,13 @@ void DataPanel::refresh()
                                .arg(m_pipe->name(), formatBytes(tail.size()),
                                     formatBytes(qint64(m_pipe->bytesRead()))));
     QByteArray peek;
-    QString peekError;
+    PipeScope::Error peekError;
     if (!m_peek->isChecked()) {
-        peekError = QStringLiteral("peek off");
+        peekError = PipeScope::Error(QStringLiteral("peek off"));
     } else if (const std::optional<QByteArray> bytes = m_pipe->peek(PeekBytes, &peekError)) {
         peek = *bytes;
     }
-    m_view->setData(tail, m_pipe->receivedTailOffset(), peek, peekError);
+    m_view->setData(tail, m_pipe->receivedTailOffset(), peek, peekError.message());
 }
 
 } // namespace PipeScope::Ui

@@ -135,11 +135,11 @@ void KernelPanel::applyCapacity()
 {
     if (!m_pipe)
         return;
-    QString error;
+    PipeScope::Error error;
     const std::optional<int> set = m_pipe->setCapacity(m_capacity->value(), &error);
     if (!set) {
-        m_answer->setText(QStringLiteral("✗ The kernel refused: %1").arg(error));
-        Q_EMIT errorOccurred(QStringLiteral("F_SETPIPE_SZ %1: %2").arg(m_capacity->value()).arg(error));
+        m_answer->setText(QStringLiteral("✗ The kernel refused: %1").arg(error.message()));
+        Q_EMIT errorOccurred(QStringLiteral("F_SETPIPE_SZ %1: %2").arg(m_capacity->value()).arg(error.message()));
         return;
     }
     m_answer->setText(*set == m_capacity->value()

@@ -155,9 +155,9 @@ void ReaderPanel::openReader()
 {
     if (!m_pipe)
         return;
-    QString error;
+    PipeScope::Error error;
     if (!m_pipe->openFifoReader(&error))
-        Q_EMIT errorOccurred(QStringLiteral("Open reader: %1").arg(error));
+        Q_EMIT errorOccurred(QStringLiteral("Open reader: %1").arg(error.message()));
 }
 
 } // namespace PipeScope::Ui

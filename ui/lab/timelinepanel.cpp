@@ -85,11 +85,11 @@ void TimelinePanel::applyPipeFilter()
     m_proxy->setPipeId(m_selectedOnly->isChecked() ? m_selectedPipe : -1);
 }
 
-bool TimelinePanel::exportTo(const QString &path, bool csv, QString *error) const
+bool TimelinePanel::exportTo(const QString &path, bool csv, PipeScope::Error *error) const
 {
     if (!m_log) {
         if (error)
-            *error = QStringLiteral("no event log");
+            *error = PipeScope::Error(QStringLiteral("no event log"));
         return false;
     }
     m_log->flush();
@@ -104,9 +104,9 @@ void TimelinePanel::exportWithDialog(bool csv)
             csv ? QStringLiteral("CSV (*.csv)") : QStringLiteral("JSON lines (*.jsonl *.json)"));
     if (path.isEmpty())
         return;
-    QString error;
+    PipeScope::Error error;
     if (!exportTo(path, csv, &error))
-        Q_EMIT errorOccurred(QStringLiteral("Export timeline: %1").arg(error));
+        Q_EMIT errorOccurred(QStringLiteral("Export timeline: %1").arg(error.message()));
 }
 
 } // namespace PipeScope::Ui

@@ -3,6 +3,8 @@
 /// The Event timeline dock: the lab's events in a table, filtered by text and by pipe,
 /// exported as JSON lines or CSV.
 
+#include <pipescope/error.h>
+
 #include <QPointer>
 #include <QWidget>
 
@@ -29,7 +31,7 @@ public:
     void refresh();
     /// With "only the selected pipe" checked, shows only pipe \a id's events.
     void setSelectedPipe(int id);
-    bool exportTo(const QString &path, bool csv, QString *error) const;
+    bool exportTo(const QString &path, bool csv, PipeScope::Error *error) const;
 
     EventLogModel *model() const { return m_model; }
     TimelineFilterModel *proxy() const { return m_proxy; }

@@ -203,7 +203,7 @@ void WriterPanel::send()
 {
     if (!m_pipe)
         return;
-    QString error;
+    PipeScope::Error error;
     bool ok = true;
     switch (SendMode(m_mode->currentIndex())) {
     case SendMode::Text:
@@ -217,7 +217,7 @@ void WriterPanel::send()
         break;
     }
     if (!ok) {
-        Q_EMIT errorOccurred(QStringLiteral("Send: %1").arg(error));
+        Q_EMIT errorOccurred(QStringLiteral("Send: %1").arg(error.message()));
         return;
     }
     if (SendMode(m_mode->currentIndex()) != SendMode::File)

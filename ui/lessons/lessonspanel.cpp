@@ -271,10 +271,10 @@ void LessonsPanel::updateButtons()
     m_save->setEnabled(ready && stepsRun() > 0);
 }
 
-bool LessonsPanel::saveWorksheet(const QString &path, QString *error) const
+bool LessonsPanel::saveWorksheet(const QString &path, PipeScope::Error *error) const
 {
     if (!m_runner || stepsRun() == 0) {
-        *error = tr("no step has run yet");
+        *error = PipeScope::Error(tr("no step has run yet"));
         return false;
     }
     return m_worksheet->save(m_runner->lesson(), m_runner->observations(), path, error);
@@ -284,9 +284,9 @@ void LessonsPanel::askAndSaveWorksheet()
 {
     const QString path = QFileDialog::getSaveFileName(this, tr("Save worksheet"), currentLessonId() + QStringLiteral(".html"),
                                                       tr("HTML (*.html);;Markdown (*.md)"));
-    QString error;
+    PipeScope::Error error;
     if (!path.isEmpty() && !saveWorksheet(path, &error))
-        QMessageBox::warning(this, tr("Save worksheet"), tr("The worksheet was not saved: %1").arg(error));
+        QMessageBox::warning(this, tr("Save worksheet"), tr("The worksheet was not saved: %1").arg(error.message()));
 }
 
 QString LessonsPanel::explanationText() const

@@ -22,6 +22,8 @@
 /// Esc leaves presentation mode. The panel's buttons take no keyboard focus meanwhile, so
 /// Space always means "next" (see lessonspresentation.cpp).
 
+#include <pipescope/error.h>
+
 #include <QFont>
 #include <QPointer>
 #include <QWidget>
@@ -75,7 +77,7 @@ public:
     void back();
     /// Writes the worksheet of this run so far (every step run, with a picture of the live
     /// graph at its end) to \a path: HTML for .html, Markdown otherwise. False with *error.
-    bool saveWorksheet(const QString &path, QString *error) const;
+    bool saveWorksheet(const QString &path, PipeScope::Error *error) const;
     /// Runs every remaining step, one after the other.
     void runAll();
     /// A fresh run of the current lesson: children killed, observations forgotten (also

@@ -34,7 +34,7 @@ void WorksheetRecorder::stepFinished(int index, const LessonContext &context)
 }
 
 bool WorksheetRecorder::save(const Lesson &lesson, const QList<Observation> &observations, const QString &path,
-                             QString *error) const
+                             PipeScope::Error *error) const
 {
     Worksheet sheet(lesson, observations);
     for (auto it = m_graphs.cbegin(); it != m_graphs.cend(); ++it) {

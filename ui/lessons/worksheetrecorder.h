@@ -6,6 +6,8 @@
 /// action, and which "Run all" would overtake with the next step. A step whose pipes show
 /// nothing gets no picture. save() writes the Worksheet (core/lessons/worksheet.h) with them.
 
+#include <pipescope/error.h>
+
 #include <QHash>
 #include <QObject>
 
@@ -36,7 +38,7 @@ public:
     /// Writes the worksheet of \a lesson's \a observations to \a path (HTML for .html/.htm,
     /// Markdown otherwise), the pictures embedded. False with *error on failure.
     bool save(const Lesson &lesson, const QList<Observation> &observations, const QString &path,
-              QString *error) const;
+              PipeScope::Error *error) const;
 
 private:
     EndpointGraph *m_painter; ///< never shown: draws the pictures

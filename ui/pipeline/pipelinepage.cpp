@@ -272,13 +272,13 @@ bool PipelinePage::pauseStage(int index, bool stop)
     const auto action = stop ? ProcessControl::Action::Stop : ProcessControl::Action::Continue;
     bool ok = true;
     for (qint64 pid : stage.pids) {
-        QString error;
+        Error error;
         // The start time seen when the stage showed up: a pid reused since is refused.
         if (!ProcessControl::send({ pid, m_startTimes.value(pid) }, action, &error)) {
             fail(QStringLiteral("%1 stage %2 (%3): %4")
                          .arg(stop ? QStringLiteral("Pause") : QStringLiteral("Resume"))
                          .arg(index + 1)
-                         .arg(stage.command, error));
+                         .arg(stage.command, error.message()));
             ok = false;
         }
     }

@@ -267,7 +267,7 @@ void SystemPage::updatePermissions(const SystemSnapshot &snapshot)
     int denied = 0;
     QStringList examples;
     for (const SkippedProcess &skipped : snapshot.skipped) {
-        if (skipped.error != EACCES && skipped.error != EPERM)
+        if (skipped.error.code() != EACCES && skipped.error.code() != EPERM)
             continue;
         if (++denied <= 8)
             examples << QStringLiteral("%1 %2 (uid %3)").arg(skipped.pid).arg(skipped.comm).arg(skipped.uid);

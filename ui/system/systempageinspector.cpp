@@ -187,7 +187,7 @@ void SystemPage::showProbe(const PipeKey &key, const SafeProbeResult &result)
         return; // the selection moved on meanwhile
     const qint64 queued = result.ok() ? result.sample.queued : -1;
     m_gauge->setValues(queued, result.ok() ? result.sample.capacity : -1);
-    const QString error = result.ok() ? result.peekError : result.errorString;
+    const QString error = result.ok() ? result.peekError.message() : result.error.message();
     m_peek->setData({}, 0, result.peeked.value_or(QByteArray()), queued < 0 ? error : QString());
 }
 
@@ -211,9 +211,9 @@ bool SystemPage::signalReader(bool stop)
     }
     const auto action = stop ? ProcessControl::Action::Stop : ProcessControl::Action::Continue;
     const ProcessControl::Plan plan = ProcessControl::plan(m_model->snapshot(), pid, action);
-    QString error;
+    Error error;
     if (!ProcessControl::send(plan.target, action, &error)) {
-        Q_EMIT errorOccurred(error);
+        Q_EMIT errorOccurred(error.message());
         return false;
     }
     refreshNow();
