@@ -13,8 +13,9 @@ namespace PipeScope {
 namespace {
 // Reads shorter than this are copied into a right-sized array, so a consumer that keeps many
 // small chunks does not keep MaxChunk of capacity with each. Larger reads hand out the read
-// buffer itself: no copy and no shrinking realloc (asyncio's per-read mremap costs it ~18 page
-// faults per read, bench-peers/WHAT-IT-MEANS.md §2.4).
+// buffer itself: no copy and no shrinking realloc. (A buffer malloc'ed per read and shrunk to
+// the bytes read is served by mmap above glibc's 128 KiB threshold and unmapped at free:
+// asyncio pays ~18 page faults per read for it; we pay 0.001-0.012, bench/RESULTS.md.)
 constexpr qsizetype CopyBelow = 16 * 1024;
 } // namespace
 

@@ -20,7 +20,8 @@ namespace {
 // the staging tail still has room (a small header and its payload stay together, no new
 // staging chunk per header). Everything else is queued by reference (implicit sharing): a copy
 // costs more than the iovec it saves (4 KiB writes by reference take 10-18% less CPU in the
-// transport benchmark; large ones: bench-peers/WHAT-IT-MEANS.md §3.2).
+// transport benchmark; at 64 KiB a copy into staging is pure overhead: the kernel copies the
+// bytes once more either way, bench/RESULTS.md).
 constexpr qsizetype CopyBelow = 4 * 1024;
 constexpr qsizetype CoalesceBelow = 16 * 1024;
 constexpr qsizetype StagingCapacity = 64 * 1024;
