@@ -230,6 +230,7 @@ void TestDiagnostics::bothEndsOfOnePipeWaitingIsNoDeadlock()
                                             .snapshot();
     const QList<Diagnostic> all = PipeDiagnostics::analyze(snapshot);
     QVERIFY2(ofKind(all, Kind::Deadlock).isEmpty(), qPrintable(texts(all)));
+    QVERIFY2(ofKind(all, Kind::ReaderStalled).isEmpty(), qPrintable(texts(all)));
 }
 
 void TestDiagnostics::orWaitIsNotADeadlock()

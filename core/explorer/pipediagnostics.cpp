@@ -42,7 +42,6 @@ private:
     QString helpersText(const PipeInfo &pipe, const QList<qint64> &pids, EndpointMode mode) const;
     bool anyInState(const PipeInfo &pipe, EndpointState state) const;
     QString waitText(const WaitGraph::Wait &wait) const;
-    bool readAtDifferentInstants(const QList<qint64> &cycle) const;
 
     const SystemSnapshot &m_snapshot;
     qint64 m_now;
@@ -260,26 +259,10 @@ QString Analysis::waitText(const WaitGraph::Wait &wait) const
             + verb.arg(DiagnosticText::pipeName(m_snapshot, wait.pipe), helpers.join(QStringLiteral(" and ")));
 }
 
-// One process waiting to write a pipe and another waiting to read the same pipe cannot both be
-// true at one instant: the pipe is full or empty, not both. The scan read their states a few
-// microseconds apart while the bytes moved (yes | cat shows it about once in five scans).
-bool Analysis::readAtDifferentInstants(const QList<qint64> &cycle) const
-{
-    QSet<PipeKey> written;
-    QSet<PipeKey> read;
-    for (qint64 pid : cycle) {
-        const WaitGraph::Wait wait = m_graph.waits().value(pid);
-        (wait.writing ? written : read).insert(wait.pipe);
-    }
-    return written.intersects(read);
-}
-
 void Analysis::deadlocks()
 {
     const QList<QList<qint64>> cycles = m_graph.cycles(m_graph.stuck(false));
     for (const QList<qint64> &cycle : cycles) {
-        if (readAtDifferentInstants(cycle))
-            continue;
         for (qint64 pid : cycle)
             m_inCycles.insert(pid);
         if (cycle.size() == 1) {

@@ -13,6 +13,8 @@ WaitGraph::WaitGraph(const SystemSnapshot &snapshot)
             m_inactive.insert(process.pid);
     }
     for (const PipeInfo &pipe : snapshot.pipes) {
+        if (readAtDifferentInstants(pipe))
+            continue;
         for (const PipeEndpoint &endpoint : pipe.endpoints) {
             const bool writing = endpoint.state == EndpointState::BlockedWrite;
             if (!writing && endpoint.state != EndpointState::BlockedRead)
@@ -29,6 +31,15 @@ WaitGraph::WaitGraph(const SystemSnapshot &snapshot)
             m_waits.insert(wait.pid, wait);
         }
     }
+}
+
+bool WaitGraph::readAtDifferentInstants(const PipeInfo &pipe)
+{
+    const auto in = [&](EndpointState state) {
+        return std::any_of(pipe.endpoints.cbegin(), pipe.endpoints.cend(),
+                           [&](const PipeEndpoint &endpoint) { return endpoint.state == state; });
+    };
+    return in(EndpointState::BlockedWrite) && in(EndpointState::BlockedRead);
 }
 
 QSet<qint64> WaitGraph::stuck(bool inactiveAreStuck) const
