@@ -31,6 +31,8 @@ fi
 if [ "${PIPESCOPE_SKIP_TSAN:-0}" != 1 ]; then
     tests/run-tsan.sh || { status=$?; failed+=(tsan); }
 fi
+# A fuzzing failure again, with its input: a long log's tail is often all that is read.
+[ ! -s build-fuzz/fuzz-failures.txt ] || [ "${PIPESCOPE_SKIP_FUZZ:-0}" = 1 ] || cat build-fuzz/fuzz-failures.txt
 # The last line says which steps failed: a long log's tail is often all that is read.
 echo "test.sh: failed steps: ${failed[*]:-none} (of ctest, package, fuzz, tsan)"
 exit "$status"
