@@ -40,7 +40,6 @@ private:
     QString endpointName(qint64 pid, int fd) const;
     /// Each of \a pids (holding \a mode ends) and what it is doing.
     QString helpersText(const PipeInfo &pipe, const QList<qint64> &pids, EndpointMode mode) const;
-    bool anyInState(const PipeInfo &pipe, EndpointState state) const;
     QString waitText(const WaitGraph::Wait &wait) const;
 
     const SystemSnapshot &m_snapshot;
@@ -142,12 +141,6 @@ void Analysis::writerBlocked(const PipeInfo &pipe)
     }
 }
 
-bool Analysis::anyInState(const PipeInfo &pipe, EndpointState state) const
-{
-    return std::any_of(pipe.endpoints.cbegin(), pipe.endpoints.cend(),
-                       [state](const PipeEndpoint &endpoint) { return endpoint.state == state; });
-}
-
 void Analysis::openEnds(const PipeInfo &pipe)
 {
     QString caveat;
@@ -158,7 +151,7 @@ void Analysis::openEnds(const PipeInfo &pipe)
     // A blocked writer proves a reader exists (and a blocked reader a writer): it is one we
     // cannot see, in another PID namespace or not ours.
     if (pipe.hasWriter() && !pipe.hasReader()) {
-        if (anyInState(pipe, EndpointState::BlockedWrite)) {
+        if (pipe.hasEndpointIn(EndpointState::BlockedWrite)) {
             add(Severity::Info, Kind::NoReader, pipe.key,
                 QStringLiteral("its reader is not visible (another PID namespace, or a process "
                                "we may not inspect)"),
@@ -173,7 +166,7 @@ void Analysis::openEnds(const PipeInfo &pipe)
                     + caveat,
             {});
     } else if (pipe.hasReader() && !pipe.hasWriter()) {
-        if (anyInState(pipe, EndpointState::BlockedRead)) {
+        if (pipe.hasEndpointIn(EndpointState::BlockedRead)) {
             add(Severity::Info, Kind::NoWriter, pipe.key,
                 QStringLiteral("its writer is not visible (another PID namespace, or a process "
                                "we may not inspect)"),

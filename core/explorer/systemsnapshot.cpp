@@ -113,6 +113,15 @@ bool PipeInfo::hasWriter() const
     return false;
 }
 
+bool PipeInfo::hasEndpointIn(EndpointState state) const
+{
+    for (const PipeEndpoint &endpoint : endpoints) {
+        if (endpoint.state == state)
+            return true;
+    }
+    return false;
+}
+
 QList<qint64> PipeInfo::readerPids() const
 {
     return distinctPids(endpoints, true);

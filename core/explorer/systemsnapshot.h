@@ -164,6 +164,7 @@ struct PIPESCOPE_CORE_EXPORT PipeInfo
 
     bool hasReader() const;
     bool hasWriter() const;
+    bool hasEndpointIn(EndpointState state) const;
     QList<qint64> readerPids() const; ///< distinct, in endpoint order
     QList<qint64> writerPids() const;
 };

@@ -35,11 +35,8 @@ WaitGraph::WaitGraph(const SystemSnapshot &snapshot)
 
 bool WaitGraph::readAtDifferentInstants(const PipeInfo &pipe)
 {
-    const auto in = [&](EndpointState state) {
-        return std::any_of(pipe.endpoints.cbegin(), pipe.endpoints.cend(),
-                           [&](const PipeEndpoint &endpoint) { return endpoint.state == state; });
-    };
-    return in(EndpointState::BlockedWrite) && in(EndpointState::BlockedRead);
+    return pipe.hasEndpointIn(EndpointState::BlockedWrite)
+           && pipe.hasEndpointIn(EndpointState::BlockedRead);
 }
 
 QSet<qint64> WaitGraph::stuck(bool inactiveAreStuck) const
