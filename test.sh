@@ -24,7 +24,7 @@ fi
 # build-fuzz/; fails on any crash, leak, UB report or broken invariant (tests/fuzz/README.md).
 # PIPESCOPE_SKIP_FUZZ=1 skips it.
 if [ "${PIPESCOPE_SKIP_FUZZ:-0}" != 1 ]; then
-    tests/fuzz/run-fuzzers.sh || { status=$?; failed+=(fuzz); }
+    tests/fuzz/run-fuzzers.sh || { status=$?; failed+=(fuzz); fuzz_failures="${FUZZ_BUILD_DIR:-build-fuzz}/fuzz-failures.txt"; }
 fi
 # ThreadSanitizer (g++) build of what uses threads into build-tsan/, zero reports allowed
 # (tests/run-tsan.sh, suppressions in tests/tsan.supp). PIPESCOPE_SKIP_TSAN=1 skips it.
@@ -32,7 +32,7 @@ if [ "${PIPESCOPE_SKIP_TSAN:-0}" != 1 ]; then
     tests/run-tsan.sh || { status=$?; failed+=(tsan); }
 fi
 # A fuzzing failure again, with its input: a long log's tail is often all that is read.
-[ ! -s build-fuzz/fuzz-failures.txt ] || [ "${PIPESCOPE_SKIP_FUZZ:-0}" = 1 ] || cat build-fuzz/fuzz-failures.txt
+[ -z "${fuzz_failures:-}" ] || cat "$fuzz_failures" 2>/dev/null || true
 # The last line says which steps failed: a long log's tail is often all that is read.
 echo "test.sh: failed steps: ${failed[*]:-none} (of ctest, package, fuzz, tsan)"
 exit "$status"

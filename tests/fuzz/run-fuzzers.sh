@@ -41,6 +41,11 @@ report_failure() {
     done
 }
 
+# What failed, with each failing input in base64, is also written to $summary: CI keeps only the
+# tail of a long log, so test.sh prints this file again at its very end.
+summary="$build/fuzz-failures.txt"
+mkdir -p "$build" && : >"$summary"   # emptied first: a failed build leaves no old report
+
 source "$top/tests/configure-once.sh"
 configure_once "$build" -DCMAKE_CXX_COMPILER="$cxx" -DPIPESCOPE_FUZZ=ON -DPIPESCOPE_BUILD_TESTS=OFF
 targets=()
@@ -53,10 +58,6 @@ export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp"
 symbolizer=$(command -v llvm-symbolizer-14 || command -v llvm-symbolizer || true)
 [ -z "$symbolizer" ] || export ASAN_SYMBOLIZER_PATH="$symbolizer"
 export QT_LOGGING_RULES="pipescope.*=false"
-# What failed, with each failing input in base64, is also written to $summary: CI keeps only the
-# tail of a long log, so test.sh prints this file again at its very end.
-summary="$build/fuzz-failures.txt"
-: >"$summary"
 failed=()
 for name in "${names[@]}"; do
     work="$build/fuzz-runs/$name"
